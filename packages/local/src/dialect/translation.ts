@@ -1,0 +1,93 @@
+/**
+ * The contract between the dialect (pure: SQL text in, what to do out) and the gateway (which does it).
+ * The dialect never performs I/O; the gateway never looks inside SQL text itself.
+ */
+
+/** How `sys_query_history.query_type` classifies a statement. */
+export type QueryType =
+  | 'SELECT'
+  | 'INSERT'
+  | 'UPDATE'
+  | 'DELETE'
+  | 'COPY'
+  | 'UNLOAD'
+  | 'DDL'
+  | 'UTILITY'
+  | 'CTAS'
+  | 'COMMAND'
+  | 'OTHER'
+
+/** Redshift settings the engine has no GUC for; the gateway tracks them per session. */
+export const REDSHIFT_SESSION_SETTINGS = [
+  'query_group',
+  'wlm_query_slot_count',
+  'enable_result_cache_for_session',
+  'enable_case_sensitive_identifier',
+  'analyze_threshold_percent',
+  'describe_field_name_in_uppercase',
+] as const
+export type RedshiftSessionSetting = (typeof REDSHIFT_SESSION_SETTINGS)[number]
+
+/** What the session state of the gateway must remember once the statement has succeeded. */
+export type StatementEffect =
+  /** SET / RESET of a Redshift-only setting (`value` null for RESET). */
+  | { readonly type: 'setting'; readonly name: RedshiftSessionSetting; readonly value: string | null }
+  /** `CANCEL pid ['message']`: the gateway shows `message` as the cancelled query's error text. */
+  | { readonly type: 'cancel'; readonly pid: number; readonly message: string | null }
+  /** A CREATE TABLE with Redshift table attributes to record in rk_internal.table_attributes. */
+  | { readonly type: 'createTable'; readonly attributes: TableAttributes }
+
+export interface TableAttributes {
+  /** Schema as written, or null for the first schema of the search path. */
+  readonly schema: string | null
+  readonly table: string
+  readonly diststyle: 'EVEN' | 'KEY' | 'ALL' | 'AUTO'
+  readonly distkey: string | null
+  readonly sortkeyType: 'compound' | 'interleaved' | null
+  readonly sortkeys: readonly string[]
+  /** Column name -> ENCODE value (lower case, e.g. `az64`, `zstd`, `raw`). */
+  readonly encodings: Readonly<Record<string, string>>
+  readonly backup: boolean
+}
+
+/** How the gateway must reshape the engine's response to the rewritten statement. */
+export interface ResponseOverride {
+  /** Replace the CommandComplete tag (e.g. `SHOW`, `CANCEL`, `SET`). */
+  readonly commandTag?: string
+  /** Drop RowDescription/DataRow (answer NoData to Describe) because Redshift returns no rows. */
+  readonly noRows?: boolean
+}
+
+/** One statement, translated. */
+export interface TranslatedStatement {
+  /** The statement as the client sent it (for the query log). */
+  readonly original: string
+  /** What to send to the engine instead. */
+  readonly sql: string
+  readonly queryType: QueryType
+  readonly effect?: StatementEffect
+  readonly response?: ResponseOverride
+  /** Reads a Redshift system view or table (stl_, stv_, svl_, svv_, sys_, pg_table_def): flush bookkeeping first. */
+  readonly readsSystemViews: boolean
+  /**
+   * A statement the gateway executes itself (COPY and UNLOAD from S3, later issues), or one that is
+   * not available locally. When set, `sql` is not sent as is.
+   */
+  readonly gatewayCommand?: GatewayCommand
+}
+
+export type GatewayCommand =
+  | { readonly type: 'copy'; readonly text: string }
+  | { readonly type: 'unload'; readonly text: string }
+  /** Fails with SQLSTATE 0A000 and this message: something Redshift has that the local one does not. */
+  | { readonly type: 'unsupported'; readonly message: string }
+
+/** What translation needs to know about the session. */
+export interface TranslateContext {
+  /** The query id the statement will get. */
+  readonly queryId: number
+  /** `pg_last_query_id()` for this statement: the session's last completed query id, or -1. */
+  readonly lastQueryId: number
+  /** Current values of the Redshift-only settings (for SHOW). */
+  readonly settings: Readonly<Record<RedshiftSessionSetting, string>>
+}
