@@ -37,6 +37,16 @@ export interface Engine {
 
 export const ENGINE_SUPERUSER = 'rdsdb'
 
+/** Defaults of the Redshift-only settings, held by the engine as `rk.<name>` custom settings. */
+export const REDSHIFT_SETTING_DEFAULTS = {
+  query_group: 'unset',
+  wlm_query_slot_count: '1',
+  enable_result_cache_for_session: 'on',
+  enable_case_sensitive_identifier: 'off',
+  analyze_threshold_percent: '10',
+  describe_field_name_in_uppercase: 'off',
+} as const
+
 function postgresUid(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined
   try {
@@ -79,28 +89,22 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const port = await freePort()
   const superuserPassword = randomBytes(18).toString('base64url')
   const log = options.onLog ?? (() => undefined)
-  const flags = [
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-k',
-    socketDir,
-    '-c',
-    'unix_socket_permissions=0777',
-    '-c',
-    'timezone=UTC',
-    '-c',
-    'log_timezone=UTC',
-    '-c',
-    'datestyle=ISO, MDY',
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_permissions: '0777',
+    timezone: 'UTC',
+    log_timezone: 'UTC',
+    datestyle: 'ISO, MDY',
     // Redshift's default isolation (provisioned clusters) is SERIALIZABLE.
-    '-c',
-    'default_transaction_isolation=serializable',
-    '-c',
-    'max_connections=500',
-    '-c',
-    'max_pred_locks_per_transaction=256',
-    ...(temporary ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-  ]
+    default_transaction_isolation: 'serializable',
+    max_connections: '500',
+    max_pred_locks_per_transaction: '256',
+    // Redshift-only session settings live in the engine as custom settings, so SET/RESET/SHOW of them
+    // are transactional and per session as on Redshift.
+    ...Object.fromEntries(Object.entries(REDSHIFT_SETTING_DEFAULTS).map(([k, v]) => [`rk.${k}`, v])),
+    ...(temporary ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } : {}),
+  }
+  const flags = ['-k', socketDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])]
   const pgServer = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import type { LocalUser, WlmQueueConfig } from './gateway/index.js'
+import { startLocalRedshift } from './local-redshift.js'
+
+const HELP = `redshift-local: a local Amazon Redshift (PostgreSQL behind a Redshift wire gateway)
+
+Usage: redshift-local [options]
+
+  --host <addr>        interface to listen on (default 127.0.0.1)
+  --port <n>           wire port (default 5439; 0 = any free port)
+  --data-dir <dir>     keep the cluster in <dir> across restarts (default: temporary)
+  --database <name>    database to create and serve (default dev)
+  --user <u:p[:super]> a user (repeatable); default awsuser:Password1:super
+  --wlm <file.json>    WLM queues: [{"name","queryGroups","userGroups","slots"}, ...]
+  --no-tls             refuse SSLRequest (default: TLS with a CA generated at start)
+  --verbose            print the engine's and the gateway's log
+  -h, --help           this text
+`
+
+function parseUser(spec: string): LocalUser {
+  const [name, password, flag] = spec.split(':')
+  if (!name || password === undefined || (flag !== undefined && flag !== 'super')) {
+    throw new Error(`--user ${spec}: expected name:password or name:password:super`)
+  }
+  return { name, password, superuser: flag === 'super' }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      database: { type: 'string' },
+      user: { type: 'string', multiple: true },
+      wlm: { type: 'string' },
+      'no-tls': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) {
+    process.stdout.write(HELP)
+    return
+  }
+  const port = values.port === undefined ? 5439 : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a port number`)
+  const wlm = values.wlm ? (JSON.parse(await readFile(values.wlm, 'utf8')) as WlmQueueConfig[]) : undefined
+  const redshift = await startLocalRedshift({
+    port,
+    ...(values.host ? { host: values.host } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values.database ? { database: values.database } : {}),
+    ...(values.user ? { users: values.user.map(parseUser) } : {}),
+    ...(wlm ? { wlm } : {}),
+    tls: !values['no-tls'],
+    ...(values.verbose ? { onLog: (line: string) => process.stderr.write(`${line.trimEnd()}\n`) } : {}),
+  })
+  const { host, port: actualPort } = redshift.wire
+  const user = redshift.users[0]
+  const lines = [
+    `redshift-local is listening on ${host}:${actualPort} (database ${redshift.database})`,
+    '',
+    // The URL carries the password; show its shape, not the secret.
+    `  url:   ${redshift.url().replace(/:[^:@/]*@/, ':<password>@')}`,
+    `  psql:  PGPASSWORD=<password> psql -h ${host} -p ${actualPort} -U ${user?.name} ${redshift.database}`,
+    ...(redshift.tls ? [`  TLS CA: ${redshift.tls.caPath}`] : ['  TLS:   off']),
+    `  users: ${redshift.users.map((u) => `${u.name}${u.superuser ? ' (superuser)' : ''}`).join(', ')}`,
+    '',
+    'Press Ctrl+C to stop.',
+  ]
+  process.stdout.write(`${lines.join('\n')}\n`)
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(`\n${signal}: stopping redshift-local...\n`)
+    redshift.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${String(err)}\n`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`redshift-local: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,163 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type pg from 'pg'
+import { installCompat } from './engine/compat/index.js'
+import { type Engine, startEngine } from './engine/engine.js'
+import {
+  type Gateway,
+  generateCertificates,
+  type LocalUser,
+  startGateway,
+  type WlmQueueConfig,
+} from './gateway/index.js'
+
+/** Options of {@link startLocalRedshift}. Every field is optional. */
+export interface LocalRedshiftOptions {
+  /** Interface to listen on. @default '127.0.0.1' */
+  readonly host?: string
+  /** Port of the wire gateway; 0 picks a free one. @default 0 (the `redshift-local` command: 5439) */
+  readonly port?: number
+  /** Keep the cluster here across restarts; a temporary directory, removed on stop, when absent. */
+  readonly dataDir?: string
+  /** The database clients connect to, created on first start. @default 'dev' (as on Redshift) */
+  readonly database?: string
+  /**
+   * Database users. @default one superuser `awsuser` with password `Password1` (Redshift's default admin
+   * user name; a local-only password).
+   */
+  readonly users?: readonly LocalUser[]
+  /** Manual WLM queues in routing order; the last one is the default queue. @default one queue of 50 slots */
+  readonly wlm?: readonly WlmQueueConfig[]
+  /** Offer TLS on SSLRequest with a CA generated at start. @default true */
+  readonly tls?: boolean
+  /** Receives log lines of the engine and the gateway. */
+  readonly onLog?: (line: string) => void
+}
+
+/** A running local Redshift, as returned by {@link startLocalRedshift}. */
+export interface LocalRedshift {
+  /** Where clients connect (the Redshift wire protocol). */
+  readonly wire: { readonly host: string; readonly port: number }
+  readonly database: string
+  readonly users: readonly LocalUser[]
+  /** Present when TLS is on: the CA certificate clients trust for `verify-ca` / `verify-full`. */
+  readonly tls?: { readonly caPath: string; readonly caCert: string }
+  /** The PostgreSQL engine behind the gateway, for benchmarks and debugging: not Redshift. */
+  readonly engine: { readonly socketDir: string; readonly port: number }
+  /** A `redshift://` URL for `user` (default: the first configured user). */
+  url(user?: string): string
+  /** Stops the gateway and the engine and removes temporary files. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+const DEFAULT_USERS: readonly LocalUser[] = [{ name: 'awsuser', password: 'Password1', superuser: true }]
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
+async function withClient<T>(engine: Engine, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = engine.client(database)
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Creates the database, the users and their groups, idempotently (a kept data directory has them). */
+async function prepareEngine(engine: Engine, database: string, users: readonly LocalUser[]): Promise<void> {
+  await withClient(engine, 'postgres', async (c) => {
+    const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
+    if (exists.rowCount === 0) await c.query(`CREATE DATABASE ${quoteIdent(database)}`)
+    const groups = new Set(users.flatMap((u) => u.groups ?? []))
+    for (const group of groups) {
+      await c.query(
+        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(group)}) THEN CREATE ROLE ${quoteIdent(group)} NOLOGIN; END IF; END $$`,
+      )
+    }
+    for (const user of users) {
+      // The gateway authenticates clients; the engine trusts the gateway over its private socket, so roles
+      // carry no password.
+      const attrs = user.superuser ? 'LOGIN SUPERUSER' : 'LOGIN NOSUPERUSER'
+      await c.query(
+        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(user.name)}) THEN CREATE ROLE ${quoteIdent(user.name)} ${attrs}; ELSE ALTER ROLE ${quoteIdent(user.name)} ${attrs}; END IF; END $$`,
+      )
+      for (const group of user.groups ?? []) await c.query(`GRANT ${quoteIdent(group)} TO ${quoteIdent(user.name)}`)
+    }
+  })
+  await withClient(engine, database, async (c) => {
+    await installCompat(c)
+    // Redshift lets every user create tables in `public`; PostgreSQL 15+ does not by default.
+    await c.query('GRANT ALL ON SCHEMA public TO PUBLIC')
+  })
+}
+
+function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`
+}
+
+/**
+ * Starts a local Redshift: an embedded PostgreSQL with Redshift's functions and system views, behind a
+ * gateway that speaks Redshift's dialect of the PostgreSQL wire protocol.
+ *
+ * @example
+ * import { startLocalRedshift } from '@redshift-kit/local'
+ * const redshift = await startLocalRedshift()
+ * console.log(redshift.url())   // redshift://awsuser:Password1@127.0.0.1:54012/dev
+ * await redshift.stop()
+ */
+export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Promise<LocalRedshift> {
+  const host = options.host ?? '127.0.0.1'
+  const database = options.database ?? 'dev'
+  const users = options.users ?? DEFAULT_USERS
+  if (users.length === 0) throw new Error('startLocalRedshift: `users` is empty; give at least one user')
+  const log = options.onLog
+  const engine = await startEngine({ dataDir: options.dataDir, onLog: log })
+  let gateway: Gateway | undefined
+  try {
+    const certificatesPromise = options.tls === false ? undefined : generateCertificates([host])
+    await prepareEngine(engine, database, users)
+    const certificates = await certificatesPromise
+    let tls: LocalRedshift['tls']
+    if (certificates) {
+      const caPath = path.join(path.dirname(engine.socketDir), 'ca.pem')
+      await writeFile(caPath, certificates.caCert)
+      tls = { caPath, caCert: certificates.caCert }
+    }
+    gateway = await startGateway({
+      host,
+      port: options.port ?? 0,
+      engine,
+      database,
+      users,
+      wlm: options.wlm ?? [],
+      ...(certificates ? { tls: { key: certificates.key, cert: certificates.cert } } : {}),
+      ...(log ? { onLog: log } : {}),
+    })
+    const started = gateway
+    let stopping: Promise<void> | undefined
+    return {
+      wire: { host: started.host, port: started.port },
+      database,
+      users,
+      ...(tls ? { tls } : {}),
+      engine: { socketDir: engine.socketDir, port: engine.port },
+      url(user?: string) {
+        const u = user === undefined ? users[0] : users.find((x) => x.name === user)
+        if (!u) throw new Error(`no local user named ${user}; configured: ${users.map((x) => x.name).join(', ')}`)
+        const auth = `${encodeURIComponent(u.name)}:${encodeURIComponent(u.password)}`
+        return `redshift://${auth}@${started.host}:${started.port}/${encodeURIComponent(database)}`
+      },
+      stop() {
+        stopping ??= started.stop().finally(() => engine.stop())
+        return stopping
+      },
+    }
+  } catch (err) {
+    await gateway?.stop().catch(() => undefined)
+    await engine.stop().catch(() => undefined)
+    throw err
+  }
+}
