@@ -35,7 +35,11 @@ export async function setup(project: TestProject): Promise<void> {
       { name: 'awsuser', password: 'Password1', superuser: true },
       { name: 'analyst', password: 'Analyst-pw1', groups: ['analysts'] },
     ],
-    wlm: TEST_WLM.map((q) => ({ ...q, ...('queryGroups' in q ? { queryGroups: [...q.queryGroups] } : {}), ...('userGroups' in q ? { userGroups: [...q.userGroups] } : {}) })),
+    wlm: TEST_WLM.map((q) => ({
+      ...q,
+      ...('queryGroups' in q ? { queryGroups: [...q.queryGroups] } : {}),
+      ...('userGroups' in q ? { userGroups: [...q.userGroups] } : {}),
+    })),
   })
   const tls = server.tls
   if (!tls) throw new Error('the shared test server must have TLS on')

@@ -17,6 +17,8 @@ export default class SummaryReporter implements Reporter {
         else skipped++
       }
     }
-    process.stdout.write(`\nvitest: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`)
+    process.stdout.write(
+      `\nvitest: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+    )
   }
 }

@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     return
   }
   const port = values.port === undefined ? 5439 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a port number`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${values.port}: not a port number`)
   const wlm = values.wlm ? (JSON.parse(await readFile(values.wlm, 'utf8')) as WlmQueueConfig[]) : undefined
   const redshift = await startLocalRedshift({
     port,
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     `  url:   ${redshift.url().replace(/:[^:@/]*@/, ':<password>@')}`,
     `  psql:  PGPASSWORD=<password> psql -h ${host} -p ${actualPort} -U ${user?.name} ${redshift.database}`,
     ...(redshift.tls ? [`  TLS CA: ${redshift.tls.caPath}`] : ['  TLS:   off']),
+    `  data:  ${redshift.dataDir}${values['data-dir'] ? '' : ' (temporary: removed on stop)'}`,
     `  users: ${redshift.users.map((u) => `${u.name}${u.superuser ? ' (superuser)' : ''}`).join(', ')}`,
     '',
     'Press Ctrl+C to stop.',

@@ -40,10 +40,21 @@ export interface LocalRedshift {
   readonly wire: { readonly host: string; readonly port: number }
   readonly database: string
   readonly users: readonly LocalUser[]
+  /** The cluster's data directory (below a temporary directory, removed on stop, unless `dataDir` was given). */
+  readonly dataDir: string
   /** Present when TLS is on: the CA certificate clients trust for `verify-ca` / `verify-full`. */
   readonly tls?: { readonly caPath: string; readonly caCert: string }
-  /** The PostgreSQL engine behind the gateway, for benchmarks and debugging: not Redshift. */
-  readonly engine: { readonly socketDir: string; readonly port: number }
+  /**
+   * The PostgreSQL engine behind the gateway, for benchmarks and debugging: not Redshift. TCP on
+   * `host:port` with `user`/`password`, or the Unix socket in `socketDir` without a password.
+   */
+  readonly engine: {
+    readonly host: string
+    readonly port: number
+    readonly socketDir: string
+    readonly user: string
+    readonly password: string
+  }
   /** A `redshift://` URL for `user` (default: the first configured user). */
   url(user?: string): string
   /** Stops the gateway and the engine and removes temporary files. Safe to call twice. */
@@ -84,7 +95,8 @@ async function prepareEngine(engine: Engine, database: string, users: readonly L
       await c.query(
         `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(user.name)}) THEN CREATE ROLE ${quoteIdent(user.name)} ${attrs}; ELSE ALTER ROLE ${quoteIdent(user.name)} ${attrs}; END IF; END $$`,
       )
-      for (const group of user.groups ?? []) await c.query(`GRANT ${quoteIdent(group)} TO ${quoteIdent(user.name)}`)
+      for (const group of user.groups ?? [])
+        await c.query(`GRANT ${quoteIdent(group)} TO ${quoteIdent(user.name)}`)
     }
   })
   await withClient(engine, database, async (c) => {
@@ -142,11 +154,19 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       wire: { host: started.host, port: started.port },
       database,
       users,
+      dataDir: engine.dataDir,
       ...(tls ? { tls } : {}),
-      engine: { socketDir: engine.socketDir, port: engine.port },
+      engine: {
+        host: '127.0.0.1',
+        port: engine.port,
+        socketDir: engine.socketDir,
+        user: engine.superuser,
+        password: engine.superuserPassword,
+      },
       url(user?: string) {
         const u = user === undefined ? users[0] : users.find((x) => x.name === user)
-        if (!u) throw new Error(`no local user named ${user}; configured: ${users.map((x) => x.name).join(', ')}`)
+        if (!u)
+          throw new Error(`no local user named ${user}; configured: ${users.map((x) => x.name).join(', ')}`)
         const auth = `${encodeURIComponent(u.name)}:${encodeURIComponent(u.password)}`
         return `redshift://${auth}@${started.host}:${started.port}/${encodeURIComponent(database)}`
       },

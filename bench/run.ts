@@ -1,0 +1,39 @@
+import { writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { startLocalRedshift } from '../packages/local/src/index.js'
+import { gatewayBench } from './gateway.bench.js'
+import { type BenchReport, renderReport } from './harness.js'
+
+/**
+ * `npm run bench`: every benchmark against its baseline, in one run on one machine, written to
+ * docs/benchmarks.md. Not a test: numbers are reported, never asserted.
+ */
+async function main(): Promise<void> {
+  const redshift = await startLocalRedshift({ tls: false })
+  const reports: BenchReport[] = []
+  try {
+    for (const bench of [gatewayBench]) {
+      const report = await bench(redshift)
+      process.stdout.write(`${renderReport(report)}\n\n`)
+      reports.push(report)
+    }
+  } finally {
+    await redshift.stop()
+  }
+  const header = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB.`,
+    'Each figure is measured against its baseline in the same run.',
+    '',
+  ]
+  await writeFile(
+    new URL('../docs/benchmarks.md', import.meta.url),
+    `${header.join('\n')}\n${reports.map(renderReport).join('\n\n')}\n`,
+  )
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exit(1)
+})
