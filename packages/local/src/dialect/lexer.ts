@@ -333,7 +333,12 @@ function decodeEscapes(body: string): string {
   return out
 }
 
-/** Quotes `value` as a standard SQL string literal. */
+/**
+ * Quotes `value` as a standard SQL string literal.
+ *
+ * @example
+ * quoteLiteral("it's") // "'it''s'"
+ */
 export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`
 }

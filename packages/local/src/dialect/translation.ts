@@ -31,7 +31,13 @@ export type RedshiftSessionSetting = (typeof REDSHIFT_SESSION_SETTINGS)[number]
 /** What the session state of the gateway must remember once the statement has succeeded. */
 export type StatementEffect =
   /** SET / RESET of a Redshift-only setting (`value` null for RESET). */
-  | { readonly type: 'setting'; readonly name: RedshiftSessionSetting; readonly value: string | null }
+  | {
+      readonly type: 'setting'
+      readonly name: RedshiftSessionSetting
+      readonly value: string | null
+      /** `SET LOCAL`: the value lasts until the end of the current transaction only. */
+      readonly local?: true
+    }
   /** `CANCEL pid ['message']`: the gateway shows `message` as the cancelled query's error text. */
   | { readonly type: 'cancel'; readonly pid: number; readonly message: string | null }
   /** A CREATE TABLE with Redshift table attributes to record in rk_internal.table_attributes. */
@@ -48,6 +54,12 @@ export interface TableAttributes {
   /** Column name -> ENCODE value (lower case, e.g. `az64`, `zstd`, `raw`). */
   readonly encodings: Readonly<Record<string, string>>
   readonly backup: boolean
+  /**
+   * `CREATE TABLE t (LIKE parent ...)` with no DISTSTYLE, DISTKEY or SORTKEY of its own: on Redshift the
+   * new table takes the parent's distribution and sort keys, so the gateway copies the parent's recorded
+   * attributes (the dialect cannot see them) instead of the defaults given here.
+   */
+  readonly inheritsFrom?: { readonly schema: string | null; readonly table: string }
 }
 
 /** How the gateway must reshape the engine's response to the rewritten statement. */
@@ -66,6 +78,16 @@ export interface TranslatedStatement {
   readonly sql: string
   readonly queryType: QueryType
   readonly effect?: StatementEffect
+  /**
+   * All the effects, when a statement has more than one (`RESET ALL` resets every Redshift-only
+   * setting); `effect` is then absent. Read both through `statementEffects()`.
+   */
+  readonly effects?: readonly StatementEffect[]
+  /**
+   * Answer this error without running anything: the statement is one Redshift itself would reject (a
+   * PostgreSQL-only feature, a bad setting value). `sql` is then the original text and is not sent.
+   */
+  readonly error?: StatementError
   readonly response?: ResponseOverride
   /** Reads a Redshift system view or table (stl_, stv_, svl_, svv_, sys_, pg_table_def): flush bookkeeping first. */
   readonly readsSystemViews: boolean
@@ -74,6 +96,25 @@ export interface TranslatedStatement {
    * not available locally. When set, `sql` is not sent as is.
    */
   readonly gatewayCommand?: GatewayCommand
+}
+
+/** An error the gateway answers with instead of running the statement. */
+export interface StatementError {
+  /** The SQLSTATE, e.g. `0A000` (feature not supported), `22023` (invalid parameter value). */
+  readonly sqlState: string
+  readonly message: string
+  readonly hint?: string
+}
+
+/**
+ * Every effect of a translated statement, whichever of `effect` / `effects` carries it.
+ *
+ * @example
+ * for (const e of statementEffects(translated)) if (e.type === 'setting') session.set(e.name, e.value)
+ */
+export function statementEffects(statement: TranslatedStatement): readonly StatementEffect[] {
+  if (statement.effects !== undefined) return statement.effects
+  return statement.effect === undefined ? [] : [statement.effect]
 }
 
 export type GatewayCommand =
