@@ -1,0 +1,80 @@
+import { inspect } from 'node:util'
+
+/** How the client logs in to Redshift. */
+export type CredentialSource = DatabaseCredentials | IamCredentialSource | SecretsManagerCredentialSource
+
+/** The names of {@link CredentialSource} kinds. */
+export type AuthMethod = CredentialSource['kind']
+
+/**
+ * A database user and password. The password lives in a private field behind a prototype getter:
+ * it is readable (`credentials.password`) but never enumerated, serialised or shown by `util.inspect`.
+ *
+ * @example
+ * const c = new DatabaseCredentials('alice', 's3cret')
+ * JSON.stringify(c) // '{"kind":"database","user":"alice"}'
+ */
+export class DatabaseCredentials {
+  readonly kind = 'database' as const
+  readonly user: string
+  readonly #password: string
+
+  constructor(user: string, password: string) {
+    this.user = user
+    this.#password = password
+    Object.freeze(this)
+  }
+
+  /** The password. Never log it. */
+  get password(): string {
+    return this.#password
+  }
+
+  toString(): string {
+    return `DatabaseCredentials(user=${this.user}, password=***)`
+  }
+
+  [inspect.custom](): string {
+    return this.toString()
+  }
+}
+
+/** Options of IAM authentication (GetClusterCredentials, ...WithIAM, or Serverless GetCredentials). */
+export interface IamAuthOptions {
+  /**
+   * Assume this role first (`withIamRole`); otherwise the AWS SDK's default credential chain is used.
+   * @example 'arn:aws:iam::123456789012:role/RedshiftRole'
+   */
+  readonly roleArn?: string
+  /**
+   * The database user to get credentials for (GetClusterCredentials `DbUser`). Without it a
+   * provisioned cluster uses GetClusterCredentialsWithIAM, which derives the user from the IAM identity.
+   */
+  readonly dbUser?: string
+  /** Database groups to join for the session (`DbGroups`). @default [] */
+  readonly dbGroups?: readonly string[]
+  /** Create the database user if it does not exist (`AutoCreate`). @default false */
+  readonly autoCreate?: boolean
+  /** Lifetime of the temporary password, 900-3600 seconds. @default 900 */
+  readonly durationSeconds?: number
+  /** Named profile of the shared AWS config files to take credentials from. */
+  readonly profile?: string
+}
+
+/** IAM authentication, resolved. */
+export interface IamCredentialSource {
+  readonly kind: 'iam'
+  readonly roleArn?: string
+  readonly dbUser?: string
+  readonly dbGroups: readonly string[]
+  readonly autoCreate: boolean
+  readonly durationSeconds: number
+  readonly profile?: string
+}
+
+/** Credentials read from an AWS Secrets Manager secret (`username`, `password`, ...). */
+export interface SecretsManagerCredentialSource {
+  readonly kind: 'secrets-manager'
+  /** Secret name or ARN. */
+  readonly secretId: string
+}

@@ -1,0 +1,80 @@
+/** TLS modes, as libpq and the Redshift drivers name them. */
+export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
+
+/**
+ * `disable`: plain TCP. `prefer`: TLS when the server offers it, without verification. `require`:
+ * TLS, certificate not verified. `verify-ca`: TLS, certificate chain verified. `verify-full`: chain
+ * and host name verified.
+ */
+export type SslMode = (typeof SSL_MODES)[number]
+
+/**
+ * Whether `value` is an {@link SslMode}.
+ *
+ * @example
+ * isSslMode('verify-full') // true
+ */
+export function isSslMode(value: unknown): value is SslMode {
+  return typeof value === 'string' && (SSL_MODES as readonly string[]).includes(value)
+}
+
+/** The transports a client can use. */
+export const TRANSPORT_KINDS = ['wire', 'data-api'] as const
+
+/** `wire`: the PostgreSQL protocol (pooled sessions). `data-api`: the Redshift Data API over HTTPS. */
+export type TransportKind = (typeof TRANSPORT_KINDS)[number]
+
+/**
+ * Whether `value` is a {@link TransportKind}.
+ *
+ * @example
+ * isTransportKind('data-api') // true
+ */
+export function isTransportKind(value: unknown): value is TransportKind {
+  return typeof value === 'string' && (TRANSPORT_KINDS as readonly string[]).includes(value)
+}
+
+/**
+ * The default of every option. The TLS mode's default depends on the host: `verify-full` for every
+ * host except this machine's (`localhost`, `127.x`, `::1`), where a local Redshift runs, which gets
+ * `prefer`. Redshift's own and custom-domain endpoints carry public certificates, so verification
+ * works; an IP address or a load balancer without a matching certificate must choose a mode.
+ */
+export const CONFIG_DEFAULTS = Object.freeze({
+  /** Redshift's port. */
+  port: 5439,
+  /** The database every Redshift cluster and workgroup starts with. */
+  database: 'dev',
+  transport: 'wire' as TransportKind,
+  /** At most this many pooled connections (2x the WLM slots of the queue used is a good start). */
+  poolSize: 10,
+  /** Connections kept open even when idle. */
+  minConnections: 0,
+  /** Opening a connection (TCP, TLS, login) must finish within this; also the pool's acquire timeout. */
+  connectionTimeoutMs: 10_000,
+  /** Idle connections close after this (0: never). */
+  idleTimeoutMs: 600_000,
+  /** Connections are replaced after this age (0: never), so rotated IAM passwords are picked up. */
+  maxLifetimeMs: 1_800_000,
+  /**
+   * Timeout of a query that names none (0: none, as in the Redshift drivers: long ETL statements are
+   * not killed by surprise; WLM rules still apply).
+   */
+  defaultTimeoutMs: 0,
+  /** Upper bound on any query's timeout (0: no bound). */
+  maxQueryTimeoutMs: 0,
+  /** Rows per batch when streaming. */
+  fetchSize: 1000,
+  /** Retries of a retryable failure (so up to 1 + maxRetries attempts). */
+  maxRetries: 3,
+  /** First retry delay; later ones back off exponentially with jitter. */
+  retryBackoffMs: 100,
+  /** Consecutive failures that open the circuit breaker (0: no breaker). */
+  circuitBreakerThreshold: 5,
+  /** `application_name` of each session (shows in STV_SESSIONS / SYS_SESSION_HISTORY). */
+  applicationName: 'redshift-kit',
+  /** A pooled connection idle for longer is checked with a round trip before it is handed out. */
+  validateAfterIdleMs: 30_000,
+  /** Lifetime of IAM temporary passwords. */
+  iamDurationSeconds: 900,
+})

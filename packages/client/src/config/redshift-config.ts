@@ -1,0 +1,302 @@
+import { inspect } from 'node:util'
+import { ConfigError } from '../errors/client-errors.js'
+import type { CredentialSource, IamAuthOptions } from './credentials.js'
+import { readEnv } from './from-env.js'
+import { readUrl } from './from-url.js'
+import type { SslMode, TransportKind } from './options.js'
+import { type RedshiftConfigData, type RedshiftEndpoint, resolveConfig } from './resolve-config.js'
+import { type ConfigLayer, emptyLayer, type SettingKey } from './settings.js'
+
+const CONSTRUCT = Symbol('RedshiftConfig.construct')
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
+
+/**
+ * A validated, deep-frozen client configuration. Make one with {@link RedshiftConfig.builder},
+ * {@link RedshiftConfig.fromEnv} or {@link RedshiftConfig.fromUrl}; each throws one
+ * {@link ConfigError} naming every bad field (and the variable or URL part it came from).
+ * The password never appears in `toString()`, `JSON.stringify`, `util.inspect` or errors.
+ *
+ * @example
+ * const config = RedshiftConfig.builder()
+ *   .endpoint('my-cluster.abc123.us-east-1.redshift.amazonaws.com', 5439, 'analytics')
+ *   .withIamRole('arn:aws:iam::123456789012:role/RedshiftRole')
+ *   .poolSize(10)
+ *   .build()
+ * config.clusterIdentifier // 'my-cluster' (read from the host)
+ * config.sslMode           // 'verify-full'
+ */
+export class RedshiftConfig implements RedshiftConfigData {
+  readonly endpoint!: RedshiftEndpoint
+  readonly credentials!: CredentialSource
+  readonly transport!: TransportKind
+  declare readonly clusterIdentifier?: string
+  declare readonly workgroup?: string
+  declare readonly region?: string
+  readonly poolSize!: number
+  readonly minConnections!: number
+  readonly connectionTimeoutMs!: number
+  readonly idleTimeoutMs!: number
+  readonly maxLifetimeMs!: number
+  readonly defaultTimeoutMs!: number
+  readonly maxQueryTimeoutMs!: number
+  readonly fetchSize!: number
+  declare readonly defaultQueryGroup?: string
+  readonly maxRetries!: number
+  readonly retryBackoffMs!: number
+  readonly circuitBreakerThreshold!: number
+  declare readonly defaultCopyIamRole?: string
+  declare readonly defaultUnloadIamRole?: string
+  readonly sslMode!: SslMode
+  declare readonly sslCa?: string
+  declare readonly sslRootCertPath?: string
+  readonly applicationName!: string
+  readonly validateAfterIdleMs!: number
+
+  /** @internal Use {@link RedshiftConfig.builder}. */
+  constructor(token: typeof CONSTRUCT, data: RedshiftConfigData) {
+    if (token !== CONSTRUCT) throw new ConfigError('use RedshiftConfig.builder(), fromEnv() or fromUrl()')
+    Object.assign(this, data)
+    deepFreeze(this)
+  }
+
+  /**
+   * A builder with nothing set. Options set on it win over `fromUrl()` / `fromEnv()` values given to
+   * the same builder, whatever the order of the calls.
+   */
+  static builder(): RedshiftConfigBuilder {
+    return new RedshiftConfigBuilder()
+  }
+
+  /**
+   * A configuration from `REDSHIFT_*` variables (`REDSHIFT_URL`, `REDSHIFT_HOST`, `REDSHIFT_PORT`,
+   * `REDSHIFT_DATABASE`, `REDSHIFT_USER`, `REDSHIFT_PASSWORD`, `REDSHIFT_IAM_ROLE`, `REDSHIFT_SECRET_ID`,
+   * `REDSHIFT_CLUSTER_ID`, `REDSHIFT_WORKGROUP`, `REDSHIFT_SSL_MODE`, `REDSHIFT_POOL_SIZE`,
+   * `REDSHIFT_QUERY_GROUP`, `REDSHIFT_TRANSPORT`; `AWS_REGION` for the region).
+   *
+   * @example
+   * const config = RedshiftConfig.fromEnv()   // throws ConfigError naming REDSHIFT_HOST when it is missing
+   */
+  static fromEnv(env: Readonly<Record<string, string | undefined>> = process.env): RedshiftConfig {
+    return new RedshiftConfigBuilder().fromEnv(env).build()
+  }
+
+  /**
+   * A configuration from a URL: `redshift://user:pass@host:5439/db?sslmode=...&queryGroup=...`,
+   * `jdbc:redshift://host:5439/db?user=...&password=...`, or `jdbc:redshift:iam://host:5439/db?DbUser=...`.
+   *
+   * @example
+   * RedshiftConfig.fromUrl('redshift://etl:pw@localhost:5439/dev?sslmode=disable')
+   */
+  static fromUrl(url: string): RedshiftConfig {
+    return new RedshiftConfigBuilder().fromUrl(url).build()
+  }
+
+  /** A one-line summary without secrets. */
+  toString(): string {
+    const where = this.endpoint.host ?? this.workgroup ?? this.clusterIdentifier ?? '?'
+    const auth =
+      this.credentials.kind === 'database'
+        ? `database user ${this.credentials.user}`
+        : this.credentials.kind === 'iam'
+          ? `iam${this.credentials.roleArn ? ` role ${this.credentials.roleArn}` : ''}`
+          : `secrets-manager ${this.credentials.secretId}`
+    return `RedshiftConfig(${where}:${this.endpoint.port}/${this.endpoint.database}, ${this.transport}, ${auth}, sslMode ${this.sslMode}, pool ${this.poolSize})`
+  }
+}
+
+/**
+ * Collects options for a {@link RedshiftConfig}. Setters record values; `build()` validates them all
+ * at once. Precedence: options set here, then a `fromUrl()` layer, then a `fromEnv()` layer, then defaults.
+ *
+ * @example
+ * RedshiftConfig.builder()
+ *   .fromEnv()                      // REDSHIFT_* as a base
+ *   .poolSize(20)                   // wins over REDSHIFT_POOL_SIZE
+ *   .build()
+ */
+export class RedshiftConfigBuilder {
+  readonly #options: ConfigLayer = emptyLayer()
+  #url: ConfigLayer | undefined
+  #env: ConfigLayer | undefined
+
+  #set(key: SettingKey, value: unknown): this {
+    this.#options.values.set(key, { value })
+    return this
+  }
+
+  /** Host, port (@default 5439) and database (@default 'dev'). @example .endpoint('localhost', 5439, 'dev') */
+  endpoint(host: string, port: number = 5439, database = 'dev'): this {
+    return this.#set('host', host).#set('port', port).#set('database', database)
+  }
+
+  /** Log in with a database user and password. @example .withDatabaseAuth('etl', process.env.PW!) */
+  withDatabaseAuth(user: string, password: string): this {
+    return this.#set('authMethod', 'database').#set('user', user).#set('password', password)
+  }
+
+  /**
+   * IAM authentication after assuming `roleArn`.
+   * @example .withIamRole('arn:aws:iam::123456789012:role/RedshiftRole')
+   */
+  withIamRole(roleArn: string, options: Omit<IamAuthOptions, 'roleArn'> = {}): this {
+    return this.withIamAuth({ ...options, roleArn })
+  }
+
+  /**
+   * IAM authentication with the AWS SDK's default credentials (or `options.roleArn`, `options.profile`).
+   * @example .withIamAuth({ dbUser: 'etl', dbGroups: ['loaders'], autoCreate: true })
+   */
+  withIamAuth(options: IamAuthOptions = {}): this {
+    this.#set('authMethod', 'iam')
+    const keys: [keyof IamAuthOptions, SettingKey][] = [
+      ['roleArn', 'roleArn'],
+      ['dbUser', 'dbUser'],
+      ['dbGroups', 'dbGroups'],
+      ['autoCreate', 'autoCreate'],
+      ['durationSeconds', 'iamDurationSeconds'],
+      ['profile', 'profile'],
+    ]
+    for (const [option, key] of keys) {
+      if (options[option] !== undefined) this.#set(key, options[option])
+      else this.#options.values.delete(key)
+    }
+    return this
+  }
+
+  /** A Redshift Serverless workgroup. @example .withServerless('analytics') */
+  withServerless(workgroup: string): this {
+    return this.#set('workgroup', workgroup)
+  }
+
+  /** Credentials from an AWS Secrets Manager secret. @example .withSecretsManager('prod/redshift/etl') */
+  withSecretsManager(secretId: string): this {
+    return this.#set('authMethod', 'secrets-manager').#set('secretId', secretId)
+  }
+
+  /** @default 10 @example .poolSize(20) */
+  poolSize(n: number): this {
+    return this.#set('poolSize', n)
+  }
+  /** @default 0 @example .minConnections(2) */
+  minConnections(n: number): this {
+    return this.#set('minConnections', n)
+  }
+  /** @default 10000 @example .connectionTimeout(5_000) */
+  connectionTimeout(ms: number): this {
+    return this.#set('connectionTimeoutMs', ms)
+  }
+  /** @default 600000 (0: never) @example .idleTimeout(60_000) */
+  idleTimeout(ms: number): this {
+    return this.#set('idleTimeoutMs', ms)
+  }
+  /** @default 1800000 (0: never) @example .maxLifetime(900_000) */
+  maxLifetime(ms: number): this {
+    return this.#set('maxLifetimeMs', ms)
+  }
+  /** @default 0 (no limit) @example .defaultTimeout(300_000) */
+  defaultTimeout(ms: number): this {
+    return this.#set('defaultTimeoutMs', ms)
+  }
+  /** @default 0 (no bound) @example .maxQueryTimeout(3_600_000) */
+  maxQueryTimeout(ms: number): this {
+    return this.#set('maxQueryTimeoutMs', ms)
+  }
+  /** @default 1000 @example .fetchSize(5_000) */
+  fetchSize(n: number): this {
+    return this.#set('fetchSize', n)
+  }
+  /** @default none @example .defaultQueryGroup('dashboard') */
+  defaultQueryGroup(group: string): this {
+    return this.#set('defaultQueryGroup', group)
+  }
+  /** @default 3 @example .maxRetries(5) */
+  maxRetries(n: number): this {
+    return this.#set('maxRetries', n)
+  }
+  /** @default 100 @example .retryBackoff(250) */
+  retryBackoff(ms: number): this {
+    return this.#set('retryBackoffMs', ms)
+  }
+  /** @default 5 (0: no breaker) @example .circuitBreakerThreshold(10) */
+  circuitBreakerThreshold(n: number): this {
+    return this.#set('circuitBreakerThreshold', n)
+  }
+  /** @default none @example .defaultCopyIamRole('arn:aws:iam::123456789012:role/Copy') */
+  defaultCopyIamRole(roleArn: string): this {
+    return this.#set('defaultCopyIamRole', roleArn)
+  }
+  /** @default none @example .defaultUnloadIamRole('default') */
+  defaultUnloadIamRole(roleArn: string): this {
+    return this.#set('defaultUnloadIamRole', roleArn)
+  }
+  /** @default 'verify-full' ('prefer' for localhost) @example .sslMode('require') */
+  sslMode(mode: SslMode): this {
+    return this.#set('sslMode', mode)
+  }
+  /** PEM text of CA certificates to trust. @example .sslCa(readFileSync('ca.pem', 'utf8')) */
+  sslCa(pem: string): this {
+    return this.#set('sslCa', pem)
+  }
+  /** Path of a CA bundle file, read when connecting. @example .sslRootCert('/etc/ssl/redshift-ca.pem') */
+  sslRootCert(path: string): this {
+    return this.#set('sslRootCertPath', path)
+  }
+  /** @default 'wire' @example .transport('data-api') */
+  transport(kind: TransportKind): this {
+    return this.#set('transport', kind)
+  }
+  /** @default from the host, else AWS_REGION (fromEnv) @example .region('us-east-1') */
+  region(region: string): this {
+    return this.#set('region', region)
+  }
+  /** @default from the host @example .clusterIdentifier('my-cluster') */
+  clusterIdentifier(id: string): this {
+    return this.#set('clusterIdentifier', id)
+  }
+  /** @default 'redshift-kit' @example .applicationName('nightly-etl') */
+  applicationName(name: string): this {
+    return this.#set('applicationName', name)
+  }
+  /** @default 30000 (0: always validate) @example .validateAfterIdle(10_000) */
+  validateAfterIdle(ms: number): this {
+    return this.#set('validateAfterIdleMs', ms)
+  }
+
+  /** Values from a URL, below options set on this builder. @example .fromUrl(process.env.DB_URL!) */
+  fromUrl(url: string): this {
+    this.#url = readUrl(url)
+    return this
+  }
+
+  /** Values from `REDSHIFT_*` variables, below options and URL. @example .fromEnv(process.env) */
+  fromEnv(env: Readonly<Record<string, string | undefined>> = process.env): this {
+    this.#env = readEnv(env)
+    return this
+  }
+
+  /** The validated, frozen configuration; throws one {@link ConfigError} listing every problem. */
+  build(): RedshiftConfig {
+    const layers = [this.#options, this.#url, this.#env].filter((l): l is ConfigLayer => l !== undefined)
+    const result = resolveConfig(layers)
+    if (!('data' in result)) {
+      throw new ConfigError('invalid Redshift configuration', { problems: result.problems })
+    }
+    return new RedshiftConfig(CONSTRUCT, result.data)
+  }
+
+  /** Never shows option values (the password is among them). */
+  toString(): string {
+    return `RedshiftConfigBuilder(${[...this.#options.values.keys()].join(', ')})`
+  }
+
+  [inspect.custom](): string {
+    return this.toString()
+  }
+}

@@ -1,0 +1,383 @@
+import type { Problem } from '../errors/client-errors.js'
+import { queryGroupProblem } from '../query/query.js'
+import { type AuthMethod, type CredentialSource, DatabaseCredentials } from './credentials.js'
+import {
+  CONFIG_DEFAULTS,
+  isSslMode,
+  isTransportKind,
+  SSL_MODES,
+  type SslMode,
+  TRANSPORT_KINDS,
+  type TransportKind,
+} from './options.js'
+import { isLoopbackHost, parseRedshiftHost } from './redshift-host.js'
+import type { ConfigLayer, SettingEntry, SettingKey } from './settings.js'
+
+/** Where the client connects. */
+export interface RedshiftEndpoint {
+  /** Host name; absent only with the Data API, which addresses a cluster id or workgroup instead. */
+  readonly host?: string
+  readonly port: number
+  readonly database: string
+}
+
+/** The validated settings a {@link RedshiftConfig} holds. */
+export interface RedshiftConfigData {
+  readonly endpoint: RedshiftEndpoint
+  readonly credentials: CredentialSource
+  readonly transport: TransportKind
+  /** Provisioned cluster id: given, or read from the host name. */
+  readonly clusterIdentifier?: string
+  /** Serverless workgroup: given (`withServerless`), or read from the host name. */
+  readonly workgroup?: string
+  /** AWS region: given, else read from the host name, else `AWS_REGION` (fromEnv only). */
+  readonly region?: string
+  readonly poolSize: number
+  readonly minConnections: number
+  readonly connectionTimeoutMs: number
+  readonly idleTimeoutMs: number
+  readonly maxLifetimeMs: number
+  readonly defaultTimeoutMs: number
+  readonly maxQueryTimeoutMs: number
+  readonly fetchSize: number
+  readonly defaultQueryGroup?: string
+  readonly maxRetries: number
+  readonly retryBackoffMs: number
+  readonly circuitBreakerThreshold: number
+  readonly defaultCopyIamRole?: string
+  readonly defaultUnloadIamRole?: string
+  readonly sslMode: SslMode
+  /** PEM text of the CA bundle to trust for verify-ca / verify-full. */
+  readonly sslCa?: string
+  /** Path of a CA bundle file (JDBC's `sslrootcert`), read by the transport. */
+  readonly sslRootCertPath?: string
+  readonly applicationName: string
+  readonly validateAfterIdleMs: number
+}
+
+const MAX_MS = 2_147_483_647
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
+const CLUSTER_ID = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/
+const WORKGROUP = /^[a-z0-9-]{3,64}$/
+
+/** Reads settings from layers in precedence order (first wins) and collects every problem. */
+class Resolver {
+  readonly problems: Problem[] = []
+  readonly #layers: readonly ConfigLayer[]
+
+  constructor(layers: readonly ConfigLayer[]) {
+    this.#layers = layers
+    for (const layer of layers) this.problems.push(...layer.problems)
+  }
+
+  entry(key: SettingKey): SettingEntry | undefined {
+    for (const layer of this.#layers) {
+      const e = layer.values.get(key)
+      if (e !== undefined) return e
+    }
+    return undefined
+  }
+
+  problem(field: string, message: string, entry?: SettingEntry): void {
+    this.problems.push(
+      entry?.source === undefined ? { field, message } : { field, message, source: entry.source },
+    )
+  }
+
+  int(key: SettingKey, min: number, max: number, fallback: number): number
+  int(key: SettingKey, min: number, max: number): number | undefined
+  int(key: SettingKey, min: number, max: number, fallback?: number): number | undefined {
+    const e = this.entry(key)
+    if (e === undefined) return fallback
+    const n = typeof e.value === 'string' && /^\s*-?\d+\s*$/.test(e.value) ? Number(e.value) : e.value
+    if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max) return n
+    this.problem(key, `must be a whole number from ${min} to ${max}, got ${show(e.value)}`, e)
+    return fallback
+  }
+
+  text(key: SettingKey, check?: (v: string) => string | undefined, secret = false): string | undefined {
+    const e = this.entry(key)
+    if (e === undefined) return undefined
+    if (typeof e.value !== 'string' || e.value.trim() === '') {
+      this.problem(key, `must be a non-empty string${secret ? '' : `, got ${show(e.value)}`}`, e)
+      return undefined
+    }
+    const message = check?.(e.value)
+    if (message !== undefined) {
+      this.problem(key, message, e)
+      return undefined
+    }
+    return e.value
+  }
+
+  bool(key: SettingKey, fallback: boolean): boolean {
+    const e = this.entry(key)
+    if (e === undefined) return fallback
+    if (typeof e.value === 'boolean') return e.value
+    const t = String(e.value).trim().toLowerCase()
+    if (['true', '1', 'yes', 'on'].includes(t)) return true
+    if (['false', '0', 'no', 'off'].includes(t)) return false
+    this.problem(key, `must be true or false, got ${show(e.value)}`, e)
+    return fallback
+  }
+
+  list(key: SettingKey): string[] {
+    const e = this.entry(key)
+    if (e === undefined) return []
+    const items =
+      typeof e.value === 'string' ? e.value.split(',') : Array.isArray(e.value) ? e.value : [e.value]
+    const out: string[] = []
+    for (const item of items) {
+      if (typeof item === 'string' && item.trim() !== '') out.push(item.trim())
+      else this.problem(key, `must be a list of non-empty names, got ${show(e.value)}`, e)
+    }
+    return out
+  }
+}
+
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
+function roleListProblem(value: string): string | undefined {
+  if (value.trim().toLowerCase() === 'default') return undefined
+  const roles = value.split(',').map((r) => r.trim())
+  if (roles.length > 10) return 'chains at most 10 roles'
+  const bad = roles.find((r) => !ROLE_ARN.test(r))
+  return bad === undefined
+    ? undefined
+    : `must be 'default' or IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>), comma-separated; ${show(bad)} is not one`
+}
+
+function resolveCredentials(r: Resolver, transport: TransportKind): CredentialSource | undefined {
+  const methodEntry = r.entry('authMethod')
+  const method = methodEntry?.value
+  if (Array.isArray(method)) {
+    r.problem('credentials', 'several credential sources are set; set only one of them', methodEntry)
+    return undefined
+  }
+  if (method === undefined) {
+    r.problem(
+      'credentials',
+      'no credentials: call withDatabaseAuth(user, password), withIamRole(roleArn), withIamAuth() or withSecretsManager(secretId) ' +
+        '(or set REDSHIFT_USER and REDSHIFT_PASSWORD, REDSHIFT_IAM_ROLE, or REDSHIFT_SECRET_ID)',
+    )
+    return undefined
+  }
+  switch (method as AuthMethod) {
+    case 'database': {
+      const user = r.text('user', (u) => (u.length > 127 ? 'must be at most 127 characters' : undefined))
+      const password = r.text('password', undefined, true)
+      if (r.entry('user') === undefined)
+        r.problem('user', 'is required for database authentication (REDSHIFT_USER)')
+      if (r.entry('password') === undefined) {
+        r.problem('password', 'is required for database authentication (REDSHIFT_PASSWORD)')
+      }
+      if (transport === 'data-api') {
+        r.problem(
+          'credentials',
+          'the Data API cannot log in with a password: use withSecretsManager(secretId) or withIamAuth()',
+          methodEntry,
+        )
+      }
+      return user !== undefined && password !== undefined
+        ? new DatabaseCredentials(user, password)
+        : undefined
+    }
+    case 'iam': {
+      const roleArn = r.text('roleArn', (v) =>
+        ROLE_ARN.test(v) ? undefined : 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>',
+      )
+      const dbUser = r.text('dbUser') ?? (r.entry('dbUser') === undefined ? r.text('user') : undefined)
+      const profile = r.text('profile')
+      return Object.freeze({
+        kind: 'iam' as const,
+        ...(roleArn === undefined ? {} : { roleArn }),
+        ...(dbUser === undefined ? {} : { dbUser }),
+        dbGroups: Object.freeze(r.list('dbGroups')),
+        autoCreate: r.bool('autoCreate', false),
+        durationSeconds: r.int('iamDurationSeconds', 900, 3600, CONFIG_DEFAULTS.iamDurationSeconds),
+        ...(profile === undefined ? {} : { profile }),
+      })
+    }
+    case 'secrets-manager': {
+      const secretId = r.text('secretId', (v) =>
+        v.length > 2048 ? 'must be at most 2048 characters' : undefined,
+      )
+      return secretId === undefined
+        ? undefined
+        : Object.freeze({ kind: 'secrets-manager' as const, secretId })
+    }
+    default:
+      r.problem('credentials', `unknown authentication method ${show(method)}`, methodEntry)
+      return undefined
+  }
+}
+
+/**
+ * Resolves layers (highest precedence first) into validated settings, or returns every problem.
+ * Pure: reads nothing but its arguments.
+ */
+export function resolveConfig(
+  layers: readonly ConfigLayer[],
+):
+  | { readonly data: RedshiftConfigData; readonly problems: readonly [] }
+  | { readonly problems: readonly Problem[] } {
+  const r = new Resolver(layers)
+  const transportEntry = r.entry('transport')
+  let transport: TransportKind = CONFIG_DEFAULTS.transport
+  if (transportEntry !== undefined) {
+    if (isTransportKind(transportEntry.value)) transport = transportEntry.value
+    else
+      r.problem(
+        'transport',
+        `must be one of ${TRANSPORT_KINDS.join(', ')}, got ${show(transportEntry.value)}`,
+        transportEntry,
+      )
+  }
+
+  const host = r.text('host', (h) =>
+    h.includes('://')
+      ? 'must be a host name, not a URL (use RedshiftConfig.fromUrl for URLs)'
+      : /[\s/]/.test(h)
+        ? 'must be a host name without spaces or slashes'
+        : undefined,
+  )
+  const hostInfo = host === undefined ? ({ kind: 'other' } as const) : parseRedshiftHost(host)
+  const port = r.int('port', 1, 65_535, CONFIG_DEFAULTS.port)
+  const database =
+    r.text('database', (d) => (d.length > 127 ? 'must be at most 127 characters' : undefined)) ??
+    CONFIG_DEFAULTS.database
+
+  const clusterIdEntry = r.entry('clusterIdentifier')
+  const givenCluster = r
+    .text('clusterIdentifier', (c) =>
+      CLUSTER_ID.test(c.toLowerCase())
+        ? undefined
+        : 'must be 1-63 letters, digits and single hyphens, starting with a letter',
+    )
+    ?.toLowerCase()
+  const givenWorkgroup = r.text('workgroup', (w) =>
+    WORKGROUP.test(w) ? undefined : 'must be 3-64 lower-case letters, digits and hyphens',
+  )
+  const regionEntry = r.entry('region')
+  const givenRegion = r.text('region', (v) =>
+    REGION.test(v) ? undefined : 'must be an AWS region such as us-east-1',
+  )
+
+  const hostCluster = hostInfo.kind === 'provisioned' ? hostInfo.clusterIdentifier : undefined
+  const hostWorkgroup = hostInfo.kind === 'serverless' ? hostInfo.workgroup : undefined
+  const hostRegion = hostInfo.kind === 'other' ? undefined : hostInfo.region
+  if (givenCluster !== undefined && hostCluster !== undefined && givenCluster !== hostCluster) {
+    r.problem(
+      'clusterIdentifier',
+      `is '${givenCluster}' but the host names cluster '${hostCluster}'`,
+      clusterIdEntry,
+    )
+  }
+  if (givenRegion !== undefined && hostRegion !== undefined && givenRegion !== hostRegion) {
+    r.problem('region', `is '${givenRegion}' but the host is in '${hostRegion}'`, regionEntry)
+  }
+  const clusterIdentifier = givenCluster ?? hostCluster
+  const workgroup = givenWorkgroup ?? hostWorkgroup
+  if (givenWorkgroup !== undefined && clusterIdentifier !== undefined) {
+    r.problem(
+      'workgroup',
+      `a serverless workgroup and a provisioned cluster ('${clusterIdentifier}') are both set; keep one`,
+    )
+  }
+  const ambient = r.entry('ambientRegion')?.value
+  const region =
+    givenRegion ?? hostRegion ?? (typeof ambient === 'string' && REGION.test(ambient) ? ambient : undefined)
+
+  if (transport === 'wire' && host === undefined && r.entry('host') === undefined) {
+    r.problem(
+      'host',
+      'is required for the wire transport: call endpoint(host, port, database), or set REDSHIFT_HOST or REDSHIFT_URL',
+    )
+  }
+  if (transport === 'data-api' && clusterIdentifier === undefined && workgroup === undefined) {
+    r.problem(
+      'clusterIdentifier',
+      'the Data API needs a cluster id or a serverless workgroup (withServerless), or a host name that contains one',
+    )
+  }
+
+  const credentials = resolveCredentials(r, transport)
+  const poolSize = r.int('poolSize', 1, 2000, CONFIG_DEFAULTS.poolSize)
+  const minConnections = r.int('minConnections', 0, 2000, CONFIG_DEFAULTS.minConnections)
+  if (minConnections > poolSize) {
+    r.problem(
+      'minConnections',
+      `(${minConnections}) must not exceed poolSize (${poolSize})`,
+      r.entry('minConnections'),
+    )
+  }
+  const defaultTimeoutMs = r.int('defaultTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.defaultTimeoutMs)
+  const maxQueryTimeoutMs = r.int('maxQueryTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.maxQueryTimeoutMs)
+  if (maxQueryTimeoutMs > 0 && defaultTimeoutMs > maxQueryTimeoutMs) {
+    r.problem(
+      'defaultTimeoutMs',
+      `(${defaultTimeoutMs} ms) must not exceed maxQueryTimeout (${maxQueryTimeoutMs} ms)`,
+      r.entry('defaultTimeoutMs'),
+    )
+  }
+
+  const sslEntry = r.entry('sslMode')
+  let sslMode: SslMode = host !== undefined && isLoopbackHost(host) ? 'prefer' : 'verify-full'
+  if (sslEntry !== undefined) {
+    const v = typeof sslEntry.value === 'string' ? sslEntry.value.trim().toLowerCase() : sslEntry.value
+    if (isSslMode(v)) sslMode = v
+    else r.problem('sslMode', `must be one of ${SSL_MODES.join(', ')}, got ${show(sslEntry.value)}`, sslEntry)
+  }
+  const queryGroupEntry = r.entry('defaultQueryGroup')
+  const queryGroupIssue =
+    queryGroupEntry === undefined ? undefined : queryGroupProblem('defaultQueryGroup', queryGroupEntry.value)
+  if (queryGroupIssue !== undefined)
+    r.problem(queryGroupIssue.field, queryGroupIssue.message, queryGroupEntry)
+
+  const optional = <K extends string, V>(key: K, value: V | undefined) =>
+    (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+  const data: RedshiftConfigData = {
+    endpoint: Object.freeze({ ...optional('host', host), port, database }),
+    credentials: credentials as CredentialSource,
+    transport,
+    ...optional('clusterIdentifier', clusterIdentifier),
+    ...optional('workgroup', workgroup),
+    ...optional('region', region),
+    poolSize,
+    minConnections,
+    connectionTimeoutMs: r.int('connectionTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.connectionTimeoutMs),
+    idleTimeoutMs: r.int('idleTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.idleTimeoutMs),
+    maxLifetimeMs: r.int('maxLifetimeMs', 0, MAX_MS, CONFIG_DEFAULTS.maxLifetimeMs),
+    defaultTimeoutMs,
+    maxQueryTimeoutMs,
+    fetchSize: r.int('fetchSize', 1, 1_000_000, CONFIG_DEFAULTS.fetchSize),
+    ...optional(
+      'defaultQueryGroup',
+      queryGroupIssue === undefined ? (queryGroupEntry?.value as string | undefined) : undefined,
+    ),
+    maxRetries: r.int('maxRetries', 0, 100, CONFIG_DEFAULTS.maxRetries),
+    retryBackoffMs: r.int('retryBackoffMs', 0, MAX_MS, CONFIG_DEFAULTS.retryBackoffMs),
+    circuitBreakerThreshold: r.int(
+      'circuitBreakerThreshold',
+      0,
+      1_000_000,
+      CONFIG_DEFAULTS.circuitBreakerThreshold,
+    ),
+    ...optional('defaultCopyIamRole', r.text('defaultCopyIamRole', roleListProblem)),
+    ...optional('defaultUnloadIamRole', r.text('defaultUnloadIamRole', roleListProblem)),
+    sslMode,
+    ...optional('sslCa', r.text('sslCa')),
+    ...optional('sslRootCertPath', r.text('sslRootCertPath')),
+    applicationName:
+      r.text('applicationName', (n) =>
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+        n.length > 63 || /[\u0000-\u001f]/.test(n) ? 'must be at most 63 printable characters' : undefined,
+      ) ?? CONFIG_DEFAULTS.applicationName,
+    validateAfterIdleMs: r.int('validateAfterIdleMs', 0, MAX_MS, CONFIG_DEFAULTS.validateAfterIdleMs),
+  }
+  return r.problems.length > 0 ? { problems: r.problems } : { data, problems: [] }
+}

@@ -1,0 +1,96 @@
+// Curated public exports of @redshift-kit/client, sorted by area. Explicit names only.
+
+// config
+export {
+  type AuthMethod,
+  CONFIG_DEFAULTS,
+  type CredentialSource,
+  DatabaseCredentials,
+  type IamAuthOptions,
+  type IamCredentialSource,
+  isAwsRedshiftHost,
+  parseRedshiftHost,
+  RedshiftConfig,
+  RedshiftConfigBuilder,
+  type RedshiftConfigData,
+  type RedshiftEndpoint,
+  type RedshiftHostInfo,
+  type SecretsManagerCredentialSource,
+  SSL_MODES,
+  type SslMode,
+  TRANSPORT_KINDS,
+  type TransportKind,
+} from './config/index.js'
+// errors
+export {
+  AuthenticationError,
+  CircuitOpenError,
+  type ClassifyContext,
+  ConfigError,
+  ConnectionFailedError,
+  ConnectionLostError,
+  classifyError,
+  type ErrorFault,
+  type ErrorMetadata,
+  isRedshiftError,
+  isRetryableError,
+  LoadFailedError,
+  NotFoundError,
+  PermissionDeniedError,
+  PoolClosedError,
+  PoolExhaustedError,
+  type Problem,
+  type ProblemErrorOptions,
+  QueryCancelledError,
+  QueryFailedError,
+  QueryTimeoutError,
+  type QueryTimeoutErrorOptions,
+  RateLimitedError,
+  REDSHIFT_ERROR_CODES,
+  RedshiftError,
+  type RedshiftErrorCode,
+  type RedshiftErrorOptions,
+  ResultTooLargeError,
+  type RetryAfterErrorOptions,
+  redactSecrets,
+  SerializationConflictError,
+  type ServerErrorFields,
+  TransactionAbortedError,
+  UnloadFailedError,
+  UnsupportedError,
+  ValidationError,
+} from './errors/index.js'
+// query
+export { ColumnMetadata, type ColumnMetadataOptions } from './query/column-metadata.js'
+export { type Query, toQuery } from './query/query.js'
+export { QueryBuilder } from './query/query-builder.js'
+export { QueryId } from './query/query-id.js'
+export { QueryResult, type QueryResultInit } from './query/query-result.js'
+export { Row } from './query/row.js'
+// types
+export {
+  assertQueryParams,
+  createTypeParsers,
+  DATA_TYPES,
+  DataType,
+  dataTypeForOid,
+  dataTypeFromName,
+  isDataType,
+  isJsonParam,
+  type JsonParam,
+  type JsonValue,
+  json,
+  MAX_BIND_PARAMETERS,
+  oidForDataType,
+  type ParamSerializerOptions,
+  type QueryParam,
+  type SerializedParam,
+  serializeParam,
+  serializeParams,
+  superParam,
+  type TextParser,
+  TypeOid,
+  type TypeParserOptions,
+  type TypeParsers,
+  type Value,
+} from './types/index.js'

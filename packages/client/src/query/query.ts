@@ -1,0 +1,102 @@
+import { type Problem, ValidationError } from '../errors/client-errors.js'
+import { MAX_BIND_PARAMETERS, paramProblem } from '../types/param-serializer.js'
+import type { QueryParam } from '../types/value.js'
+
+/**
+ * A statement ready to run: frozen, made by {@link QueryBuilder.build} (or {@link toQuery} from SQL).
+ *
+ * @example
+ * const q: Query = new QueryBuilder('SELECT * FROM users WHERE id = $1').param(123n).build()
+ * q.sql     // 'SELECT * FROM users WHERE id = $1'
+ * q.params  // [123n]
+ */
+export interface Query {
+  readonly sql: string
+  /** Values of `$1`, `$2`, ... in order. */
+  readonly params: readonly QueryParam[]
+  /** Per-query timeout; overrides the client's `defaultTimeout`. 0 means no limit. */
+  readonly timeoutMs?: number
+  /** WLM query group (`SET query_group`) to run under. */
+  readonly queryGroup?: string
+  /** A label for logs, traces and metrics (never sent to the server). */
+  readonly label?: string
+}
+
+/** The longest query group Redshift keeps (STL_QUERY.label is char(320)); longer ones are refused. */
+export const MAX_QUERY_GROUP_LENGTH = 320
+
+/** What is wrong with `sql` as a statement, or `undefined`. */
+export function sqlProblem(sql: unknown): Problem | undefined {
+  if (typeof sql !== 'string') return { field: 'sql', message: `must be a string, got ${typeof sql}` }
+  if (sql.trim() === '') return { field: 'sql', message: 'is empty' }
+  return undefined
+}
+
+/** What is wrong with a timeout in milliseconds, or `undefined`. */
+export function timeoutProblem(field: string, ms: unknown): Problem | undefined {
+  return typeof ms === 'number' && Number.isInteger(ms) && ms >= 0 && ms <= 2_147_483_647
+    ? undefined
+    : {
+        field,
+        message: `must be a whole number of milliseconds from 0 (no limit) to 2147483647, got ${String(ms)}`,
+      }
+}
+
+/** What is wrong with a WLM query group, or `undefined`. */
+export function queryGroupProblem(field: string, group: unknown): Problem | undefined {
+  if (typeof group !== 'string' || group.trim() === '')
+    return { field, message: 'must be a non-empty string' }
+  if (group.length > MAX_QUERY_GROUP_LENGTH) {
+    return { field, message: `must be at most ${MAX_QUERY_GROUP_LENGTH} characters, got ${group.length}` }
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(group)) return { field, message: 'must not contain control characters' }
+  return undefined
+}
+
+/**
+ * Checks a whole query at once and freezes it; throws one {@link ValidationError} listing every problem.
+ *
+ * @example
+ * createQuery({ sql: 'SELECT $1', params: [1] })
+ */
+export function createQuery(init: Query): Query {
+  const problems: Problem[] = []
+  const add = (p: Problem | undefined) => {
+    if (p !== undefined) problems.push(p)
+  }
+  add(sqlProblem(init.sql))
+  if (init.params.length > MAX_BIND_PARAMETERS) {
+    add({
+      field: 'params',
+      message: `has ${init.params.length} values; a statement takes at most ${MAX_BIND_PARAMETERS} bind parameters. Split the work into batches, or load the data with COPY`,
+    })
+  }
+  init.params.forEach((p, i) => {
+    add(paramProblem(p, i + 1))
+  })
+  if (init.timeoutMs !== undefined) add(timeoutProblem('timeoutMs', init.timeoutMs))
+  if (init.queryGroup !== undefined) add(queryGroupProblem('queryGroup', init.queryGroup))
+  if (init.label !== undefined && (typeof init.label !== 'string' || init.label === '')) {
+    add({ field: 'label', message: 'must be a non-empty string' })
+  }
+  if (problems.length > 0) throw new ValidationError('invalid query', { problems })
+  return Object.freeze({
+    sql: init.sql,
+    params: Object.freeze([...init.params]),
+    ...(init.timeoutMs === undefined ? {} : { timeoutMs: init.timeoutMs }),
+    ...(init.queryGroup === undefined ? {} : { queryGroup: init.queryGroup }),
+    ...(init.label === undefined ? {} : { label: init.label }),
+  })
+}
+
+/**
+ * A {@link Query} from either a Query or plain SQL (what `executeQuery` accepts).
+ *
+ * @example
+ * toQuery('SELECT 1') // { sql: 'SELECT 1', params: [] }
+ */
+export function toQuery(input: Query | string): Query {
+  if (typeof input === 'string') return createQuery({ sql: input, params: [] })
+  return Object.isFrozen(input) && Object.isFrozen(input.params) ? input : createQuery(input)
+}
