@@ -1,5 +1,16 @@
 // Curated public exports of @redshift-kit/client, sorted by area. Explicit names only.
 
+export type { Diagnostics } from './client/diagnostics.js'
+export type { HealthStatus } from './client/health-status.js'
+export type { RecentError } from './client/recent-errors.js'
+// Client, transport, transactions
+export {
+  type CallOptions,
+  type ClientOptions,
+  createClient,
+  createClientFromEnv,
+  RedshiftClient,
+} from './client.js'
 // config
 export {
   type AuthMethod,
@@ -62,11 +73,25 @@ export {
 } from './errors/index.js'
 // query
 export { ColumnMetadata, type ColumnMetadataOptions } from './query/column-metadata.js'
+export { PreparedStatement } from './query/prepared-statement.js'
 export { type Query, toQuery } from './query/query.js'
 export { QueryBuilder } from './query/query-builder.js'
 export { QueryId } from './query/query-id.js'
 export { QueryResult, type QueryResultInit } from './query/query-result.js'
 export { Row } from './query/row.js'
+export type { TransactionOptions } from './transaction/run-in-transaction.js'
+export { Transaction, type TransactionContext, type TransactionState } from './transaction/transaction.js'
+export type { AcquireTimePercentiles, PoolStats } from './transport/pool-stats.js'
+export type {
+  PreparedStatementSpec,
+  StatementSettings,
+  Transport,
+  TransportCapabilities,
+  TransportDiagnostics,
+  TransportResult,
+  TransportSession,
+  TransportStatement,
+} from './transport/transport.js'
 // types
 export {
   assertQueryParams,

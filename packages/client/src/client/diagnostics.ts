@@ -1,0 +1,33 @@
+import type { PoolStats } from '../transport/pool-stats.js'
+import type { TransportDiagnostics } from '../transport/transport.js'
+import type { RecentError } from './recent-errors.js'
+
+/**
+ * What `client.getDiagnostics()` reports: where the client connects and how, the server's version,
+ * the pool, the effective limits, and the latest failures. It never contains a password, secret,
+ * token or access key.
+ *
+ * @example
+ * const d = await client.getDiagnostics()
+ * console.log(d.transport, d.endpoint.host, d.serverVersion, d.tls.mode, d.pool.active, d.recentErrors.length)
+ */
+export interface Diagnostics extends TransportDiagnostics {
+  readonly pool: PoolStats
+  /** The settings that shape the client's behaviour. */
+  readonly settings: {
+    readonly poolSize: number
+    readonly minConnections: number
+    readonly connectionTimeoutMs: number
+    readonly idleTimeoutMs: number
+    readonly maxLifetimeMs: number
+    readonly defaultTimeoutMs: number
+    readonly maxQueryTimeoutMs: number
+    readonly maxRetries: number
+    readonly retryBackoffMs: number
+    /** The query group applied to queries that name none (`setQueryGroup`, else `defaultQueryGroup`). */
+    readonly queryGroup: string | null
+  }
+  /** The latest failures, oldest first (messages redacted). */
+  readonly recentErrors: readonly RecentError[]
+  readonly closed: boolean
+}

@@ -1,0 +1,125 @@
+import type { ColumnMetadata } from '../query/column-metadata.js'
+import type { QueryId } from '../query/query-id.js'
+import type { QueryParam, Value } from '../types/value.js'
+import type { PoolStats } from './pool-stats.js'
+
+/**
+ * The session settings a statement runs under, already resolved by the client (query value, else the
+ * client's default). `null` means the server's default. Transports apply only what differs from what
+ * the session already has.
+ */
+export interface StatementSettings {
+  /** `statement_timeout` in milliseconds; null leaves the server's (parameter group or user) default. */
+  readonly timeoutMs: number | null
+  /** `query_group` (WLM routing, and the query's label in STL_QUERY / SYS_QUERY_HISTORY). */
+  readonly queryGroup: string | null
+}
+
+/** One statement for a transport to run. */
+export interface TransportStatement {
+  readonly sql: string
+  readonly params: readonly QueryParam[]
+  readonly settings: StatementSettings
+  readonly signal?: AbortSignal
+}
+
+/** A prepared statement as transports see it: the caller's name, the name used on the server, the SQL. */
+export interface PreparedStatementSpec {
+  /** The name the caller gave `prepare()`. */
+  readonly name: string
+  /** A name unique to this client, safe as an identifier, used on every session it is parsed on. */
+  readonly serverName: string
+  readonly sql: string
+}
+
+/** What a statement returned, whichever transport ran it. */
+export interface TransportResult {
+  readonly columns: readonly ColumnMetadata[]
+  readonly rows: readonly (readonly Value[])[]
+  /** Rows inserted, updated, deleted or returned (0 when the server reports none). */
+  readonly rowsAffected: number
+  /** The command verb (`SELECT`, `INSERT`, `COMMIT`, ...); empty for an empty statement. */
+  readonly command: string
+  /** Redshift's query id (`pg_last_query_id()`), or the Data API statement id; `''` when unknown. */
+  readonly queryId: QueryId
+}
+
+/** What a transport can do; an operation it cannot do fails with `UnsupportedError`, never silently. */
+export interface TransportCapabilities {
+  /** Dedicated sessions that keep state across calls (transactions, session settings). */
+  readonly sessions: boolean
+  /** Server-side prepared statements (parsed once per session). */
+  readonly preparedStatements: boolean
+  /** Cancelling a running statement from another session. */
+  readonly cancel: boolean
+  /** Server-side cursors over named portals, for streaming. */
+  readonly cursors: boolean
+}
+
+/** A session lent to one caller until released: a transaction, or any work that needs one session. */
+export interface TransportSession {
+  /** The session's id on the server (the backend pid on the wire). */
+  readonly id: string
+  /** Whether a transaction block is open (or failed and awaiting ROLLBACK). */
+  readonly inTransaction: boolean
+  execute(statement: TransportStatement): Promise<TransportResult>
+  executePrepared(
+    prepared: PreparedStatementSpec,
+    params: readonly QueryParam[],
+    settings: StatementSettings,
+  ): Promise<TransportResult>
+  /**
+   * Gives the session back. With an error the session is discarded rather than reused; a session
+   * released with a transaction still open is always discarded.
+   */
+  release(error?: unknown): void
+}
+
+/** What `getDiagnostics()` reports about a transport: no secrets, ever. */
+export interface TransportDiagnostics {
+  /** `'wire'`, `'data-api'`, `'mock'`, ... */
+  readonly transport: string
+  readonly endpoint: { readonly host: string; readonly port: number; readonly database: string }
+  /** The server's `server_version` (Redshift reports 8.0.2), once a session has been opened. */
+  readonly serverVersion: string | null
+  /** The server's `version()` text, when it has been read. */
+  readonly serverVersionText: string | null
+  readonly tls: { readonly enabled: boolean; readonly mode: string }
+  /** `'password'`, `'iam'`, `'secrets-manager'`, ... */
+  readonly authMethod: string
+  /** The database user, once known (a user name is not a secret). */
+  readonly user: string | null
+}
+
+/**
+ * The seam between the client and a way of reaching Redshift (the wire protocol, the Data API, an
+ * in-memory mock, a replay). The client's pipeline runs every operation through it, so retries,
+ * hooks and recording behave the same over any transport.
+ */
+export interface Transport {
+  /** The transport's name, as errors and diagnostics report it. */
+  readonly name: string
+  readonly capabilities: TransportCapabilities
+  /** Runs one statement in autocommit mode on any session. */
+  execute(statement: TransportStatement): Promise<TransportResult>
+  /** Validates a prepared statement on the server and returns the columns it will produce. */
+  prepare(prepared: PreparedStatementSpec, signal?: AbortSignal): Promise<readonly ColumnMetadata[]>
+  /** Runs a prepared statement in autocommit mode on any session (parsed there on first use). */
+  executePrepared(
+    prepared: PreparedStatementSpec,
+    params: readonly QueryParam[],
+    settings: StatementSettings,
+    signal?: AbortSignal,
+  ): Promise<TransportResult>
+  /** Drops a prepared statement from every session that has it (some lazily, before their next use). */
+  deallocate(prepared: PreparedStatementSpec): Promise<void>
+  /** Lends a dedicated session until it is released. */
+  openSession(signal?: AbortSignal): Promise<TransportSession>
+  /** Asks the server to cancel what session `sessionId` is running; false when nothing was cancelled. */
+  cancel(sessionId: string): Promise<boolean>
+  /** The pool's counts (synchronous). */
+  stats(): PoolStats
+  diagnostics(): Promise<TransportDiagnostics>
+  /** Waits for lent sessions to come back, then closes everything. */
+  close(): Promise<void>
+}
