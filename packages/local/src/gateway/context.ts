@@ -1,0 +1,127 @@
+/** What every session of one gateway shares: the engine, the dialect, the logs, WLM, and id counters. */
+import { splitStatements, translateStatement } from '../dialect/index.js'
+import type { TranslateContext, TranslatedStatement } from '../dialect/translation.js'
+import type { Engine } from '../engine/engine.js'
+import type { WlmQueue, WlmScheduler } from '../wlm/index.js'
+import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
+import { CancelMessages, engineSocketPath } from './cancel.js'
+import type { QueryLog } from './query-log.js'
+
+/** The dialect as the gateway uses it (a seam, so a test can hand in its own). */
+export interface Dialect {
+  splitStatements(sql: string): string[]
+  translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement
+}
+
+/** The real dialect of `../dialect/`. */
+export const DEFAULT_DIALECT: Dialect = { splitStatements, translateStatement }
+
+/** A user as the gateway knows it. */
+export interface UserRecord {
+  readonly name: string
+  readonly password: string | undefined
+  readonly superuser: boolean
+  readonly groups: readonly string[]
+}
+
+/** An engine role. */
+export interface RoleRecord {
+  readonly oid: number
+  readonly superuser: boolean
+}
+
+/** A session's handle, as the server sees it: for cancels that the engine cannot see (WLM waits). */
+export interface SessionHandle {
+  readonly pid: number
+  readonly secretKey: Buffer
+  /** Gives up a WLM wait with a cancellation error; false when the session is not waiting. */
+  cancelQueued(message: string | undefined): boolean
+  close(): void
+}
+
+/** First query id handed out (Redshift's are large numbers; any positive start works for clients). */
+export const FIRST_QUERY_ID = 1000
+
+/** Shared state of one running gateway, handed to every connection. */
+export class GatewayContext {
+  readonly engine: Engine
+  readonly dialect: Dialect
+  readonly queryLog: QueryLog
+  readonly scheduler: WlmScheduler
+  readonly queues: readonly WlmQueue[]
+  readonly authMethod: AuthMethod
+  readonly temporaryPassword: TemporaryPasswordLookup | undefined
+  readonly users: ReadonlyMap<string, UserRecord>
+  /** Names of the engine's settings (pg_settings): startup keys outside this set are not forwarded. */
+  readonly engineSettings: ReadonlySet<string>
+  /** Engine type OID -> Redshift type OID, only where they differ. */
+  readonly typeMap: ReadonlyMap<number, number>
+  /** The engine role of a user (its oid is Redshift's user id), cached. */
+  readonly loadRole: (name: string) => Promise<RoleRecord | undefined>
+  /** Database that holds rk_internal: bookkeeping of other databases' sessions goes there too. */
+  readonly adminDatabase: string
+  readonly engineSocket: string
+  readonly cancelMessages = new CancelMessages()
+  readonly sessions = new Map<number, SessionHandle>()
+  readonly log: (line: string) => void
+  #queryId = FIRST_QUERY_ID
+  #xid = 1
+  #lastCommit: { xid: number; pid: number } | undefined
+
+  constructor(init: {
+    engine: Engine
+    dialect: Dialect
+    queryLog: QueryLog
+    scheduler: WlmScheduler
+    queues: readonly WlmQueue[]
+    authMethod: AuthMethod
+    temporaryPassword: TemporaryPasswordLookup | undefined
+    users: ReadonlyMap<string, UserRecord>
+    engineSettings: ReadonlySet<string>
+    typeMap: ReadonlyMap<number, number>
+    adminDatabase: string
+    loadRole: (name: string) => Promise<RoleRecord | undefined>
+    log: (line: string) => void
+  }) {
+    this.loadRole = init.loadRole
+    this.engine = init.engine
+    this.dialect = init.dialect
+    this.queryLog = init.queryLog
+    this.scheduler = init.scheduler
+    this.queues = init.queues
+    this.authMethod = init.authMethod
+    this.temporaryPassword = init.temporaryPassword
+    this.users = init.users
+    this.engineSettings = init.engineSettings
+    this.typeMap = init.typeMap
+    this.adminDatabase = init.adminDatabase
+    this.log = init.log
+    this.engineSocket = engineSocketPath(init.engine.socketDir, init.engine.port)
+  }
+
+  /** A new query id (one counter for the whole server). */
+  nextQueryId(): number {
+    return this.#queryId++
+  }
+
+  /** The id the next statement will get (for statements translated before they run: Parse). */
+  peekQueryId(): number {
+    return this.#queryId
+  }
+
+  /** A new transaction id (the gateway's own numbering: the engine's xids are not visible to it). */
+  nextXid(): number {
+    return this.#xid++
+  }
+
+  /** Remembers the last transaction that ended, for the cycle named in serialization errors. */
+  noteTransactionEnd(xid: number, pid: number): void {
+    this.#lastCommit = { xid, pid }
+  }
+
+  /** The most recent transaction of another session, or 0. */
+  otherXid(pid: number): number {
+    const last = this.#lastCommit
+    return last !== undefined && last.pid !== pid ? last.xid : 0
+  }
+}

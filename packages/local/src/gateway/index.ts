@@ -1,0 +1,6 @@
+export type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
+export type { Dialect } from './context.js'
+export type { Gateway, GatewayOptions, LocalUser, WlmQueueConfig } from './options.js'
+export { startGateway } from './server.js'
+export type { GeneratedCertificates } from './tls-certificates.js'
+export { generateCertificates } from './tls-certificates.js'

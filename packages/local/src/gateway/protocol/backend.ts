@@ -1,0 +1,162 @@
+/** Builders and parsers of the backend messages the gateway writes or rewrites. */
+import { Backend } from './codes.js'
+import { MessageReader, MessageWriter } from './writer.js'
+
+/** ErrorResponse / NoticeResponse fields in wire order: field code letter -> value. */
+export type NoticeFields = Array<readonly [string, string]>
+
+/** The fields of an ErrorResponse or NoticeResponse frame, in order. */
+export function parseNoticeFields(frame: Buffer): NoticeFields {
+  const fields: NoticeFields = []
+  let offset = 5
+  while (offset < frame.length) {
+    const code = frame[offset]
+    if (code === 0 || code === undefined) break
+    const end = frame.indexOf(0, offset + 1)
+    if (end < 0) break
+    fields.push([String.fromCharCode(code), frame.toString('utf8', offset + 1, end)])
+    offset = end + 1
+  }
+  return fields
+}
+
+/** One field of a parsed ErrorResponse, or undefined. */
+export function noticeField(fields: NoticeFields, code: string): string | undefined {
+  for (const [c, v] of fields) if (c === code) return v
+  return undefined
+}
+
+/** An ErrorResponse (`type` E) or NoticeResponse (`type` N) frame from fields. */
+export function buildNoticeFrame(fields: NoticeFields, type: number = Backend.ErrorResponse): Buffer {
+  const w = new MessageWriter()
+  for (const [code, value] of fields) w.byte(code.charCodeAt(0)).cstring(value)
+  w.byte(0)
+  return w.finish(type)
+}
+
+/** What the gateway says in an error or notice it makes itself. */
+export interface GatewayNotice {
+  readonly severity: 'ERROR' | 'FATAL' | 'NOTICE' | 'INFO' | 'WARNING'
+  readonly code: string
+  readonly message: string
+  readonly detail?: string
+  readonly hint?: string
+}
+
+/** An ErrorResponse (or NoticeResponse) the gateway makes itself. */
+export function buildNotice(notice: GatewayNotice, type: number = Backend.ErrorResponse): Buffer {
+  const fields: NoticeFields = [
+    ['S', notice.severity],
+    ['V', notice.severity],
+    ['C', notice.code],
+    ['M', notice.message],
+  ]
+  if (notice.detail !== undefined) fields.push(['D', notice.detail])
+  if (notice.hint !== undefined) fields.push(['H', notice.hint])
+  return buildNoticeFrame(fields, type)
+}
+
+/** The tag of a CommandComplete frame. */
+export function parseCommandTag(frame: Buffer): string {
+  return frame.toString('utf8', 5, frame.length - 1)
+}
+
+/** A CommandComplete frame with `tag`. */
+export function buildCommandComplete(tag: string): Buffer {
+  return new MessageWriter().cstring(tag).finish(Backend.CommandComplete)
+}
+
+/** A ReadyForQuery frame with a transaction status byte (`I`, `T`, `E`). */
+export function buildReadyForQuery(status: number): Buffer {
+  return new MessageWriter().byte(status).finish(Backend.ReadyForQuery)
+}
+
+/** A ParameterStatus frame. */
+export function buildParameterStatus(name: string, value: string): Buffer {
+  return new MessageWriter().cstring(name).cstring(value).finish(Backend.ParameterStatus)
+}
+
+/** The name and value of a ParameterStatus frame. */
+export function parseParameterStatus(frame: Buffer): { name: string; value: string } {
+  const r = new MessageReader(frame)
+  return { name: r.cstring(), value: r.cstring() }
+}
+
+/** AuthenticationOk (0), CleartextPassword (3) or MD5Password (5, with its salt). */
+export function buildAuthentication(code: 0 | 3 | 5, salt?: Buffer): Buffer {
+  const w = new MessageWriter().int32(code)
+  if (salt !== undefined) w.bytes(salt)
+  return w.finish(Backend.Authentication)
+}
+
+/** Tells a client that asked for a newer minor version or `_pq_.` options what the server speaks. */
+export function buildNegotiateProtocolVersion(minor: number, unrecognised: readonly string[]): Buffer {
+  const w = new MessageWriter().int32(minor).int32(unrecognised.length)
+  for (const name of unrecognised) w.cstring(name)
+  return w.finish(Backend.NegotiateProtocolVersion)
+}
+
+/** The NoData frame. */
+export const NO_DATA: Buffer = new MessageWriter().finish(Backend.NoData)
+
+/** One column of a RowDescription. */
+export interface FieldDescription {
+  name: string
+  tableOid: number
+  columnNumber: number
+  typeOid: number
+  typeSize: number
+  typeModifier: number
+  format: number
+}
+
+/** The columns of a RowDescription frame. */
+export function parseRowDescription(frame: Buffer): FieldDescription[] {
+  const r = new MessageReader(frame)
+  const count = r.int16()
+  const fields: FieldDescription[] = []
+  for (let i = 0; i < count; i++) {
+    fields.push({
+      name: r.cstring(),
+      tableOid: r.uint32(),
+      columnNumber: r.int16(),
+      typeOid: r.uint32(),
+      typeSize: r.int16(),
+      typeModifier: r.int32(),
+      format: r.int16(),
+    })
+  }
+  return fields
+}
+
+/** A RowDescription frame from its columns. */
+export function buildRowDescription(fields: readonly FieldDescription[]): Buffer {
+  const w = new MessageWriter().int16(fields.length)
+  for (const f of fields) {
+    w.cstring(f.name)
+      .int32(f.tableOid | 0)
+      .int16(f.columnNumber)
+      .int32(f.typeOid | 0)
+      .int16(f.typeSize)
+      .int32(f.typeModifier)
+      .int16(f.format)
+  }
+  return w.finish(Backend.RowDescription)
+}
+
+/** Rewrites the type OIDs of a ParameterDescription in place of a copy; undefined when none changed. */
+export function remapParameterDescription(
+  frame: Buffer,
+  map: ReadonlyMap<number, number>,
+): Buffer | undefined {
+  const count = frame.readInt16BE(5)
+  let copy: Buffer | undefined
+  for (let i = 0; i < count; i++) {
+    const at = 7 + i * 4
+    const mapped = map.get(frame.readUInt32BE(at))
+    if (mapped === undefined) continue
+    copy ??= Buffer.from(frame)
+    copy.writeUInt32BE(mapped, at)
+  }
+  return copy
+}

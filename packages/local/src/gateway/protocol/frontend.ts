@@ -1,0 +1,117 @@
+/** Parsers and builders of the frontend (client -> server) messages the gateway looks into or makes. */
+import { Frontend, StartupCode } from './codes.js'
+import { MessageReader, MessageWriter } from './writer.js'
+
+/** A Parse message: statement name, SQL text, and where the parameter type list starts. */
+export interface ParseMessage {
+  readonly name: string
+  readonly sql: string
+  /** The bytes after the SQL text (Int16 count and the parameter type OIDs), forwarded untouched. */
+  readonly paramTypes: Buffer
+}
+
+/** Reads a Parse frame. */
+export function parseParse(frame: Buffer): ParseMessage {
+  const r = new MessageReader(frame)
+  const name = r.cstring()
+  const sql = r.cstring()
+  return { name, sql, paramTypes: frame.subarray(r.offset) }
+}
+
+/** A Parse frame (the parameter type list is passed through as bytes). */
+export function buildParse(name: string, sql: string, paramTypes: Buffer): Buffer {
+  return new MessageWriter().cstring(name).cstring(sql).bytes(paramTypes).finish(Frontend.Parse)
+}
+
+/** The portal and statement names of a Bind (the rest is forwarded untouched). */
+export function parseBindNames(frame: Buffer): { portal: string; statement: string } {
+  const r = new MessageReader(frame)
+  const portal = r.cstring()
+  return { portal, statement: r.cstring() }
+}
+
+/** Describe or Close: `kind` is `S` (statement) or `P` (portal). */
+export function parseTarget(frame: Buffer): { kind: 'S' | 'P'; name: string } {
+  const r = new MessageReader(frame)
+  const kind = r.byte() === 0x53 ? 'S' : 'P'
+  return { kind, name: r.cstring() }
+}
+
+/** Reads an Execute frame. */
+export function parseExecute(frame: Buffer): { portal: string; maxRows: number } {
+  const r = new MessageReader(frame)
+  return { portal: r.cstring(), maxRows: r.int32() }
+}
+
+/** The SQL text of a Query frame. */
+export function parseQuery(frame: Buffer): string {
+  return frame.toString('utf8', 5, frame.length - 1)
+}
+
+/** A PasswordMessage's text (cleartext password or `md5...`). */
+export function parsePassword(frame: Buffer): string {
+  const end = frame.indexOf(0, 5)
+  return frame.toString('utf8', 5, end < 0 ? frame.length : end)
+}
+
+/** Bind of an unnamed statement to an unnamed portal, no parameters, text results. */
+export const BIND_UNNAMED: Buffer = new MessageWriter()
+  .cstring('')
+  .cstring('')
+  .int16(0)
+  .int16(0)
+  .int16(0)
+  .finish(Frontend.Bind)
+/** Describe of the unnamed portal. */
+export const DESCRIBE_UNNAMED_PORTAL: Buffer = new MessageWriter()
+  .byte(0x50)
+  .cstring('')
+  .finish(Frontend.Describe)
+/** Execute of the unnamed portal, all rows. */
+export const EXECUTE_UNNAMED: Buffer = new MessageWriter().cstring('').int32(0).finish(Frontend.Execute)
+/** The Sync frame. */
+export const SYNC: Buffer = new MessageWriter().finish(Frontend.Sync)
+/** The Flush frame. */
+export const FLUSH: Buffer = new MessageWriter().finish(Frontend.Flush)
+
+/** A CopyFail frame: how the gateway refuses COPY FROM STDIN. */
+export function buildCopyFail(reason: string): Buffer {
+  return new MessageWriter().cstring(reason).finish(Frontend.CopyFail)
+}
+
+/** A decoded opening message of a connection. */
+export type StartupPacket =
+  | { readonly kind: 'ssl' }
+  | { readonly kind: 'gssenc' }
+  | { readonly kind: 'cancel'; readonly raw: Buffer }
+  | {
+      readonly kind: 'startup'
+      readonly minorVersion: number
+      readonly params: ReadonlyMap<string, string>
+    }
+
+/** Decodes the opening packet of a connection. */
+export function parseStartupPacket(message: Buffer): StartupPacket {
+  const code = message.readInt32BE(4)
+  if (code === StartupCode.SslRequest) return { kind: 'ssl' }
+  if (code === StartupCode.GssEncRequest) return { kind: 'gssenc' }
+  if (code === StartupCode.CancelRequest) return { kind: 'cancel', raw: message }
+  const major = code >> 16
+  if (major !== 3) throw new Error(`unsupported frontend protocol ${major}.${code & 0xffff}`)
+  const params = new Map<string, string>()
+  const r = new MessageReader(message, 8)
+  while (r.remaining > 1) {
+    const key = r.cstring()
+    if (key === '') break
+    params.set(key, r.cstring())
+  }
+  return { kind: 'startup', minorVersion: code & 0xffff, params }
+}
+
+/** A protocol 3.0 StartupMessage with `params`. */
+export function buildStartupMessage(params: ReadonlyMap<string, string>): Buffer {
+  const w = new MessageWriter().int32(StartupCode.Protocol3)
+  for (const [k, v] of params) w.cstring(k).cstring(v)
+  w.byte(0)
+  return w.finish()
+}

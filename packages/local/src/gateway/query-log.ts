@@ -1,0 +1,293 @@
+/**
+ * The gateway's bookkeeping (rk_internal.queries, connection_log, wlm_state), kept in memory and
+ * written to the engine in the background through one admin connection, so a client's statement never
+ * waits for it, except a statement that reads system views, which waits for a flush first.
+ */
+import type pg from 'pg'
+import type { QueryType, TableAttributes } from '../dialect/translation.js'
+import type { WlmQueue, WlmQueueCounters } from '../wlm/index.js'
+
+/** Status values of rk_internal.queries.status. */
+export type QueryStatus = 'queued' | 'running' | 'success' | 'failed' | 'canceled'
+
+/** One statement's row of rk_internal.queries, updated in place while it runs. */
+export interface QueryRecord {
+  readonly queryId: number
+  xid: number
+  readonly pid: number
+  readonly userId: number
+  readonly userName: string
+  readonly databaseName: string
+  readonly label: string
+  readonly queryType: QueryType
+  status: QueryStatus
+  readonly serviceClass: number
+  readonly queueName: string
+  readonly slotCount: number
+  readonly queueStart: Date
+  startTime: Date
+  endTime: Date | undefined
+  returnedRows: number
+  returnedBytes: number
+  rowsAffected: number
+  errorMessage: string | undefined
+  readonly queryText: string
+}
+
+/** One row of rk_internal.connection_log. */
+export interface ConnectionEvent {
+  readonly event: 'initiating session' | 'authenticated' | 'disconnecting session' | 'authentication failure'
+  readonly recordTime: Date
+  readonly remoteHost: string
+  readonly remotePort: string
+  readonly pid: number
+  readonly dbName: string
+  readonly userName: string
+  readonly authMethod: string
+  /** Microseconds, for 'disconnecting session'. */
+  readonly durationMicros: number
+  readonly sslVersion: string
+  readonly sslCipher: string
+  readonly applicationName: string
+}
+
+/** Statement text kept per record: what Redshift shows in its own logs is at most 4000 characters. */
+export const MAX_LOGGED_QUERY_TEXT = 4000
+const FLUSH_INTERVAL_MS = 200
+
+const UPSERT_QUERIES = `
+INSERT INTO rk_internal.queries (query_id, xid, pid, user_id, user_name, database_name, label, query_type,
+  status, service_class, queue_name, slot_count, queue_start, start_time, end_time, returned_rows,
+  returned_bytes, rows_affected, error_message, query_text)
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[],
+  $8::text[], $9::text[], $10::int[], $11::text[], $12::int[], $13::timestamp[], $14::timestamp[],
+  $15::timestamp[], $16::bigint[], $17::bigint[], $18::bigint[], $19::text[], $20::text[])
+ON CONFLICT (query_id) DO UPDATE SET xid = excluded.xid, status = excluded.status,
+  start_time = excluded.start_time, end_time = excluded.end_time, returned_rows = excluded.returned_rows,
+  returned_bytes = excluded.returned_bytes, rows_affected = excluded.rows_affected,
+  error_message = excluded.error_message`
+
+const INSERT_CONNECTIONS = `
+INSERT INTO rk_internal.connection_log (event, recordtime, remotehost, remoteport, pid, dbname, username,
+  authmethod, duration, sslversion, sslcipher, application_name)
+SELECT * FROM unnest($1::text[], $2::timestamp[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[],
+  $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[])`
+
+const UPSERT_WLM_STATE = `
+INSERT INTO rk_internal.wlm_state (service_class, num_queued_queries, num_executing_queries,
+  num_serviced_queries, num_executed_queries, num_evicted_queries)
+SELECT s, q, e, sv, ex, 0 FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[]) AS t(s, q, e, sv, ex)
+ON CONFLICT (service_class) DO UPDATE SET num_queued_queries = excluded.num_queued_queries,
+  num_executing_queries = excluded.num_executing_queries, num_serviced_queries = excluded.num_serviced_queries,
+  num_executed_queries = excluded.num_executed_queries`
+
+const INSERT_TABLE = `INSERT INTO rk_internal.table_attributes (schema_name, table_name, diststyle, distkey,
+  sortkey_type, sortkeys, encodings, backup)`
+const ON_TABLE_CONFLICT = `ON CONFLICT (schema_name, table_name) DO UPDATE SET diststyle = excluded.diststyle,
+  distkey = excluded.distkey, sortkey_type = excluded.sortkey_type, sortkeys = excluded.sortkeys,
+  encodings = excluded.encodings, backup = excluded.backup`
+
+const iso = (d: Date | undefined): string | null => (d === undefined ? null : d.toISOString())
+
+/** Writes the bookkeeping through `admin` (a superuser connection to the database holding rk_internal). */
+export class QueryLog {
+  readonly #admin: pg.Client
+  readonly #log: (line: string) => void
+  readonly #wlmCounters: () => WlmQueueCounters[]
+  #records = new Map<number, QueryRecord>()
+  #events: ConnectionEvent[] = []
+  #wlmDirty = true
+  #tables: TableAttributes[] = []
+  #timer: NodeJS.Timeout | undefined
+  #chain: Promise<void> = Promise.resolve()
+  #closed = false
+  #lastFailure = ''
+
+  constructor(admin: pg.Client, wlmCounters: () => WlmQueueCounters[], log: (line: string) => void) {
+    this.#admin = admin
+    this.#wlmCounters = wlmCounters
+    this.#log = log
+  }
+
+  /** Writes the WLM configuration (once, at start). */
+  async writeQueues(queues: readonly WlmQueue[]): Promise<void> {
+    await this.#admin.query('DELETE FROM rk_internal.wlm_queues')
+    await this.#admin.query(
+      `INSERT INTO rk_internal.wlm_queues (service_class, name, query_groups, user_groups, slots,
+         max_execution_time, query_group_wild_card, user_group_wild_card)
+       SELECT s, n, string_to_array(qg, chr(31)), string_to_array(ug, chr(31)), sl, mx, qw, uw
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bool[], $8::bool[])
+         AS t(s, n, qg, ug, sl, mx, qw, uw)`,
+      [
+        queues.map((q) => q.serviceClass),
+        queues.map((q) => q.name),
+        queues.map((q) => q.queryGroups.join('\u001f')),
+        queues.map((q) => q.userGroups.join('\u001f')),
+        queues.map((q) => q.slots),
+        queues.map((q) => q.maxExecutionTimeMs),
+        queues.map((q) => q.queryGroupWildCard),
+        queues.map((q) => q.userGroupWildCard),
+      ],
+    )
+  }
+
+  /** The record changed: it is written with the next flush. */
+  touch(record: QueryRecord): void {
+    this.#records.set(record.queryId, record)
+    this.#schedule()
+  }
+
+  connectionEvent(event: ConnectionEvent): void {
+    this.#events.push(event)
+    this.#schedule()
+  }
+
+  /** A CREATE TABLE with Redshift attributes succeeded: recorded in rk_internal.table_attributes. */
+  tableAttributes(attributes: TableAttributes): void {
+    this.#tables.push(attributes)
+    this.#schedule()
+  }
+
+  /** WLM counters changed. */
+  wlmChanged(): void {
+    this.#wlmDirty = true
+    this.#schedule()
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#closed) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      void this.flush()
+    }, FLUSH_INTERVAL_MS)
+    this.#timer.unref()
+  }
+
+  /** Writes everything changed so far; resolves when it is in the engine. Never rejects. */
+  flush(): Promise<void> {
+    this.#chain = this.#chain.then(() => this.#flushOnce())
+    return this.#chain
+  }
+
+  async #flushOnce(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
+    }
+    const records = [...this.#records.values()]
+    const events = this.#events
+    const wlm = this.#wlmDirty
+    const tables = this.#tables
+    if (records.length === 0 && events.length === 0 && !wlm && tables.length === 0) return
+    this.#records = new Map()
+    this.#events = []
+    this.#tables = []
+    this.#wlmDirty = false
+    try {
+      if (records.length > 0) await this.#admin.query(UPSERT_QUERIES, queryColumns(records))
+      if (events.length > 0) await this.#admin.query(INSERT_CONNECTIONS, eventColumns(events))
+      for (const t of tables) await this.#writeTable(t)
+      if (wlm) {
+        const c = this.#wlmCounters()
+        await this.#admin.query(UPSERT_WLM_STATE, [
+          c.map((x) => x.serviceClass),
+          c.map((x) => x.queued),
+          c.map((x) => x.executing),
+          c.map((x) => x.serviced),
+          c.map((x) => x.executed),
+        ])
+      }
+    } catch (error) {
+      // Bookkeeping must never break a client's statement; say why once per distinct failure.
+      const text = error instanceof Error ? error.message : String(error)
+      if (text !== this.#lastFailure) this.#log(`[gateway] could not write the query log: ${text}`)
+      this.#lastFailure = text
+    }
+  }
+
+  async #writeTable(t: TableAttributes): Promise<void> {
+    // Unqualified names land in the first schema of the search path; PUBLIC is what that is unless
+    // the session changed search_path (the dialect cannot know, and the engine session is the client's).
+    const schema = t.schema ?? 'public'
+    const own = [
+      schema,
+      t.table,
+      t.diststyle,
+      t.distkey,
+      t.sortkeyType,
+      t.sortkeys,
+      JSON.stringify(t.encodings),
+      t.backup,
+    ]
+    if (t.inheritsFrom !== undefined) {
+      const copied = await this.#admin.query(
+        `${INSERT_TABLE} SELECT $1, $2, p.diststyle, p.distkey, p.sortkey_type, p.sortkeys, $3::jsonb, $4
+           FROM rk_internal.table_attributes p WHERE p.schema_name = $5 AND p.table_name = $6
+         ${ON_TABLE_CONFLICT}`,
+        [
+          schema,
+          t.table,
+          JSON.stringify(t.encodings),
+          t.backup,
+          t.inheritsFrom.schema ?? 'public',
+          t.inheritsFrom.table,
+        ],
+      )
+      if ((copied.rowCount ?? 0) > 0) return
+    }
+    await this.#admin.query(
+      `${INSERT_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ${ON_TABLE_CONFLICT}`,
+      own,
+    )
+  }
+
+  /** Final flush; later changes are dropped and no timer is left. */
+  async close(): Promise<void> {
+    await this.flush()
+    this.#closed = true
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+}
+
+function queryColumns(records: readonly QueryRecord[]): unknown[] {
+  return [
+    records.map((r) => r.queryId),
+    records.map((r) => r.xid),
+    records.map((r) => r.pid),
+    records.map((r) => r.userId),
+    records.map((r) => r.userName),
+    records.map((r) => r.databaseName),
+    records.map((r) => r.label),
+    records.map((r) => r.queryType),
+    records.map((r) => r.status),
+    records.map((r) => r.serviceClass),
+    records.map((r) => r.queueName),
+    records.map((r) => r.slotCount),
+    records.map((r) => iso(r.queueStart)),
+    records.map((r) => iso(r.startTime)),
+    records.map((r) => iso(r.endTime)),
+    records.map((r) => r.returnedRows),
+    records.map((r) => r.returnedBytes),
+    records.map((r) => r.rowsAffected),
+    records.map((r) => r.errorMessage ?? null),
+    records.map((r) => r.queryText),
+  ]
+}
+
+function eventColumns(events: readonly ConnectionEvent[]): unknown[] {
+  return [
+    events.map((e) => e.event),
+    events.map((e) => iso(e.recordTime)),
+    events.map((e) => e.remoteHost),
+    events.map((e) => e.remotePort),
+    events.map((e) => e.pid),
+    events.map((e) => e.dbName),
+    events.map((e) => e.userName),
+    events.map((e) => e.authMethod),
+    events.map((e) => e.durationMicros),
+    events.map((e) => e.sslVersion),
+    events.map((e) => e.sslCipher),
+    events.map((e) => e.applicationName),
+  ]
+}

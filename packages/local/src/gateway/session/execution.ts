@@ -1,0 +1,122 @@
+/** A statement on its way through the gateway: translated (Prepared), then run (Execution). */
+import type { GatewayCommand, TranslateContext, TranslatedStatement } from '../../dialect/translation.js'
+import type { SlotRelease, SlotWait, WlmQueue } from '../../wlm/index.js'
+import type { Dialect } from '../context.js'
+import type { GatewayNotice } from '../protocol/backend.js'
+import type { QueryRecord } from '../query-log.js'
+import { isControlStatement } from '../statement-kind.js'
+import { rewriteVersionCall } from '../version-rewrite.js'
+
+/** A statement translated for the engine (a Parse, or one statement of a simple Query). */
+export interface Prepared {
+  /** As the client wrote it. */
+  readonly original: string
+  /** Undefined for text the gateway passes through untranslated (several statements in one Parse). */
+  readonly translation: TranslatedStatement | undefined
+  /** What the engine runs. */
+  readonly sql: string
+  /** The error to answer instead of the engine's (the engine runs RAISE_SQL so its transaction state follows). */
+  readonly raise: GatewayNotice | undefined
+  /** Transaction control or a session setting: no WLM slot, not a "query" for pg_last_query_id(). */
+  readonly control: boolean
+  /** COPY / UNLOAD the gateway runs itself. */
+  readonly gatewayCommand: Extract<GatewayCommand, { type: 'copy' | 'unload' }> | undefined
+}
+
+/** A protocol portal the client bound, and the execution it left suspended (row-limited Execute). */
+export interface PortalState {
+  readonly prepared: Prepared | undefined
+  active: Execution | undefined
+}
+
+/** One run of a statement, from its WLM queueing to its end. */
+export interface Execution {
+  readonly record: QueryRecord
+  readonly prepared: Prepared | undefined
+  /** The WLM queue it was routed to. */
+  readonly queue: WlmQueue
+  /** Becomes the session's pg_last_query_id() when it ends. */
+  readonly counted: boolean
+  readonly portal: PortalState | undefined
+  release: SlotRelease | undefined
+  wait: SlotWait | undefined
+  /** WLM max execution time. */
+  timer: NodeJS.Timeout | undefined
+  /** The gateway's own error to show in place of the engine's. */
+  raise: GatewayNotice | undefined
+  /** The engine started COPY TO STDOUT: its data is swallowed and the client gets an error. */
+  copyOut: boolean
+  /** The engine asked for COPY FROM STDIN data and was refused. */
+  copyRefused: boolean
+  /** Called once when the execution ends (the simple-query chain waits on it). */
+  done: ((ok: boolean) => void) | undefined
+  finished: boolean
+}
+
+/** SQL the engine runs in place of a statement the gateway refuses: it fails, as the statement must. */
+export const RAISE_SQL =
+  "DO $rk_gateway$BEGIN RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'refused by the redshift-local gateway'; END$rk_gateway$"
+
+const COPY_UNAVAILABLE = 'COPY from S3 is not available yet in redshift-local'
+const UNLOAD_UNAVAILABLE = 'UNLOAD to S3 is not available yet in redshift-local'
+
+const refused = (code: string, message: string, hint?: string): GatewayNotice =>
+  hint === undefined ? { severity: 'ERROR', code, message } : { severity: 'ERROR', code, message, hint }
+
+/** Translates one statement (the text of a Parse, or one statement of a simple Query). */
+export function prepareStatement(dialect: Dialect, text: string, tctx: TranslateContext): Prepared {
+  const control = isControlStatement(text)
+  let translation: TranslatedStatement
+  try {
+    translation = dialect.translateStatement(text, tctx)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    return {
+      original: text,
+      translation: undefined,
+      sql: RAISE_SQL,
+      raise: refused('42601', message),
+      control,
+      gatewayCommand: undefined,
+    }
+  }
+  const base = { original: text, translation, control }
+  if (translation.error !== undefined) {
+    const e = translation.error
+    return {
+      ...base,
+      sql: RAISE_SQL,
+      raise: refused(e.sqlState, e.message, e.hint),
+      gatewayCommand: undefined,
+    }
+  }
+  const command = translation.gatewayCommand
+  if (command?.type === 'unsupported') {
+    return { ...base, sql: RAISE_SQL, raise: refused('0A000', command.message), gatewayCommand: undefined }
+  }
+  if (command !== undefined) {
+    const message = command.type === 'copy' ? COPY_UNAVAILABLE : UNLOAD_UNAVAILABLE
+    return { ...base, sql: RAISE_SQL, raise: refused('0A000', message), gatewayCommand: command }
+  }
+  return { ...base, sql: rewriteVersionCall(translation.sql), raise: undefined, gatewayCommand: undefined }
+}
+
+/** Text passed to the engine as is (the engine reports its own error, e.g. several statements in a Parse). */
+export function passThrough(text: string): Prepared {
+  return {
+    original: text,
+    translation: undefined,
+    sql: text,
+    raise: undefined,
+    control: false,
+    gatewayCommand: undefined,
+  }
+}
+
+/** Rows or count at the end of a CommandComplete tag ("INSERT 0 5" -> 5), 0 when none. */
+export function rowsFromTag(tag: string): number {
+  const space = tag.lastIndexOf(' ')
+  if (space < 0) return 0
+  const n = Number(tag.slice(space + 1))
+  return Number.isFinite(n) ? n : 0
+}

@@ -1,0 +1,101 @@
+/** One engine and one gateway per test file, with a database `dev` and a few users. */
+import pg from 'pg'
+import { installCompat } from '../../src/engine/compat/index.js'
+import { type Engine, startEngine } from '../../src/engine/engine.js'
+import { type Gateway, type GatewayOptions, type LocalUser, startGateway } from '../../src/gateway/index.js'
+
+export const USERS: readonly LocalUser[] = [
+  { name: 'alice', password: 'Alice-pass-1', groups: ['analysts'] },
+  { name: 'admin', password: 'Admin-pass-1', superuser: true },
+]
+export const ALICE = USERS[0] as LocalUser
+export const ADMIN = USERS[1] as LocalUser
+
+export interface TestGateway {
+  readonly engine: Engine
+  readonly gateway: Gateway
+  readonly logs: string[]
+  /** A `pg` client to the gateway (not connected). */
+  client(user?: LocalUser, extra?: Partial<pg.ClientConfig>): pg.Client
+  /** A connected client; closed by `stop`. */
+  connect(user?: LocalUser, extra?: Partial<pg.ClientConfig>): Promise<pg.Client>
+  /** A superuser client straight to the engine (for checking what the gateway wrote). */
+  engineQuery<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>
+  /** Another gateway on the same engine (closed by `stop`). */
+  startAnother(options: Partial<GatewayOptions>): Promise<Gateway>
+  stop(): Promise<void>
+}
+
+/** True once the compat schema (system views) is installed. */
+export let compatInstalled = false
+
+/** Starts an engine with database `dev`, the USERS as roles, compat when present, and a gateway on port 0. */
+export async function startTestGateway(options: Partial<GatewayOptions> = {}): Promise<TestGateway> {
+  const engine = await startEngine()
+  const setup = engine.client('postgres')
+  await setup.connect()
+  await setup.query('CREATE DATABASE dev')
+  await setup.query('CREATE ROLE analysts NOLOGIN')
+  for (const u of USERS) {
+    await setup.query(`CREATE ROLE ${u.name} LOGIN ${u.superuser ? 'SUPERUSER' : ''}`)
+    for (const g of u.groups ?? []) await setup.query(`GRANT ${g} TO ${u.name}`)
+  }
+  await setup.end()
+  const admin = engine.client('dev')
+  await admin.connect()
+  await admin.query('GRANT ALL ON SCHEMA public TO PUBLIC')
+  try {
+    await installCompat(admin)
+    compatInstalled = true
+  } catch (error) {
+    // The system views are another part's work; tests that need them skip themselves without them.
+    console.warn(`compat schema not installed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const logs: string[] = []
+  const base: GatewayOptions = {
+    host: '127.0.0.1',
+    port: 0,
+    engine,
+    users: USERS,
+    wlm: [],
+    onLog: (line) => logs.push(line),
+  }
+  const gateway = await startGateway({ ...base, ...options })
+  const others: Gateway[] = []
+  const clients: pg.Client[] = []
+  const client = (user: LocalUser = ALICE, extra: Partial<pg.ClientConfig> = {}): pg.Client =>
+    new pg.Client({
+      host: '127.0.0.1',
+      port: gateway.port,
+      user: user.name,
+      password: user.password,
+      database: 'dev',
+      ...extra,
+    })
+  return {
+    engine,
+    gateway,
+    logs,
+    client,
+    async connect(user, extra) {
+      const c = client(user, extra)
+      c.on('error', () => undefined)
+      await c.connect()
+      clients.push(c)
+      return c
+    },
+    engineQuery: (sql, params) => admin.query(sql, params),
+    async startAnother(extra) {
+      const g = await startGateway({ ...base, ...extra })
+      others.push(g)
+      return g
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.end().catch(() => undefined)))
+      for (const g of others) await g.stop()
+      await gateway.stop()
+      await admin.end()
+      await engine.stop()
+    },
+  }
+}
