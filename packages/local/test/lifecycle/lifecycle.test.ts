@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -32,6 +32,8 @@ async function selectOne(
 }
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rk-lifecycle-'))
+// As root the engine runs as the `postgres` OS user, which must be able to enter the data directory's parents.
+chmodSync(scratch, 0o755)
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 describe('startLocalRedshift lifecycle', () => {

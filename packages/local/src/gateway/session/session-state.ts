@@ -58,6 +58,12 @@ export class SessionState {
   #committed: Settings = defaults()
   readonly #localSettings = new Set<RedshiftSessionSetting>()
   lastQueryId = -1
+  /**
+   * The id of the last counted statement sent to the engine, finished or not. A client may pipeline a
+   * statement and `select pg_last_query_id()` before either is answered; statements of a session run in
+   * order, so by the time the second runs, this one is the session's last completed query.
+   */
+  lastSentQueryId = -1
   readonly statements = new Map<string, Prepared>()
   readonly portals = new Map<string, BoundPortal>()
   /** Syncs sent so far. */
@@ -124,6 +130,7 @@ export class SessionState {
       errorMessage: undefined,
       queryText: (prepared?.original ?? '').slice(0, MAX_LOGGED_QUERY_TEXT),
     }
+    if (!control) this.lastSentQueryId = record.queryId
     const exec: Execution = {
       record,
       prepared,

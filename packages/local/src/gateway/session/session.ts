@@ -271,7 +271,7 @@ export class Session implements SessionHandle {
 
   #translateContext(queryId: number) {
     const s = this.#state
-    return { queryId, lastQueryId: s.lastQueryId, settings: s.settings }
+    return { queryId, lastQueryId: Math.max(s.lastQueryId, s.lastSentQueryId), settings: s.settings }
   }
 
   #parse(frame: Buffer): void {
