@@ -53,7 +53,7 @@ try {
       attrs super
     ) diststyle key distkey(region) compound sortkey(sold_at)`)
   const table = await client.executeQuery(
-    'select "column", type, encoding, distkey, sortkey from pg_table_def where tablename = \'sales\'',
+    'select "column", type, trim(encoding) as encoding, distkey, sortkey from pg_table_def where tablename = \'sales\'',
   )
   for (const row of table.toObjects()) show('pg_table_def', row)
 
@@ -106,7 +106,7 @@ try {
   step('WLM: query groups route to queues and label queries in stl_query')
   await client.executeQuery(new QueryBuilder('select count(*) from sales').queryGroup('etl').build())
   const labels = await client.executeQuery(
-    "select label, count(*) as n from stl_query where label in ('etl', 'tour') group by label order by label",
+    "select trim(label) as label, count(*) as n from stl_query where trim(label) in ('etl', 'tour') group by 1 order by 1",
   )
   for (const row of labels.toObjects()) show('stl_query', row)
 

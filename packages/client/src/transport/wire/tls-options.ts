@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
 import { ConfigError } from '../../errors/client-errors.js'
 
@@ -64,7 +65,13 @@ export function wireTls(settings: TlsSettings): WireTls {
       }
     case 'verify-full':
       return {
-        ssl: { rejectUnauthorized: true, ...withCa, servername: settings.host },
+        // SNI carries host names only (RFC 6066); an IP address is still checked against the
+        // certificate's IP SANs by Node's default checkServerIdentity.
+        ssl: {
+          rejectUnauthorized: true,
+          ...withCa,
+          ...(isIP(settings.host) ? {} : { servername: settings.host }),
+        },
         fallbackToPlain: false,
       }
   }
