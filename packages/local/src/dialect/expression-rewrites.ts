@@ -1,25 +1,5 @@
-import { quoteLiteral } from './lexer.js'
 import type { Rewrite, Rewriter } from './rewriter.js'
 import type { TokenStream } from './token-stream.js'
-
-/**
- * Date parts Redshift accepts unquoted as the first argument of its date functions
- * (DG "Date parts for date or timestamp functions"). Only these are quoted, so a column passed as the
- * first argument of DATE_TRUNC is left alone.
- */
-const DATE_PARTS = new Set(
-  (
-    'millennium millennia mil mils century centuries c cent cents decade decades dec decs epoch ' +
-    'year years y yr yrs quarter quarters qtr qtrs month months mon mons week weeks w ' +
-    'dayofweek dow dw weekday dayofyear doy dy yearday day days d hour hours h hr hrs ' +
-    'minute minutes m min mins second seconds s sec secs millisecond milliseconds ms msec msecs ' +
-    'msecond mseconds millisec millisecs millisecon microsecond microseconds microsec microsecs ' +
-    'usecond useconds us usec usecs timezone timezone_hour timezone_minute'
-  ).split(' '),
-)
-
-/** Redshift functions whose first argument may be a bare date part. */
-export const DATE_PART_FUNCTIONS = ['dateadd', 'datediff', 'date_part', 'datepart', 'date_trunc'] as const
 
 /** Largest lengths Redshift gives `MAX` in a type modifier, by type name. */
 const MAX_LENGTHS: Readonly<Record<string, number>> = {
@@ -30,10 +10,9 @@ const MAX_LENGTHS: Readonly<Record<string, number>> = {
   character: 4096,
   nchar: 4096,
   bpchar: 4096,
+  varbyte: 1024000,
+  varbinary: 1024000,
 }
-
-/** VARBYTE and its aliases: an engine domain, which PostgreSQL does not let carry a type modifier. */
-const VARBYTE_NAMES = new Set(['varbyte', 'varbinary'])
 
 function afterDot(ts: TokenStream, at: number): boolean {
   return ts.is(ts.prev(at), '.')
@@ -46,29 +25,20 @@ export function rewriteSysdate(rw: Rewriter, at: number): Rewrite | null {
   return { text: 'pg_catalog.sysdate()', next: at + 1 }
 }
 
-/** `DATEADD(day, 1, x)` -> `DATEADD('day', 1, x)`: the engine's functions take the part as text. */
-export function rewriteDatePartArgument(rw: Rewriter, at: number, to: number): Rewrite | null {
-  const { ts } = rw
-  const open = ts.next(at)
-  if (!ts.is(open, '(')) return null
-  const part = ts.next(open)
-  const partName = ts.word(part)
-  if (partName === undefined || !DATE_PARTS.has(partName) || !ts.is(ts.next(part), ',') || part >= to) {
-    return null
-  }
-  return { text: `${ts.text(at, part - 1)}${quoteLiteral(partName)}`, next: part + 1 }
-}
-
 /**
- * `VARCHAR(MAX)` -> `VARCHAR(65535)`, `CHAR(MAX)` -> `CHAR(4096)` wherever a type is written (columns,
- * casts). `VARBYTE(MAX)` is handled with the other VARBYTE modifiers.
+ * `VARCHAR(MAX)` -> `VARCHAR(65535)`, `CHAR(MAX)` -> `CHAR(4096)`, `VARBYTE(MAX)` -> `VARBYTE(1024000)`
+ * wherever a type is written (columns, casts).
  */
 export function rewriteMaxLength(rw: Rewriter, at: number): Rewrite | null {
   const { ts } = rw
   const open = ts.prev(at)
   if (!ts.is(open, '(') || !ts.is(ts.next(at), ')')) return null
-  const typeName = ts.word(ts.prev(open))
-  const length = typeName === undefined ? undefined : MAX_LENGTHS[typeName]
+  const typeAt = ts.prev(open)
+  const typeName = ts.word(typeAt)
+  // BINARY VARYING is VARBYTE, CHARACTER VARYING is VARCHAR.
+  const binary = typeName === 'varying' && ts.word(ts.prev(typeAt)) === 'binary'
+  const key = binary ? 'varbyte' : typeName
+  const length = key !== undefined && Object.hasOwn(MAX_LENGTHS, key) ? MAX_LENGTHS[key] : undefined
   if (length === undefined) return null
   return { text: String(length), next: at + 1 }
 }
@@ -80,29 +50,28 @@ export function rewriteNvarchar(rw: Rewriter, at: number): Rewrite | null {
 }
 
 /**
- * `VARBYTE(n)`, `VARBINARY(n)`, `BINARY VARYING(n)` -> `varbyte`. The engine's VARBYTE is a domain over
- * bytea, and a domain takes no type modifier, so the length (and its check) is dropped.
+ * `VARBINARY(n)` and `BINARY VARYING [(n)]` -> `varbyte(n)` (a `MAX` length is the MAX rewrite's).
+ * The engine's VARBYTE is a base type whose length it enforces; its VARBINARY is a domain over it, and a
+ * domain takes no length, so only a bare `varbinary` can stay as written.
  */
-export function rewriteVarbyte(rw: Rewriter, at: number): Rewrite | null {
+export function rewriteVarbinary(rw: Rewriter, at: number): Rewrite | null {
   const { ts } = rw
   if (afterDot(ts, at)) return null
-  let last = at
-  if (ts.word(at) === 'binary') {
-    last = ts.next(at)
-    if (ts.word(last) !== 'varying') return null
-  } else if (!VARBYTE_NAMES.has(ts.word(at) as string)) {
-    return null
-  }
-  const open = ts.next(last)
-  if (ts.is(open, '(')) {
-    const size = ts.next(open)
-    const close = ts.next(size)
-    const sizeToken = ts.tokens[size]
-    if (ts.is(close, ')') && (sizeToken?.kind === 'number' || ts.word(size) === 'max')) {
-      return { text: 'varbyte', next: close + 1 }
-    }
-  }
-  return ts.word(at) === 'varbyte' ? null : { text: 'varbyte', next: last + 1 }
+  if (ts.word(at) === 'varbinary') return ts.is(ts.next(at), '(') ? { text: 'varbyte', next: at + 1 } : null
+  const varying = ts.next(at)
+  return ts.word(varying) === 'varying' ? { text: 'varbyte', next: varying + 1 } : null
+}
+
+/**
+ * `JSON_SERIALIZE(s)` -> `pg_catalog.JSON_SERIALIZE(s)`. Since PostgreSQL 17 the bare name is a keyword
+ * that starts the SQL/JSON JSON_SERIALIZE construct, which rejects SUPER; qualified, it is an ordinary
+ * call of the engine's function. (The engine defines no other function that PostgreSQL takes as a
+ * keyword.)
+ */
+export function rewriteJsonSerialize(rw: Rewriter, at: number): Rewrite | null {
+  const { ts } = rw
+  if (afterDot(ts, at) || !ts.is(ts.next(at), '(') || ts.word(ts.prev(at)) === 'function') return null
+  return { text: `pg_catalog.${ts.tokens[at]?.text}`, next: at + 1 }
 }
 
 /** `MINUS` (Redshift's synonym of EXCEPT between queries) -> `EXCEPT`. */

@@ -2,14 +2,21 @@ import { translateCancel } from './cancel.js'
 import { translateCopy, translateUnload } from './copy-unload.js'
 import { analyzeCreateTable } from './create-table.js'
 import {
-  DATE_PART_FUNCTIONS,
+  BUILTIN_DATE_PART_FUNCTIONS,
+  DATE_ARITHMETIC_FUNCTIONS,
+  rewriteBuiltinDatePart,
   rewriteDatePartArgument,
+  rewriteExtract,
+} from './date-parts.js'
+import { rewriteDecode } from './decode.js'
+import {
+  rewriteJsonSerialize,
   rewriteLastQueryId,
   rewriteMaxLength,
   rewriteMinus,
   rewriteNvarchar,
   rewriteSysdate,
-  rewriteVarbyte,
+  rewriteVarbinary,
 } from './expression-rewrites.js'
 import type { Token } from './lexer.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
@@ -35,11 +42,14 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['pg_catalog', rewriteLastQueryId],
   ['max', rewriteMaxLength],
   ['nvarchar', rewriteNvarchar],
-  ['varbyte', rewriteVarbyte],
-  ['varbinary', rewriteVarbyte],
-  ['binary', rewriteVarbyte],
+  ['varbinary', rewriteVarbinary],
+  ['binary', rewriteVarbinary],
   ['minus', rewriteMinus],
-  ...DATE_PART_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
+  ['decode', rewriteDecode],
+  ['json_serialize', rewriteJsonSerialize],
+  ['extract', rewriteExtract],
+  ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
+  ...BUILTIN_DATE_PART_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteBuiltinDatePart]),
 ])
 
 /**
@@ -83,7 +93,8 @@ function scan(tokens: readonly Token[]): Scan {
  * A statement that needs nothing comes back with `sql === original`.
  *
  * Cost (measured once with a throwaway loop, Node 20): a 200-character SELECT with nothing to rewrite
- * takes about 5 µs, twice the bare `tokenize` (2.6 µs); one with TOP, LISTAGG, DATEADD and SYSDATE, 6 µs.
+ * takes about 5 µs, twice the bare `tokenize` (2.4 µs); one with TOP, LISTAGG, DATEADD, SYSDATE, DECODE,
+ * DATE_PART(dw, ..) and EXTRACT(yearday ..), 8 µs.
  *
  * @example
  * translateStatement('SELECT TOP 3 name FROM users ORDER BY id', ctx).sql

@@ -1,25 +1,20 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { translateStatement } from '../../src/dialect/index.js'
-import { type Engine, startEngine } from '../../src/engine/engine.js'
+import { type CompatFixture, startCompatFixture } from '../engine/compat-harness.js'
 import { ctx } from './context.js'
 
-// Rewritten SQL must be SQL the engine runs. Only rewrites that need none of the compat functions
-// (sysdate(), dateadd(), ...) are run here: those are installed by the engine's compat schema.
-let engine: Engine
+// Rewritten SQL must be SQL the engine runs, with the compat schema (VARBYTE, sysdate(), ...) installed.
+let fx: CompatFixture
 let client: pg.Client
 
 beforeAll(async () => {
-  engine = await startEngine()
-  client = engine.client('postgres')
-  await client.connect()
-  // Stands in for the engine's VARBYTE domain.
-  await client.query('create domain varbyte as bytea')
+  fx = await startCompatFixture()
+  client = fx.db
 })
 
 afterAll(async () => {
-  await client?.end()
-  await engine?.stop()
+  await fx?.stop()
 })
 
 async function run(text: string): Promise<pg.QueryResult> {

@@ -48,7 +48,7 @@ describe('bare date parts', () => {
     expect(
       sql('select DATEADD(day, 1, d), datediff(HOUR, a, b), date_part(dow, d), datepart(w, d) from t'),
     ).toBe(
-      "select DATEADD('day', 1, d), datediff('hour', a, b), date_part('dow', d), datepart('w', d) from t",
+      "select DATEADD('day', 1, d), datediff('hour', a, b), date_part('dow', d), date_part('w', d) from t",
     )
     expect(sql('select date_trunc(month, d) from t')).toBe("select date_trunc('month', d) from t")
   })
@@ -159,11 +159,22 @@ describe('type names', () => {
       'select a::varchar(65535), cast(b as char(4096)), c::character varying(65535) from t',
     )
   })
-  it('maps NVARCHAR and the VARBYTE family onto what the engine has', () => {
-    expect(sql('select a::nvarchar(10), b::varbyte(8), c::varbinary(max), d::binary varying(4) from t')).toBe(
-      'select a::varchar(10), b::varbyte, c::varbyte, d::varbyte from t',
+  it('maps NVARCHAR and the VARBYTE family onto what the engine has, keeping the length', () => {
+    expect(
+      sql('select a::nvarchar(10), b::varbinary(8), c::varbinary(max), d::binary varying(4) from t'),
+    ).toBe('select a::varchar(10), b::varbyte(8), c::varbyte(1024000), d::varbyte(4) from t')
+    expect(sql('select a::VARBYTE(MAX), b::binary varying(max), c::binary varying from t')).toBe(
+      'select a::VARBYTE(1024000), b::varbyte(1024000), c::varbyte from t',
     )
     expect(sql('select max(a) from t')).toBe('select max(a) from t')
+  })
+  it('leaves VARBYTE(n) and a bare VARBINARY (an engine domain) as written', () => {
+    for (const text of [
+      'create table t (a varbyte(8), b VARBYTE, c varbinary)',
+      'select varbinary, x.varbinary from t where a::varbinary is not null',
+    ]) {
+      expect(sql(text)).toBe(text)
+    }
   })
 })
 
