@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@redshift-kit/local': src('./packages/local/src/index.ts'),
+      '@redshift-kit/client/simulation/vitest': src('./packages/client/src/simulation/vitest.ts'),
       '@redshift-kit/client/simulation': src('./packages/client/src/simulation/index.ts'),
       '@redshift-kit/client': src('./packages/client/src/index.ts'),
     },

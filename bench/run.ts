@@ -1,8 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { startLocalRedshift } from '../packages/local/src/index.js'
+import { clientBench } from './client.bench.js'
+import { copyBench } from './copy.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
+import { streamBench } from './stream.bench.js'
 
 /**
  * `npm run bench`: every benchmark against its baseline, in one run on one machine, written to
@@ -12,7 +15,7 @@ async function main(): Promise<void> {
   const redshift = await startLocalRedshift({ tls: false })
   const reports: BenchReport[] = []
   try {
-    for (const bench of [gatewayBench]) {
+    for (const bench of [gatewayBench, streamBench, clientBench, copyBench]) {
       const report = await bench(redshift)
       process.stdout.write(`${renderReport(report)}\n\n`)
       reports.push(report)

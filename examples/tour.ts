@@ -118,6 +118,36 @@ try {
       show(err.code, { sqlState: err.sqlState, message: err.message, retryable: err.retryable })
   }
 
+  step(
+    'IAM: temporary credentials from the local AWS endpoint (GetClusterCredentials), refreshed before expiry',
+  )
+  const aws = redshift.aws
+  if (aws) {
+    const iam = createClient(
+      RedshiftConfig.builder()
+        .endpoint(redshift.wire.host, redshift.wire.port, redshift.database)
+        .clusterIdentifier('redshift-local')
+        .withIamAuth({ dbUser: 'awsuser', durationSeconds: 900 })
+        .region(aws.region)
+        .awsEndpoint(aws.endpoint)
+        .awsCredentials({ accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey })
+        .sslMode('verify-full')
+        .sslCa(redshift.tls?.caCert ?? '')
+        .build(),
+    )
+    try {
+      show('current_user', (await iam.executeQuery('select current_user as u')).rows[0]?.get('u'))
+      const { credentials } = await iam.getDiagnostics()
+      show('credentials', {
+        method: credentials?.method,
+        source: credentials?.source,
+        expiresAt: credentials?.expiresAt,
+      })
+    } finally {
+      await iam.close()
+    }
+  }
+
   step('Health, pool and diagnostics')
   show('healthCheck', await client.healthCheck())
   show('pool', client.getPoolStats())

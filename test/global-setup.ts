@@ -12,6 +12,8 @@ export interface SharedRedshift {
   readonly admin: { readonly name: string; readonly password: string }
   /** A regular user in the `analysts` group. */
   readonly user: { readonly name: string; readonly password: string }
+  /** The shared server's local S3 folder (`s3://bucket/key` is `<s3Dir>/bucket/key`). */
+  readonly s3Dir: string
 }
 
 declare module 'vitest' {
@@ -51,6 +53,7 @@ export async function setup(project: TestProject): Promise<void> {
     caCert: tls.caCert,
     admin: { name: 'awsuser', password: 'Password1' },
     user: { name: 'analyst', password: 'Analyst-pw1' },
+    s3Dir: server.s3.dir,
   })
 }
 

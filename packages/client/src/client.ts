@@ -3,18 +3,44 @@ import type { HealthStatus } from './client/health-status.js'
 import { RecentErrors } from './client/recent-errors.js'
 import { wireTransportFromConfig } from './client/wire-transport-from-config.js'
 import { RedshiftConfig } from './config/redshift-config.js'
+import type { CopyCommand } from './data/copy-command.js'
+import { getLoadErrors, prepareCopy, runCopy } from './data/copy-operations.js'
+import {
+  assertDataCallOptions,
+  type DataCallOptions,
+  type DataOperationContext,
+} from './data/data-context.js'
+import type { CopyResult, UnloadResult } from './data/data-results.js'
+import type { LoadError } from './data/load-error.js'
+import type { TableRef } from './data/table-ref.js'
+import type { UnloadCommand } from './data/unload-command.js'
+import { prepareUnload, runUnload } from './data/unload-operations.js'
 import { classifyError } from './errors/classify.js'
 import { ValidationError } from './errors/client-errors.js'
 import { PoolClosedError } from './errors/connection-errors.js'
 import { createPipeline, type OperationRunner } from './pipeline/pipeline.js'
+import { AsyncQueries } from './query/async-queries.js'
+import type {
+  AsyncQueryHandle,
+  AsyncQueryOptions,
+  QueryResultsOptions,
+  QueryStatus,
+} from './query/async-query-handle.js'
 import { assertParamSets, multiRowInsertChunks, parseSingleRowInsert } from './query/batch.js'
+import { callDeadline } from './query/cancel-deadline.js'
+import { type CancelOutcome, type CancelTarget, cancelQuery } from './query/cancel-query.js'
+import { QueryPlan } from './query/explain-plan.js'
+import { fetchQueryMetrics, type QueryMetrics, type QueryMetricsOptions } from './query/metrics-query.js'
 import { newPreparedSpec, PreparedStatement, usableSpec } from './query/prepared-statement.js'
 import { createQuery, type Query, queryGroupProblem, toQuery } from './query/query.js'
+import type { QueryId } from './query/query-id.js'
 import { QueryResult } from './query/query-result.js'
+import type { ResultStream } from './query/result-stream.js'
+import { openResultStream, type StreamOptions } from './query/result-stream-open.js'
 import { runInTransaction, type TransactionOptions } from './transaction/run-in-transaction.js'
 import { Transaction, toQueryResult } from './transaction/transaction.js'
 import type { PoolStats } from './transport/pool-stats.js'
-import type { StatementSettings, Transport } from './transport/transport.js'
+import type { StatementSettings, Transport, TransportCursor } from './transport/transport.js'
 import type { QueryParam } from './types/value.js'
 
 /** Options of {@link createClient} beyond the configuration. */
@@ -24,6 +50,16 @@ export interface ClientOptions {
    * mock and replay transports, or a custom one).
    */
   readonly transport?: Transport
+  /**
+   * Wraps the transport the client would use (the simulation kit's `QueryRecorder` records through
+   * it): called once, with the configured or given transport, and the client runs over what it returns.
+   */
+  readonly wrapTransport?: (transport: Transport) => Transport
+  /**
+   * How long an async query's handle and unfetched result are kept after it ends.
+   * @default 600000 (10 minutes)
+   */
+  readonly asyncResultTtlMs?: number
 }
 
 /** Options of a single call. */
@@ -55,6 +91,8 @@ export class RedshiftClient {
   readonly #errors = new RecentErrors()
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #openTransactions = new Set<Transaction>()
+  readonly #asyncQueries: AsyncQueries
+  readonly #cursors = new Set<TransportCursor>()
   #queryGroup: string | null
   #closing: Promise<void> | undefined
 
@@ -71,14 +109,27 @@ export class RedshiftClient {
     }
     this.config = config
     this.#queryGroup = config.defaultQueryGroup ?? null
-    this.#transport =
+    const transport =
       options.transport ?? wireTransportFromConfig(config, (error) => this.#errors.add(error, 'background'))
+    this.#transport = options.wrapTransport === undefined ? transport : options.wrapTransport(transport)
     this.#run = createPipeline({
       transport: this.#transport.name,
       connectRetries: config.maxRetries,
       retryBackoffMs: config.retryBackoffMs,
       onError: (error, kind) => this.#errors.add(error, kind),
     })
+    this.#asyncQueries = new AsyncQueries(
+      {
+        openSession: (signal) =>
+          this.#run({
+            kind: 'begin',
+            ...(signal === undefined ? {} : { signal }),
+            run: () => this.#transport.openSession(signal),
+          }),
+        lookup: (sql, params) => this.#lookup(sql, params),
+      },
+      options.asyncResultTtlMs ?? 600_000,
+    )
   }
 
   /**
@@ -98,13 +149,22 @@ export class RedshiftClient {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         run: async () => {
           const startedAt = Date.now()
-          const result = await this.#transport.execute({
-            sql: q.sql,
-            params: q.params,
-            settings,
-            ...(options.signal === undefined ? {} : { signal: options.signal }),
-          })
-          return toQueryResult(result, startedAt)
+          // The server enforces the timeout (statement_timeout); this deadline covers a server that
+          // does not answer, and keeps a timeout and a cancel apart (Redshift says 57014 for both).
+          const deadline = callDeadline(settings.timeoutMs, options.signal)
+          try {
+            const result = await this.#transport.execute({
+              sql: q.sql,
+              params: q.params,
+              settings,
+              ...(deadline.signal === undefined ? {} : { signal: deadline.signal }),
+            })
+            return toQueryResult(result, startedAt)
+          } catch (error) {
+            throw deadline.settle(error)
+          } finally {
+            deadline.dispose()
+          }
         },
       })
     })
@@ -245,6 +305,91 @@ export class RedshiftClient {
   }
 
   /**
+   * Loads a table from Amazon S3 (a prefix, a manifest, or the other non-DynamoDB sources) with
+   * COPY. A command without authorization uses the configured `defaultCopyIamRole`. Returns the rows
+   * loaded (`pg_last_copy_count()`), the rows skipped as bad, and the query id; a failed load raises
+   * `LoadFailedError` whose `loadErrors` already holds its STL_LOAD_ERRORS rows.
+   *
+   * @example
+   * const result = await client.copyFromS3(new CopyCommandBuilder(new TableRef('analytics', 'daily_events'))
+   *   .fromS3('my-data-bucket', 'events/2024-01-01/').parquet()
+   *   .iamRole('arn:aws:iam::123456789012:role/RedshiftCopyRole').build())
+   * console.log(`Loaded ${result.rowsLoaded} rows with ${result.errors} errors`)
+   */
+  copyFromS3(command: CopyCommand, options: DataCallOptions = {}): Promise<CopyResult> {
+    return this.#track(async () => {
+      const prepared = prepareCopy(command, this.config.defaultCopyIamRole, 'copyFromS3')
+      return runCopy(this.#dataContext(options), prepared)
+    })
+  }
+
+  /**
+   * Loads a table from DynamoDB with COPY (a `fromDynamoDb(table, readRatio)` command); otherwise as
+   * {@link RedshiftClient.copyFromS3}.
+   *
+   * @example
+   * await client.copyFromDynamoDb(new CopyCommandBuilder('favoritemovies').fromDynamoDb('Movies', 50)
+   *   .iamRole('arn:aws:iam::123456789012:role/MyRedshiftRole').build())
+   */
+  copyFromDynamoDb(command: CopyCommand, options: DataCallOptions = {}): Promise<CopyResult> {
+    return this.#track(async () => {
+      const prepared = prepareCopy(command, this.config.defaultCopyIamRole, 'copyFromDynamoDb')
+      return runCopy(this.#dataContext(options), prepared)
+    })
+  }
+
+  /**
+   * Checks a COPY without running anything: that it is a built command and has authorization (its
+   * own, or the configured `defaultCopyIamRole`). Throws `ValidationError`.
+   *
+   * @example
+   * client.validateCopy(copy)
+   */
+  validateCopy(command: CopyCommand): void {
+    prepareCopy(command, this.config.defaultCopyIamRole, 'validateCopy')
+  }
+
+  /**
+   * The rows STL_LOAD_ERRORS holds for `table` since `since` (use a `CopyResult`'s `startTime`).
+   *
+   * @example
+   * const errors = await client.getLoadErrors(table, loaded.startTime)
+   * for (const e of errors.slice(0, 10)) console.error(`Load error: ${e.errorMessage} at line ${e.lineNumber}`)
+   */
+  getLoadErrors(table: TableRef | string, since: Date, options: CallOptions = {}): Promise<LoadError[]> {
+    return this.#track(() => getLoadErrors(this.#dataContext(options), table, since))
+  }
+
+  /**
+   * Writes a query's rows to Amazon S3 with UNLOAD. A command without authorization uses the
+   * configured `defaultUnloadIamRole`. Returns the rows written (`pg_last_unload_count()`), the files
+   * (from STL_UNLOAD_LOG) and the manifest's URL; a failure raises `UnloadFailedError`.
+   *
+   * @example
+   * const result = await client.unloadToS3(new UnloadCommandBuilder('SELECT * FROM sales')
+   *   .toS3('reports-bucket', 'sales/').parquet()
+   *   .iamRole('arn:aws:iam::123456789012:role/RedshiftUnloadRole').build())
+   * console.log(`Exported ${result.rowsUnloaded} rows to ${result.filesCreated} files`)
+   */
+  unloadToS3(command: UnloadCommand, options: DataCallOptions = {}): Promise<UnloadResult> {
+    return this.#track(async () => {
+      const prepared = prepareUnload(command, this.config.defaultUnloadIamRole, 'unloadToS3')
+      return runUnload(this.#dataContext(options), prepared)
+    })
+  }
+
+  /**
+   * Checks an UNLOAD without running anything (a built command with authorization, its own or the
+   * configured `defaultUnloadIamRole`). Throws `ValidationError`.
+   *
+   * @example
+   * client.validateUnload(unload)
+   */
+  validateUnload(command: UnloadCommand): void {
+    prepareUnload(command, this.config.defaultUnloadIamRole, 'validateUnload')
+  }
+
+  /**
    * Sets the WLM query group of this client's later queries that name none (applied on each pooled
    * connection before its next query); `null` goes back to the configured `defaultQueryGroup`.
    *
@@ -333,6 +478,147 @@ export class RedshiftClient {
   }
 
   /**
+   * Streams a query's rows in batches of `fetchSize` from a server-side cursor (a named portal in a
+   * transaction, on a pooled connection of its own until the stream ends or is closed), with memory
+   * bounded whatever the result's size, and the same value types as `executeQuery`.
+   *
+   * @example
+   * const stream = await client.streamResults(new QueryBuilder('SELECT * FROM events WHERE year = 2024')
+   *   .timeout(300_000).build())
+   * let batch
+   * while ((batch = await stream.nextBatch()) !== null) for (const row of batch) process(row)
+   */
+  streamResults(query: Query | string, options: StreamOptions = {}): Promise<ResultStream> {
+    return this.#track(async () => {
+      const q = toQuery(query)
+      const host = {
+        transport: this.#transport,
+        run: this.#run,
+        defaultFetchSize: this.config.fetchSize,
+        cursors: this.#cursors,
+      }
+      return openResultStream(host, q, this.#settingsFor(q), options)
+    })
+  }
+
+  /**
+   * Starts a query on a connection of its own and returns its handle at once; ask about it with
+   * `getQueryStatus`, wait for it with `getQueryResults`, stop it with `cancelQuery`.
+   *
+   * @example
+   * const handle = await client.executeQueryAsync('SELECT region, SUM(amount) FROM sales GROUP BY region')
+   * const result = await client.getQueryResults(handle, { timeoutMs: 60_000 })
+   */
+  executeQueryAsync(query: Query | string, options: AsyncQueryOptions = {}): Promise<AsyncQueryHandle> {
+    return this.#track(async () => {
+      const q = toQuery(query)
+      return this.#asyncQueries.submit(q, this.#settingsFor(q), options)
+    })
+  }
+
+  /**
+   * Where an async query is: `submitted`, `running`, `finished`, `failed` or `cancelled`, with its
+   * timings, rows and error.
+   *
+   * @example
+   * const { state, elapsedMs } = await client.getQueryStatus(handle)
+   */
+  getQueryStatus(handle: AsyncQueryHandle | QueryId): Promise<QueryStatus> {
+    return this.#track(() => this.#asyncQueries.status(asyncId(handle)), false)
+  }
+
+  /**
+   * Waits for an async query to end and returns its result (or throws its error). A result is
+   * returned once, then released; `timeoutMs` and `signal` stop the waiting, not the query.
+   *
+   * @example
+   * const result = await client.getQueryResults(handle, { timeoutMs: 30_000 })
+   */
+  getQueryResults(
+    handle: AsyncQueryHandle | QueryId,
+    options: QueryResultsOptions = {},
+  ): Promise<QueryResult> {
+    return this.#track(() => this.#asyncQueries.results(asyncId(handle), options), false)
+  }
+
+  /**
+   * Cancels a query: an async query of this client (its handle or id) through its own session's
+   * CancelRequest, no privilege needed; a Redshift query id of any session, or `{ pid }`, with
+   * Redshift's `CANCEL` (own sessions; superuser for other users'). The cancelled call fails with
+   * `QueryCancelledError`; cancelling a query that has ended does nothing and says so.
+   *
+   * @example
+   * const outcome = await client.cancelQuery(handle.queryId)
+   * if (!outcome.cancelled) console.log(outcome.message) // e.g. 'async query ... had already ended'
+   */
+  cancelQuery(target: CancelTarget, options: CallOptions = {}): Promise<CancelOutcome> {
+    return this.#track(
+      () =>
+        cancelQuery(
+          {
+            asyncQueries: this.#asyncQueries,
+            execute: (sql, params) => this.#lookup(sql, params, 'cancel', options.signal),
+          },
+          target,
+        ),
+      false,
+    )
+  }
+
+  /**
+   * Runs EXPLAIN on a query (nothing is executed) and returns its plan: the tree of steps, the
+   * text, and warnings for broadcasts, redistributions of both sides and nested loops.
+   *
+   * @example
+   * const plan = await client.explainQuery('SELECT * FROM sales s JOIN event e ON s.eventid = e.eventid')
+   * for (const w of plan.warnings) console.warn(w.code, w.message)
+   */
+  explainQuery(query: Query | string, options: CallOptions = {}): Promise<QueryPlan> {
+    return this.#track(async () => {
+      const q = toQuery(query)
+      const sql = /^\s*explain\b/i.test(q.sql) ? q.sql : `EXPLAIN ${q.sql}`
+      const settings = this.#settingsFor(q)
+      const signal = options.signal
+      const result = await this.#run({
+        kind: 'query',
+        sql,
+        ...(signal === undefined ? {} : { signal }),
+        run: () =>
+          this.#transport.execute({
+            sql,
+            params: q.params,
+            settings,
+            ...(signal === undefined ? {} : { signal }),
+          }),
+      })
+      return QueryPlan.parse(result.rows.map((row) => String(row[0] ?? '')).join('\n'))
+    })
+  }
+
+  /**
+   * What Redshift recorded about a query (SYS_QUERY_HISTORY, SVL_QUERY_METRICS_SUMMARY): elapsed,
+   * queue and execution time, rows, bytes, CPU and spill when known. Takes a result's `queryId`, or an
+   * async query's handle once Redshift has numbered it.
+   *
+   * @example
+   * const metrics = await client.getQueryMetrics(result.queryId)
+   */
+  getQueryMetrics(
+    queryId: QueryId | AsyncQueryHandle,
+    options: QueryMetricsOptions = {},
+  ): Promise<QueryMetrics> {
+    return this.#track(async () => {
+      let id = asyncId(queryId)
+      if (this.#asyncQueries.has(id)) id = (await this.#asyncQueries.status(id)).redshiftQueryId || id
+      return fetchQueryMetrics(
+        (sql, params) => this.#lookup(sql, params, 'query', options.signal),
+        id,
+        options,
+      )
+    })
+  }
+
+  /**
    * Drains and closes: new calls fail with `PoolClosedError`, running calls finish, transactions
    * left open are rolled back, then every connection is closed. Calling it again returns the same promise.
    *
@@ -342,10 +628,43 @@ export class RedshiftClient {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+      await this.#asyncQueries.drain()
+      await Promise.allSettled([...this.#cursors].map((cursor) => cursor.close()))
       await Promise.allSettled([...this.#openTransactions].map((tx) => tx.rollback()))
       await this.#transport.close()
     })()
     return this.#closing
+  }
+
+  #dataContext(options: DataCallOptions): DataOperationContext {
+    assertDataCallOptions(options)
+    return {
+      transport: this.#transport,
+      run: this.#run,
+      settings: this.#settingsFor(options),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    }
+  }
+
+  /** A small statement of the client's own (system views, CANCEL) on any pooled connection. */
+  #lookup(
+    sql: string,
+    params: readonly (string | number)[],
+    kind: 'query' | 'cancel' = 'query',
+    signal?: AbortSignal,
+  ) {
+    return this.#run({
+      kind,
+      sql,
+      ...(signal === undefined ? {} : { signal }),
+      run: () =>
+        this.#transport.execute({
+          sql,
+          params,
+          settings: { timeoutMs: null, queryGroup: null },
+          ...(signal === undefined ? {} : { signal }),
+        }),
+    })
   }
 
   #settingsFor(query: Pick<Query, 'timeoutMs' | 'queryGroup'>): StatementSettings {
@@ -407,6 +726,10 @@ export class RedshiftClient {
     running.then(forget, forget)
     return running
   }
+}
+
+function asyncId(handle: AsyncQueryHandle | QueryId): QueryId {
+  return typeof handle === 'string' ? handle : handle?.queryId
 }
 
 /**

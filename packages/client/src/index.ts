@@ -11,9 +11,13 @@ export {
   createClientFromEnv,
   RedshiftClient,
 } from './client.js'
+export type { RedshiftClientApi } from './client-api.js'
 // config
 export {
   type AuthMethod,
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  AwsCredentials,
   CONFIG_DEFAULTS,
   type CredentialSource,
   DatabaseCredentials,
@@ -32,6 +36,57 @@ export {
   TRANSPORT_KINDS,
   type TransportKind,
 } from './config/index.js'
+// credentials
+export type {
+  CredentialsMethod,
+  CredentialsProvider,
+  CredentialsStatus,
+} from './credentials/credentials-provider.js'
+export { LoginCredentials, type SecretEndpoint } from './credentials/login-credentials.js'
+// COPY and UNLOAD
+export {
+  type AccessKeys,
+  type Authorization,
+  COMPRESSIONS,
+  COPY_ENCODINGS,
+  Compression,
+  type CompUpdate,
+  CopyCommand,
+  CopyCommandBuilder,
+  type CopyEncoding,
+  type CopyFormat,
+  type CopyOption,
+  type CopyOptionName,
+  type CopyOptionValues,
+  type CopyResult,
+  type CopySource,
+  DATA_FORMATS,
+  type DataCallOptions,
+  DataFormat,
+  type FixedWidthSpec,
+  isCompression,
+  isDataFormat,
+  isUnloadFormat,
+  type JsonMapping,
+  type LoadError,
+  parseS3Url,
+  quoteIdentifier,
+  quoteLiteral,
+  type S3Location,
+  type ShapefileOptions,
+  s3Url,
+  TableRef,
+  UNLOAD_FORMATS,
+  UnloadCommand,
+  UnloadCommandBuilder,
+  type UnloadedFile,
+  UnloadFormat,
+  type UnloadOption,
+  type UnloadOptionName,
+  type UnloadOptionValues,
+  type UnloadResult,
+  type UnloadSize,
+} from './data/index.js'
 // errors
 export {
   AuthenticationError,
@@ -71,13 +126,34 @@ export {
   UnsupportedError,
   ValidationError,
 } from './errors/index.js'
+// query lifecycle: streaming, async queries, cancel, EXPLAIN, metrics
+export {
+  ASYNC_QUERY_STATES,
+  type AsyncQueryHandle,
+  type AsyncQueryOptions,
+  type AsyncQueryState,
+  type QueryResultsOptions,
+  type QueryStatus,
+} from './query/async-query-handle.js'
+export type { CancelOutcome, CancelTarget } from './query/cancel-query.js'
 // query
 export { ColumnMetadata, type ColumnMetadataOptions } from './query/column-metadata.js'
+export {
+  DISTRIBUTION_LABELS,
+  type DistributionLabel,
+  type PlanNode,
+  type PlanWarning,
+  type PlanWarningCode,
+  QueryPlan,
+} from './query/explain-plan.js'
+export type { QueryMetrics, QueryMetricsOptions } from './query/metrics-query.js'
 export { PreparedStatement } from './query/prepared-statement.js'
 export { type Query, toQuery } from './query/query.js'
 export { QueryBuilder } from './query/query-builder.js'
 export { QueryId } from './query/query-id.js'
 export { QueryResult, type QueryResultInit } from './query/query-result.js'
+export { type ReadableOptions, ResultStream } from './query/result-stream.js'
+export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamOptions } from './query/result-stream-open.js'
 export { Row } from './query/row.js'
 export type { TransactionOptions } from './transaction/run-in-transaction.js'
 export { Transaction, type TransactionContext, type TransactionState } from './transaction/transaction.js'
@@ -87,6 +163,8 @@ export type {
   StatementSettings,
   Transport,
   TransportCapabilities,
+  TransportCursor,
+  TransportCursorOptions,
   TransportDiagnostics,
   TransportResult,
   TransportSession,

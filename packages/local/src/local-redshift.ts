@@ -1,6 +1,15 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type pg from 'pg'
+import {
+  type AwsEndpoint,
+  type EngineRoles,
+  engineRoles,
+  type LocalAccessKey,
+  type LocalAwsOptions,
+  resolveAwsOptions,
+  startAwsEndpoint,
+} from './aws/index.js'
 import { installCompat } from './engine/compat/index.js'
 import { type Engine, startEngine } from './engine/engine.js'
 import {
@@ -10,6 +19,8 @@ import {
   startGateway,
   type WlmQueueConfig,
 } from './gateway/index.js'
+import { createS3CommandExecutor } from './load/index.js'
+import { type LocalS3, type OpenedS3, openLocalS3 } from './s3/index.js'
 
 /** Options of {@link startLocalRedshift}. Every field is optional. */
 export interface LocalRedshiftOptions {
@@ -32,6 +43,33 @@ export interface LocalRedshiftOptions {
   readonly tls?: boolean
   /** Receives log lines of the engine and the gateway. */
   readonly onLog?: (line: string) => void
+  /**
+   * The local AWS endpoint (STS, Redshift IAM credentials, Serverless, Secrets Manager), or false for
+   * none. @default on, on a free port, with the local-only key `DEFAULT_ACCESS_KEY`
+   */
+  readonly aws?: LocalAwsOptions | false
+  /**
+   * The local S3 store's folder (`s3://bucket/key` is `<s3Dir>/bucket/key`), kept on stop.
+   * @default a temporary folder, removed on stop
+   */
+  readonly s3Dir?: string
+}
+
+/** The local AWS endpoint of a running local Redshift (`LocalRedshift.aws`). */
+export interface LocalAws {
+  /** `http://<host>:<port>`: `endpoint` for the AWS SDK clients, `--endpoint-url` for the AWS CLI. */
+  readonly endpoint: string
+  readonly region: string
+  readonly accountId: string
+  /** The first configured access key (local-only values unless configured). */
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  /** Every configured access key. */
+  readonly accessKeys: readonly Required<LocalAccessKey>[]
+  /** Rotates a secret whose user's password it owns: a new password in the secret and the database. */
+  rotateSecret(name: string, password?: string): void
+  /** Ends issued IAM temporary passwords now (all, or one login's such as `IAM:alice`); returns how many. */
+  expireCredentials(login?: string): number
 }
 
 /** A running local Redshift, as returned by {@link startLocalRedshift}. */
@@ -44,6 +82,12 @@ export interface LocalRedshift {
   readonly dataDir: string
   /** Present when TLS is on: the CA certificate clients trust for `verify-ca` / `verify-full`. */
   readonly tls?: { readonly caPath: string; readonly caCert: string }
+  /** The local S3 store COPY reads and UNLOAD write: its folder, and helpers to put, list and get objects. */
+  readonly s3: LocalS3
+  /** Present when the AWS endpoint is on: its URL. */
+  readonly http?: { readonly endpoint: string }
+  /** Present when the AWS endpoint is on: its URL, region, keys, and test controls. */
+  readonly aws?: LocalAws
   /**
    * The PostgreSQL engine behind the gateway, for benchmarks and debugging: not Redshift. TCP on
    * `host:port` with `user`/`password`, or the Unix socket in `socketDir` without a password.
@@ -128,10 +172,23 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
   const log = options.onLog
   const engine = await startEngine({ dataDir: options.dataDir, onLog: log })
   let gateway: Gateway | undefined
+  let s3: OpenedS3 | undefined
+  let awsEndpoint: AwsEndpoint | undefined
+  let roles: EngineRoles | undefined
+  const awsOptions =
+    options.aws === false
+      ? undefined
+      : resolveAwsOptions(
+          options.aws ?? {},
+          users.map((u) => u.name),
+        )
   try {
     const certificatesPromise = options.tls === false ? undefined : generateCertificates([host])
     await prepareEngine(engine, database, users)
     const certificates = await certificatesPromise
+    s3 = await openLocalS3(options.s3Dir)
+    const s3Commands = createS3CommandExecutor(s3.store, () => engine.client(database))
+    const localS3 = s3
     let tls: LocalRedshift['tls']
     if (certificates) {
       const caPath = path.join(path.dirname(engine.socketDir), 'ca.pem')
@@ -147,8 +204,29 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       wlm: options.wlm ?? [],
       ...(certificates ? { tls: { key: certificates.key, cert: certificates.cert } } : {}),
       ...(log ? { onLog: log } : {}),
+      commandExecutor: s3Commands.execute,
+      // IAM temporary passwords and secret-held passwords, issued by the AWS endpoint started below.
+      ...(awsOptions ? { temporaryPassword: (user: string) => awsEndpoint?.passwordFor(user) } : {}),
     })
     const started = gateway
+    if (awsOptions) {
+      roles = engineRoles(engine)
+      awsEndpoint = await startAwsEndpoint({
+        aws: awsOptions,
+        host,
+        wire: {
+          host: started.host,
+          port: started.port,
+          database,
+          masterUser: (users.find((u) => u.superuser) ?? users[0])?.name ?? 'awsuser',
+        },
+        users: new Map(users.map((u) => [u.name, u.password])),
+        roles,
+        ...(log ? { onLog: log } : {}),
+      })
+    }
+    const aws = awsEndpoint
+    const awsRoles = roles
     let stopping: Promise<void> | undefined
     return {
       wire: { host: started.host, port: started.port },
@@ -156,6 +234,22 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       users,
       dataDir: engine.dataDir,
       ...(tls ? { tls } : {}),
+      s3: localS3.helper,
+      ...(aws
+        ? {
+            http: { endpoint: aws.url },
+            aws: {
+              endpoint: aws.url,
+              region: aws.region,
+              accountId: aws.accountId,
+              accessKeyId: aws.accessKeys[0]?.accessKeyId ?? '',
+              secretAccessKey: aws.accessKeys[0]?.secretAccessKey ?? '',
+              accessKeys: aws.accessKeys,
+              rotateSecret: (name: string, password?: string) => aws.rotateSecret(name, password),
+              expireCredentials: (login?: string) => aws.expireCredentials(login),
+            },
+          }
+        : {}),
       engine: {
         host: '127.0.0.1',
         port: engine.port,
@@ -171,13 +265,20 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
         return `redshift://${auth}@${started.host}:${started.port}/${encodeURIComponent(database)}`
       },
       stop() {
-        stopping ??= started.stop().finally(() => engine.stop())
+        stopping ??= Promise.all([aws?.stop(), awsRoles?.close()])
+          .then(() => started.stop())
+          .finally(() => s3Commands.close())
+          .finally(() => engine.stop())
+          .finally(() => localS3.dispose())
         return stopping
       },
     }
   } catch (err) {
+    await awsEndpoint?.stop().catch(() => undefined)
+    await roles?.close().catch(() => undefined)
     await gateway?.stop().catch(() => undefined)
     await engine.stop().catch(() => undefined)
+    await s3?.dispose().catch(() => undefined)
     throw err
   }
 }

@@ -1,3 +1,4 @@
+import type { CredentialsStatus } from '../credentials/credentials-provider.js'
 import type { PoolStats } from '../transport/pool-stats.js'
 import type { TransportDiagnostics } from '../transport/transport.js'
 import type { RecentError } from './recent-errors.js'
@@ -27,6 +28,12 @@ export interface Diagnostics extends TransportDiagnostics {
     /** The query group applied to queries that name none (`setQueryGroup`, else `defaultQueryGroup`). */
     readonly queryGroup: string | null
   }
+  /**
+   * How the client logs in: the method (`password`, `iam`, `iam-serverless`, `secrets-manager`), the
+   * database user, and when the credentials expire and were last fetched; never the credentials.
+   * Present for transports that log in through a credentials provider (the wire transport).
+   */
+  readonly credentials?: CredentialsStatus
   /** The latest failures, oldest first (messages redacted). */
   readonly recentErrors: readonly RecentError[]
   readonly closed: boolean

@@ -1,4 +1,9 @@
 export {
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  AwsCredentials,
+} from './aws-credentials.js'
+export {
   type AuthMethod,
   type CredentialSource,
   DatabaseCredentials,

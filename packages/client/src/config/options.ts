@@ -50,6 +50,11 @@ export const CONFIG_DEFAULTS = Object.freeze({
   poolSize: 10,
   /** Connections kept open even when idle. */
   minConnections: 0,
+  /**
+   * Autocommit statements one connection may have in flight at once (pipelined) once every pooled
+   * connection is busy; 1: one statement per connection, as pg.Pool does.
+   */
+  pipelineDepth: 4,
   /** Opening a connection (TCP, TLS, login) must finish within this; also the pool's acquire timeout. */
   connectionTimeoutMs: 10_000,
   /** Idle connections close after this (0: never). */

@@ -1,5 +1,10 @@
 import { inspect } from 'node:util'
 import { ConfigError } from '../errors/client-errors.js'
+import {
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  AwsCredentials,
+} from './aws-credentials.js'
 import type { CredentialSource, IamAuthOptions } from './credentials.js'
 import { readEnv } from './from-env.js'
 import { readUrl } from './from-url.js'
@@ -41,6 +46,7 @@ export class RedshiftConfig implements RedshiftConfigData {
   declare readonly region?: string
   readonly poolSize!: number
   readonly minConnections!: number
+  readonly pipelineDepth!: number
   readonly connectionTimeoutMs!: number
   readonly idleTimeoutMs!: number
   readonly maxLifetimeMs!: number
@@ -58,6 +64,8 @@ export class RedshiftConfig implements RedshiftConfigData {
   declare readonly sslRootCertPath?: string
   readonly applicationName!: string
   readonly validateAfterIdleMs!: number
+  declare readonly awsEndpoint?: string
+  declare readonly awsCredentials?: AwsCredentials
 
   /** @internal Use {@link RedshiftConfig.builder}. */
   constructor(token: typeof CONSTRUCT, data: RedshiftConfigData) {
@@ -188,6 +196,15 @@ export class RedshiftConfigBuilder {
   minConnections(n: number): this {
     return this.#set('minConnections', n)
   }
+  /**
+   * How many autocommit statements (single SELECT/INSERT/UPDATE/DELETE with the same settings) may
+   * share one connection in flight once every pooled connection is busy. A statement behind a slow
+   * one on the same connection waits for it: use 1 when long queries mix with short ones.
+   * @default 4 @example .pipelineDepth(1)
+   */
+  pipelineDepth(n: number): this {
+    return this.#set('pipelineDepth', n)
+  }
   /** @default 10000 @example .connectionTimeout(5_000) */
   connectionTimeout(ms: number): this {
     return this.#set('connectionTimeoutMs', ms)
@@ -263,6 +280,22 @@ export class RedshiftConfigBuilder {
   /** @default 'redshift-kit' @example .applicationName('nightly-etl') */
   applicationName(name: string): this {
     return this.#set('applicationName', name)
+  }
+  /**
+   * Endpoint URL of every AWS call the credential providers make (STS, Redshift, Serverless, Secrets
+   * Manager), e.g. a local Redshift's. @default the AWS SDK's (`AWS_ENDPOINT_URL*`, then AWS's own)
+   * @example .awsEndpoint('http://127.0.0.1:4566')
+   */
+  awsEndpoint(url: string): this {
+    return this.#set('awsEndpoint', url)
+  }
+  /**
+   * AWS keys (or a provider of them) for the credential providers' AWS calls; never shown or serialised.
+   * @default the AWS SDK's default credential chain (environment, profile, SSO, instance role, ...)
+   * @example .awsCredentials(fromIni({ profile: 'etl' }))
+   */
+  awsCredentials(credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): this {
+    return this.#set('awsCredentials', AwsCredentials.from(credentials))
   }
   /** @default 30000 (0: always validate) @example .validateAfterIdle(10_000) */
   validateAfterIdle(ms: number): this {

@@ -1,5 +1,7 @@
+import { isIP } from 'node:net'
 import type { Problem } from '../errors/client-errors.js'
 import { queryGroupProblem } from '../query/query.js'
+import { AwsCredentials } from './aws-credentials.js'
 import { type AuthMethod, type CredentialSource, DatabaseCredentials } from './credentials.js'
 import {
   CONFIG_DEFAULTS,
@@ -34,6 +36,8 @@ export interface RedshiftConfigData {
   readonly region?: string
   readonly poolSize: number
   readonly minConnections: number
+  /** Statements one connection may have in flight at once (1: none shared). */
+  readonly pipelineDepth: number
   readonly connectionTimeoutMs: number
   readonly idleTimeoutMs: number
   readonly maxLifetimeMs: number
@@ -53,6 +57,10 @@ export interface RedshiftConfigData {
   readonly sslRootCertPath?: string
   readonly applicationName: string
   readonly validateAfterIdleMs: number
+  /** Endpoint URL of the credential providers' AWS calls (a local Redshift's, in tests). */
+  readonly awsEndpoint?: string
+  /** Keys for the credential providers' AWS calls; the SDK's default chain when absent. */
+  readonly awsCredentials?: AwsCredentials
 }
 
 const MAX_MS = 2_147_483_647
@@ -216,6 +224,38 @@ function resolveCredentials(r: Resolver, transport: TransportKind): CredentialSo
   }
 }
 
+function awsCredentialsOf(r: Resolver): AwsCredentials | undefined {
+  const e = r.entry('awsCredentials')
+  if (e === undefined) return undefined
+  if (e.value instanceof AwsCredentials) return e.value
+  r.problem(
+    'awsCredentials',
+    'must be { accessKeyId, secretAccessKey, sessionToken? } or a provider function',
+    e,
+  )
+  return undefined
+}
+
+/** What IAM authentication needs beyond its own options: where to ask for credentials. */
+function iamProblems(
+  r: Resolver,
+  credentials: CredentialSource | undefined,
+  host: string | undefined,
+  hostKind: string,
+  clusterIdentifier: string | undefined,
+  workgroup: string | undefined,
+): void {
+  if (credentials?.kind !== 'iam') return
+  const custom = host !== undefined && hostKind === 'other' && !isLoopbackHost(host) && !isIP(host)
+  if (clusterIdentifier === undefined && workgroup === undefined && !custom) {
+    r.problem(
+      'clusterIdentifier',
+      'IAM authentication needs the cluster or workgroup to ask credentials for: call clusterIdentifier(id) or withServerless(workgroup), ' +
+        "or use the cluster's endpoint or custom domain name as the host",
+    )
+  }
+}
+
 /**
  * Resolves layers (highest precedence first) into validated settings, or returns every problem.
  * Pure: reads nothing but its arguments.
@@ -292,7 +332,9 @@ export function resolveConfig(
   const region =
     givenRegion ?? hostRegion ?? (typeof ambient === 'string' && REGION.test(ambient) ? ambient : undefined)
 
-  if (transport === 'wire' && host === undefined && r.entry('host') === undefined) {
+  // A Secrets Manager secret of a Redshift database carries host, port and database itself.
+  const hostFromSecret = r.entry('authMethod')?.value === 'secrets-manager'
+  if (transport === 'wire' && host === undefined && r.entry('host') === undefined && !hostFromSecret) {
     r.problem(
       'host',
       'is required for the wire transport: call endpoint(host, port, database), or set REDSHIFT_HOST or REDSHIFT_URL',
@@ -378,6 +420,15 @@ export function resolveConfig(
         n.length > 63 || /[\u0000-\u001f]/.test(n) ? 'must be at most 63 printable characters' : undefined,
       ) ?? CONFIG_DEFAULTS.applicationName,
     validateAfterIdleMs: r.int('validateAfterIdleMs', 0, MAX_MS, CONFIG_DEFAULTS.validateAfterIdleMs),
+    pipelineDepth: r.int('pipelineDepth', 1, 64, CONFIG_DEFAULTS.pipelineDepth),
+    ...optional(
+      'awsEndpoint',
+      r.text('awsEndpoint', (u) =>
+        /^https?:\/\/[^\s/]+/i.test(u) ? undefined : 'must be an http(s) URL such as http://127.0.0.1:4566',
+      ),
+    ),
+    ...optional('awsCredentials', awsCredentialsOf(r)),
   }
+  iamProblems(r, credentials, host, hostInfo.kind, clusterIdentifier, workgroup)
   return r.problems.length > 0 ? { problems: r.problems } : { data, problems: [] }
 }

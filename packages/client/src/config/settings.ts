@@ -25,6 +25,7 @@ export const SETTING_KEYS = [
   'transport',
   'poolSize',
   'minConnections',
+  'pipelineDepth',
   'connectionTimeoutMs',
   'idleTimeoutMs',
   'maxLifetimeMs',
@@ -42,6 +43,8 @@ export const SETTING_KEYS = [
   'sslRootCertPath',
   'applicationName',
   'validateAfterIdleMs',
+  'awsEndpoint',
+  'awsCredentials',
 ] as const
 
 /** One setting's name. */

@@ -73,6 +73,40 @@ export interface TransportSession {
    * released with a transaction still open is always discarded.
    */
   release(error?: unknown): void
+  /**
+   * Asks the server to cancel what this session is running now, without another session's privileges
+   * (the wire protocol's CancelRequest); false when the transport cannot. The running statement then
+   * fails with SQLSTATE 57014.
+   */
+  cancel?(): Promise<boolean>
+}
+
+/** How a cursor reads its result. */
+export interface TransportCursorOptions {
+  /** Rows per round trip (the portal's Execute row limit). */
+  readonly fetchSize: number
+  /** Cancels the statement and closes the cursor when aborted. */
+  readonly signal?: AbortSignal
+}
+
+/**
+ * A statement's result read in batches through a server-side cursor (a named portal, inside a
+ * transaction, on a connection of its own until closed).
+ */
+export interface TransportCursor {
+  /** The session's id on the server (the backend pid on the wire). */
+  readonly sessionId: string
+  readonly columns: readonly ColumnMetadata[]
+  /** Redshift's query id, once the result has been read to the end; `''` before, or when unknown. */
+  readonly queryId: QueryId
+  /** Rows received from the server so far. */
+  readonly rowsFetched: number
+  /** The next rows (at most `fetchSize`), or null after the last; rejects with the statement's error. */
+  next(): Promise<readonly (readonly Value[])[] | null>
+  /** Asks the server to cancel the statement; the pending or next `next()` rejects. */
+  cancel(): Promise<void>
+  /** Frees the portal, ends the transaction and gives the connection back; safe to call again. */
+  close(): Promise<void>
 }
 
 /** What `getDiagnostics()` reports about a transport: no secrets, ever. */
@@ -117,6 +151,8 @@ export interface Transport {
   openSession(signal?: AbortSignal): Promise<TransportSession>
   /** Asks the server to cancel what session `sessionId` is running; false when nothing was cancelled. */
   cancel(sessionId: string): Promise<boolean>
+  /** Opens a cursor over `statement` on a connection of its own (transports with `cursors`). */
+  openCursor?(statement: TransportStatement, options: TransportCursorOptions): Promise<TransportCursor>
   /** The pool's counts (synchronous). */
   stats(): PoolStats
   diagnostics(): Promise<TransportDiagnostics>

@@ -5,7 +5,9 @@ import type { Engine } from '../engine/engine.js'
 import type { WlmQueue, WlmScheduler } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import { CancelMessages, engineSocketPath } from './cancel.js'
+import type { CommandExecutor } from './command-executor.js'
 import type { QueryLog } from './query-log.js'
+import { StatementCache } from './statement-cache.js'
 
 /** The dialect as the gateway uses it (a seam, so a test can hand in its own). */
 export interface Dialect {
@@ -34,7 +36,10 @@ export interface RoleRecord {
 export interface SessionHandle {
   readonly pid: number
   readonly secretKey: Buffer
-  /** Gives up a WLM wait with a cancellation error; false when the session is not waiting. */
+  /**
+   * Gives up a WLM wait, or stops a running gateway command, with a cancellation error (`message`, or
+   * Redshift's default text); false when the session is doing neither.
+   */
   cancelQueued(message: string | undefined): boolean
   close(): void
 }
@@ -64,6 +69,10 @@ export class GatewayContext {
   readonly cancelMessages = new CancelMessages()
   readonly sessions = new Map<number, SessionHandle>()
   readonly log: (line: string) => void
+  /** Runs COPY / UNLOAD; undefined: they fail with 0A000. */
+  readonly commandExecutor: CommandExecutor | undefined
+  /** Translations shared by every session. */
+  readonly statementCache: StatementCache
   #queryId = FIRST_QUERY_ID
   #xid = 1
   #lastCommit: { xid: number; pid: number } | undefined
@@ -82,6 +91,7 @@ export class GatewayContext {
     adminDatabase: string
     loadRole: (name: string) => Promise<RoleRecord | undefined>
     log: (line: string) => void
+    commandExecutor?: CommandExecutor | undefined
   }) {
     this.loadRole = init.loadRole
     this.engine = init.engine
@@ -97,6 +107,8 @@ export class GatewayContext {
     this.adminDatabase = init.adminDatabase
     this.log = init.log
     this.engineSocket = engineSocketPath(init.engine.socketDir, init.engine.port)
+    this.commandExecutor = init.commandExecutor
+    this.statementCache = new StatementCache(init.dialect, init.commandExecutor !== undefined)
   }
 
   /** A new query id (one counter for the whole server). */

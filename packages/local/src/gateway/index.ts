@@ -1,4 +1,13 @@
 export type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
+export type {
+  CommandContext,
+  CommandExecutor,
+  CommandField,
+  CommandOutcome,
+  CommandQueryResult,
+  ExecutableCommand,
+} from './command-executor.js'
+export { GatewayCommandError } from './command-executor.js'
 export type { Dialect } from './context.js'
 export type { Gateway, GatewayOptions, LocalUser, WlmQueueConfig } from './options.js'
 export { startGateway } from './server.js'

@@ -2,6 +2,7 @@
 import type { Engine } from '../engine/engine.js'
 import type { WlmQueueConfig } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
+import type { CommandExecutor } from './command-executor.js'
 import type { Dialect } from './context.js'
 
 /** A database user clients log in as (the engine must have a role of that name). */
@@ -38,6 +39,11 @@ export interface GatewayOptions {
   readonly database?: string
   /** The dialect translating Redshift SQL (a seam for tests). @default the package's dialect */
   readonly dialect?: Dialect
+  /**
+   * Runs COPY ... FROM 's3://...' and UNLOAD on the client's engine session (see command-executor.ts).
+   * @default none: those statements fail with 0A000 "not available yet"
+   */
+  readonly commandExecutor?: CommandExecutor
 }
 
 /** A running gateway. */
@@ -81,5 +87,10 @@ export function validateGatewayOptions(options: GatewayOptions): void {
   }
   if (options.tls !== undefined && (options.tls.key === '' || options.tls.cert === '')) {
     throw new Error('gateway option tls needs both a PEM key and a PEM certificate')
+  }
+  if (options.commandExecutor !== undefined && typeof options.commandExecutor !== 'function') {
+    throw new Error(
+      'gateway option commandExecutor must be a function (command, ctx) => Promise<CommandOutcome>',
+    )
   }
 }

@@ -55,13 +55,19 @@ export interface ConnectionEvent {
 export const MAX_LOGGED_QUERY_TEXT = 4000
 const FLUSH_INTERVAL_MS = 200
 
+// The records go as one JSON array of arrays (queryRecordsJson): a few string templates per record,
+// where twenty parameter arrays cost the driver an escape per value, on the gateway's own thread.
 const UPSERT_QUERIES = `
 INSERT INTO rk_internal.queries (query_id, xid, pid, user_id, user_name, database_name, label, query_type,
   status, service_class, queue_name, slot_count, queue_start, start_time, end_time, returned_rows,
   returned_bytes, rows_affected, error_message, query_text)
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[],
-  $8::text[], $9::text[], $10::int[], $11::text[], $12::int[], $13::timestamp[], $14::timestamp[],
-  $15::timestamp[], $16::bigint[], $17::bigint[], $18::bigint[], $19::text[], $20::text[])
+SELECT (e->>0)::bigint, (e->>1)::bigint, (e->>2)::int, (e->>3)::int, e->>4, e->>5, e->>6, e->>7, e->>8,
+  (e->>9)::int, e->>10, (e->>11)::int,
+  to_timestamp((e->>12)::float8 / 1000) AT TIME ZONE 'UTC',
+  to_timestamp((e->>13)::float8 / 1000) AT TIME ZONE 'UTC',
+  to_timestamp((e->>14)::float8 / 1000) AT TIME ZONE 'UTC',
+  (e->>15)::bigint, (e->>16)::bigint, (e->>17)::bigint, e->>18, e->>19
+FROM json_array_elements($1::json) AS e
 ON CONFLICT (query_id) DO UPDATE SET xid = excluded.xid, status = excluded.status,
   start_time = excluded.start_time, end_time = excluded.end_time, returned_rows = excluded.returned_rows,
   returned_bytes = excluded.returned_bytes, rows_affected = excluded.rows_affected,
@@ -184,7 +190,7 @@ export class QueryLog {
     this.#tables = []
     this.#wlmDirty = false
     try {
-      if (records.length > 0) await this.#admin.query(UPSERT_QUERIES, queryColumns(records))
+      if (records.length > 0) await this.#admin.query(UPSERT_QUERIES, [queryRecordsJson(records)])
       if (events.length > 0) await this.#admin.query(INSERT_CONNECTIONS, eventColumns(events))
       for (const t of tables) await this.#writeTable(t)
       if (wlm) {
@@ -250,29 +256,15 @@ export class QueryLog {
   }
 }
 
-function queryColumns(records: readonly QueryRecord[]): unknown[] {
-  return [
-    records.map((r) => r.queryId),
-    records.map((r) => r.xid),
-    records.map((r) => r.pid),
-    records.map((r) => r.userId),
-    records.map((r) => r.userName),
-    records.map((r) => r.databaseName),
-    records.map((r) => r.label),
-    records.map((r) => r.queryType),
-    records.map((r) => r.status),
-    records.map((r) => r.serviceClass),
-    records.map((r) => r.queueName),
-    records.map((r) => r.slotCount),
-    records.map((r) => iso(r.queueStart)),
-    records.map((r) => iso(r.startTime)),
-    records.map((r) => iso(r.endTime)),
-    records.map((r) => r.returnedRows),
-    records.map((r) => r.returnedBytes),
-    records.map((r) => r.rowsAffected),
-    records.map((r) => r.errorMessage ?? null),
-    records.map((r) => r.queryText),
-  ]
+/** The records as a JSON array of arrays, in UPSERT_QUERIES' order; times as epoch milliseconds. */
+export function queryRecordsJson(records: readonly QueryRecord[]): string {
+  const q = JSON.stringify
+  let out = '['
+  for (const r of records) {
+    if (out.length > 1) out += ','
+    out += `[${r.queryId},${r.xid},${r.pid},${r.userId},${q(r.userName)},${q(r.databaseName)},${q(r.label)},${q(r.queryType)},${q(r.status)},${r.serviceClass},${q(r.queueName)},${r.slotCount},${r.queueStart.getTime()},${r.startTime.getTime()},${r.endTime === undefined ? 'null' : r.endTime.getTime()},${r.returnedRows},${r.returnedBytes},${r.rowsAffected},${r.errorMessage === undefined ? 'null' : q(r.errorMessage)},${q(r.queryText)}]`
+  }
+  return `${out}]`
 }
 
 function eventColumns(events: readonly ConnectionEvent[]): unknown[] {

@@ -95,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       adminDatabase,
       loadRole,
       log,
+      commandExecutor: options.commandExecutor,
     })
     const secureContext =
       options.tls === undefined

@@ -133,12 +133,7 @@ describe('protocol pieces', () => {
     expect(() => new FrameReader().push(Buffer.from([0x44, 0, 0, 0, 1]))).toThrow(/invalid message length/)
   })
 
-  test('adjacent frames are written as one slice', () => {
-    const chunk = Buffer.from('0123456789')
-    const box = new Outbox()
-    box.push(chunk.subarray(0, 3))
-    box.push(chunk.subarray(3, 7))
-    box.push(Buffer.from('xy'))
+  test('adjacent frames are written as one slice; small pieces are joined into one write', () => {
     const written: Buffer[] = []
     const socket = {
       destroyed: false,
@@ -149,8 +144,24 @@ describe('protocol pieces', () => {
         return true
       },
     }
+    const big = Buffer.alloc(40_000, 0x61)
+    const box = new Outbox()
+    box.push(big.subarray(0, 10_000))
+    box.pushRange(big, 10_000, 30_000)
+    box.push(Buffer.alloc(20_000, 0x62))
     box.flushTo(socket as never)
-    expect(written.map((b) => b.toString())).toEqual(['0123456', 'xy'])
+    expect(written.map((b) => b.length)).toEqual([30_000, 20_000])
+    // The merged slice is a view of the received chunk, not a copy.
+    expect((written[0] as Buffer).buffer).toBe(big.buffer)
+
+    written.length = 0
+    const chunk = Buffer.from('0123456789')
+    box.push(chunk.subarray(0, 3))
+    box.push(chunk.subarray(3, 7))
+    box.push(Buffer.from('xy'))
+    box.flushTo(socket as never)
+    expect(written.map((b) => b.toString())).toEqual(['0123456xy'])
+    expect(box.empty).toBe(true)
   })
 
   test('MD5 password check (PostgreSQL algorithm) and cleartext', () => {

@@ -1,49 +1,9 @@
 import { PoolClosedError, PoolExhaustedError } from '../../errors/connection-errors.js'
 import type { PoolStats } from '../pool-stats.js'
 import { LatencyWindow } from './latency-window.js'
+import type { PoolConnectionFactory, PoolLease, PoolOptions, ShareRequest } from './pool-types.js'
 
-/** How the pool opens, checks and closes the connections it manages. */
-export interface PoolConnectionFactory<C> {
-  /**
-   * Opens a connection. `onBroken` must be called if the connection dies on its own (socket closed,
-   * backend terminated) so that the pool drops it even while nobody holds it.
-   */
-  create(onBroken: (error: unknown) => void): Promise<C>
-  /** Closes a connection; errors are reported through `onError` and otherwise ignored. */
-  destroy(connection: C): Promise<void>
-  /** Checks a connection that sat idle longer than `validateAfterIdleMs`; false (or a throw) discards it. */
-  validate?(connection: C): Promise<boolean>
-  /** Whether a released connection may be reused: false discards it (e.g. a transaction is still open). */
-  reusable?(connection: C): boolean
-}
-
-/** Sizing and timing of a pool. Durations in milliseconds; 0 disables the timer it names. */
-export interface PoolOptions {
-  /** The most connections open at once, idle or not. */
-  readonly max: number
-  /** Connections kept open even when idle, once the pool has been used. @default 0 */
-  readonly min?: number
-  /** How long `acquire()` waits for a free connection before a `PoolExhaustedError`. */
-  readonly acquireTimeoutMs: number
-  /** An idle connection above `min` is closed after this long. @default 0 */
-  readonly idleTimeoutMs?: number
-  /** A connection is closed (when next idle) this long after it was opened. @default 0 */
-  readonly maxLifetimeMs?: number
-  /** A connection idle at least this long is validated before it is handed out. @default 30000 */
-  readonly validateAfterIdleMs?: number
-  /** Failures nobody awaits (warm-up connects, closes, connections dying while idle). */
-  readonly onError?: (error: unknown) => void
-}
-
-/** A connection lent by the pool. Releasing it twice is harmless: the second call does nothing. */
-export interface PoolLease<C> {
-  readonly connection: C
-  /**
-   * Gives the connection back. With an error, the connection is closed instead of reused.
-   * Returns false when this lease was already released.
-   */
-  release(error?: unknown): boolean
-}
+export type { PoolConnectionFactory, PoolLease, PoolOptions, ShareRequest } from './pool-types.js'
 
 interface Entry<C> {
   connection: C
@@ -51,18 +11,27 @@ interface Entry<C> {
   idleSince: number
   state: 'active' | 'idle' | 'destroyed'
   broken: boolean
+  /** Leases out on it: 1 when lent exclusively, up to `maxShared` when shared. */
+  leases: number
+  /** The share key of its shared leases; undefined while idle, lent exclusively, or not yet joinable. */
+  shareKey: string | undefined
+  /** The failure a shared lease was released with: the connection is closed once the others are back. */
+  failure: unknown
   idleTimer: ReturnType<typeof setTimeout> | undefined
   lifetimeTimer: ReturnType<typeof setTimeout> | undefined
 }
 
 interface Waiter<C> {
-  readonly grant: (entry: Entry<C>, fresh: boolean) => void
+  readonly share: ShareRequest<C> | undefined
+  readonly grant: (entry: Entry<C>, fresh: boolean, joined: boolean) => void
   readonly fail: (error: unknown) => void
 }
 
 interface Taken<C> {
   readonly entry: Entry<C>
   readonly fresh: boolean
+  /** Joined a connection other shared leases already hold (it needs no check: it is in use). */
+  readonly joined: boolean
 }
 
 function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
@@ -79,6 +48,12 @@ function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeo
  * Leases, not connections, are what callers give back: a stale lease can never release a connection
  * that has since been lent to somebody else, which is what makes a second release safe to ignore.
  *
+ * A connection is lent either exclusively ({@link Pool.acquire}: a transaction, a session) or shared
+ * ({@link Pool.acquireShared}: statements that can be pipelined on one connection, up to `maxShared`
+ * at once). Sharing only starts when no connection is idle and no new one may be opened, waiters are
+ * served strictly first come first served, and a waiter at the head of the queue stops further
+ * joins: so a caller that needs a connection of its own is never starved by a stream of shared ones.
+ *
  * @example
  * const pool = new Pool(factory, { max: 10, acquireTimeoutMs: 5_000 })
  * const lease = await pool.acquire()
@@ -93,6 +68,7 @@ export class Pool<C> {
   readonly #idleTimeoutMs: number
   readonly #maxLifetimeMs: number
   readonly #validateAfterIdleMs: number
+  readonly #maxShared: number
   readonly #onError: (error: unknown) => void
   readonly #all = new Set<Entry<C>>()
   /** Most recently used last: reuse takes the warmest connection and lets the coldest idle out. */
@@ -125,6 +101,11 @@ export class Pool<C> {
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 0
     this.#maxLifetimeMs = options.maxLifetimeMs ?? 0
     this.#validateAfterIdleMs = options.validateAfterIdleMs ?? 30_000
+    const maxShared = options.maxShared ?? 1
+    if (!Number.isInteger(maxShared) || maxShared < 1) {
+      throw new RangeError(`pool maxShared must be an integer >= 1, got ${maxShared}`)
+    }
+    this.#maxShared = maxShared
     this.#onError = options.onError ?? (() => undefined)
   }
 
@@ -133,24 +114,42 @@ export class Pool<C> {
    * first served). Rejects with `PoolExhaustedError` after the acquire timeout, `PoolClosedError` once
    * closing, the signal's reason when aborted, or the connect error of a new connection.
    */
-  async acquire(signal?: AbortSignal): Promise<PoolLease<C>> {
+  acquire(signal?: AbortSignal): Promise<PoolLease<C>> {
+    return this.#acquire(undefined, signal)
+  }
+
+  /**
+   * Lends a connection that other shared leases of the same key may use at the same time (up to
+   * `maxShared`): an idle one, a new one when below `max`, else the least busy connection already
+   * shared under `share.key`, else the next one freed. Rejects as {@link Pool.acquire} does.
+   */
+  acquireShared(share: ShareRequest<C>, signal?: AbortSignal): Promise<PoolLease<C>> {
+    return this.#acquire(this.#maxShared > 1 ? share : undefined, signal)
+  }
+
+  async #acquire(share: ShareRequest<C> | undefined, signal: AbortSignal | undefined): Promise<PoolLease<C>> {
     if (this.#closing) throw new PoolClosedError('the connection pool is closed; create a new client')
     signal?.throwIfAborted()
     const started = Date.now()
     for (;;) {
-      const taking = this.#take(signal)
+      const taking = this.#take(signal, share)
       if (!this.#started) {
         // After #take, so the connection it may be opening counts towards the warm minimum.
         this.#started = true
         this.#warm()
       }
-      const { entry, fresh } = await taking
-      if (!fresh && !(await this.#stillGood(entry))) {
+      const { entry, fresh, joined } = await taking
+      if (!fresh && !joined && !(await this.#stillGood(entry))) {
         this.#destroy(entry)
         continue
       }
       this.#acquiredTotal++
       this.#latency.add(Date.now() - started)
+      if (share !== undefined && !joined) {
+        // Joinable only now that it is known good; callers queued behind may join it at once.
+        entry.shareKey = share.key
+        this.#fillShared(entry)
+      }
       return this.#lease(entry)
     }
   }
@@ -192,12 +191,17 @@ export class Pool<C> {
     return this.#closed
   }
 
-  #take(signal: AbortSignal | undefined): Promise<Taken<C>> | Taken<C> {
+  #take(signal: AbortSignal | undefined, share: ShareRequest<C> | undefined): Promise<Taken<C>> | Taken<C> {
     if (this.#waiters.length === 0) {
       const idle = this.#idle.pop()
-      if (idle) return { entry: this.#activate(idle), fresh: false }
+      if (idle) return { entry: this.#activate(idle), fresh: false, joined: false }
       if (this.#all.size + this.#creating < this.#max) {
-        return this.#create().then((entry) => ({ entry, fresh: true }))
+        return this.#create().then((entry) => ({ entry, fresh: true, joined: false }))
+      }
+      const shared = share === undefined ? undefined : this.#joinable(share)
+      if (shared) {
+        shared.leases++
+        return { entry: shared, fresh: false, joined: true }
       }
     }
     return new Promise<Taken<C>>((resolve, reject) => {
@@ -225,9 +229,10 @@ export class Pool<C> {
         }, this.#acquireTimeoutMs),
       )
       const waiter: Waiter<C> = {
-        grant: (entry, fresh) => {
+        share,
+        grant: (entry, fresh, joined) => {
           settle()
-          resolve({ entry, fresh })
+          resolve({ entry, fresh, joined })
         },
         fail: (error) => {
           settle()
@@ -262,13 +267,62 @@ export class Pool<C> {
       release: (error?: unknown): boolean => {
         if (released) return false
         released = true
-        this.#release(entry, error)
+        this.#releaseLease(entry, error)
         return true
       },
     }
   }
 
+  /** The least busy connection shared under `share.key` that can take one more lease. */
+  #joinable(share: ShareRequest<C>): Entry<C> | undefined {
+    let best: Entry<C> | undefined
+    for (const entry of this.#all) {
+      if (!this.#canJoin(entry, share)) continue
+      if (best === undefined || entry.leases < best.leases) best = entry
+    }
+    return best
+  }
+
+  #canJoin(entry: Entry<C>, share: ShareRequest<C>): boolean {
+    return (
+      entry.state === 'active' &&
+      entry.shareKey === share.key &&
+      entry.leases < this.#maxShared &&
+      !entry.broken &&
+      entry.failure === undefined &&
+      !this.#closing &&
+      !this.#expired(entry) &&
+      (share.joinable?.(entry.connection) ?? true)
+    )
+  }
+
+  /** Lets the shared waiters at the head of the queue join `entry`, while it has room and they fit. */
+  #fillShared(entry: Entry<C>): void {
+    for (;;) {
+      const head = this.#waiters[0]
+      if (head?.share === undefined || !this.#canJoin(entry, head.share)) return
+      this.#waiters.shift()
+      entry.leases++
+      head.grant(entry, false, true)
+    }
+  }
+
+  /** One lease of `entry` comes back; the connection itself comes back with the last one. */
+  #releaseLease(entry: Entry<C>, error: unknown): void {
+    entry.leases--
+    if (error !== undefined && entry.failure === undefined) entry.failure = error
+    if (entry.leases > 0) {
+      this.#fillShared(entry)
+      return
+    }
+    const failure = entry.failure
+    entry.shareKey = undefined
+    entry.failure = undefined
+    this.#release(entry, failure)
+  }
+
   #release(entry: Entry<C>, error: unknown): void {
+    entry.leases = 1
     const reusable = this.#factory.reusable ? this.#factory.reusable(entry.connection) : true
     if (error !== undefined || entry.broken || this.#closing || this.#expired(entry) || !reusable) {
       this.#destroy(entry)
@@ -277,7 +331,7 @@ export class Pool<C> {
     entry.idleSince = Date.now()
     const waiter = this.#waiters.shift()
     if (waiter) {
-      waiter.grant(entry, false)
+      waiter.grant(entry, false, false)
       return
     }
     this.#toIdle(entry)
@@ -285,6 +339,7 @@ export class Pool<C> {
 
   #toIdle(entry: Entry<C>): void {
     entry.state = 'idle'
+    entry.leases = 0
     this.#idle.push(entry)
     if (this.#idleTimeoutMs > 0) {
       entry.idleTimer = unref(
@@ -298,12 +353,15 @@ export class Pool<C> {
 
   #activate(entry: Entry<C>): Entry<C> {
     entry.state = 'active'
+    entry.leases = 1
     if (entry.idleTimer) clearTimeout(entry.idleTimer)
     entry.idleTimer = undefined
     return entry
   }
 
   #expired(entry: Entry<C>): boolean {
+    const until = entry.connection === undefined ? undefined : this.#factory.expiresAt?.(entry.connection)
+    if (until !== undefined && Date.now() >= until) return true
     return this.#maxLifetimeMs > 0 && Date.now() - entry.createdAt >= this.#maxLifetimeMs
   }
 
@@ -316,6 +374,9 @@ export class Pool<C> {
       idleSince: now,
       state: 'active',
       broken: false,
+      leases: 1,
+      shareKey: undefined,
+      failure: undefined,
       idleTimer: undefined,
       lifetimeTimer: undefined,
     }
@@ -374,19 +435,27 @@ export class Pool<C> {
     this.#maybeFinishClose()
   }
 
-  /** Serves queued waiters from idle connections, then from new ones while below `max`. */
+  /** Serves queued waiters from idle connections, then new ones while below `max`, then shared ones. */
   #dispatch(): void {
     while (this.#waiters.length > 0 && !this.#closing) {
       const idle = this.#idle.pop()
       if (idle) {
-        this.#waiters.shift()?.grant(this.#activate(idle), false)
+        this.#waiters.shift()?.grant(this.#activate(idle), false, false)
         continue
       }
-      if (this.#all.size + this.#creating >= this.#max) return
+      if (this.#all.size + this.#creating >= this.#max) {
+        const head = this.#waiters[0]
+        const shared = head?.share === undefined ? undefined : this.#joinable(head.share)
+        if (head === undefined || shared === undefined) return
+        this.#waiters.shift()
+        shared.leases++
+        head.grant(shared, false, true)
+        continue
+      }
       const waiter = this.#waiters.shift()
       if (!waiter) return
       this.#create().then(
-        (entry) => waiter.grant(entry, true),
+        (entry) => waiter.grant(entry, true, false),
         (error: unknown) => waiter.fail(error),
       )
     }

@@ -17,6 +17,8 @@ export interface SettingsChange {
   readonly values: ReadonlyMap<string, string | null>
 }
 
+const NO_CHANGE: SettingsChange = Object.freeze({ statements: Object.freeze([]), values: new Map() })
+
 /**
  * What one session's settings are known to be. A fresh session has every setting at its server
  * default; every setting becomes unknown (absent from the map) whenever the client cannot be sure of
@@ -33,6 +35,8 @@ export class SessionState {
 
   /** The SET/RESET statements needed for `wanted`; empty when the session already matches. */
   diff(wanted: WantedSettings): SettingsChange {
+    // The common case, checked without allocating: every statement of a session wants the same.
+    if (this.#matches(wanted)) return NO_CHANGE
     const statements: string[] = []
     const values = new Map<string, string | null>()
     for (const name of Object.keys(wanted).sort()) {
@@ -43,6 +47,14 @@ export class SessionState {
       values.set(name, value)
     }
     return { statements, values }
+  }
+
+  #matches(wanted: WantedSettings): boolean {
+    for (const name in wanted) {
+      const value = wanted[name] ?? null
+      if (this.#known.get(name) !== value || !this.#known.has(name)) return false
+    }
+    return true
   }
 
   /** Records a change the server has confirmed. */

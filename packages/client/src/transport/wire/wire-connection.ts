@@ -1,7 +1,10 @@
 import type { ConnectionOptions } from 'node:tls'
 import pg from 'pg'
+import { CloseStatements } from './close-statements.js'
 import { type DescribedField, DescribeQuery } from './describe-query.js'
 import { SessionState, type WantedSettings } from './session-state.js'
+import { type ParseState, StatementCache } from './statement-cache.js'
+import { StatementQuery } from './statement-query.js'
 
 /** Where `pg` finds the parser of a column's text by type OID (the per-client parsers, never pg's globals). */
 export interface TypeParserSource {
@@ -24,6 +27,12 @@ export interface WireConnectionOptions {
   readonly types: TypeParserSource
   /** The session settings the client manages; a fresh session has them at the server's defaults. */
   readonly managedSettings: readonly string[]
+  /**
+   * Statements run often are parsed once per connection under a generated name: at most `capacity`
+   * SQL texts are remembered, and a text is named on its `threshold`-th use. `capacity` 0 turns
+   * naming off. @default { capacity: 100, threshold: 2 }
+   */
+  readonly statementCache?: { readonly capacity: number; readonly threshold: number }
 }
 
 /** One statement for {@link WireConnection.run}. */
@@ -33,6 +42,13 @@ export interface WireStatement {
   readonly values: readonly unknown[]
   /** A server-side prepared statement name: parsed once per connection, then only bound. */
   readonly name?: string
+  /** Without `name`: the statement may be parsed under a generated name once it is run often. */
+  readonly autoName?: boolean
+  /**
+   * A single SELECT/INSERT/UPDATE/DELETE-like statement, which may share its implicit transaction:
+   * `pg_last_query_id()` then goes out behind it under the same Sync.
+   */
+  readonly bundleQueryId?: boolean
   readonly settings: WantedSettings
   /** Also fetch `pg_last_query_id()` in the same round trip. */
   readonly fetchQueryId: boolean
@@ -67,10 +83,28 @@ interface ParameterStatusMessage {
 
 interface PgInternals {
   readonly processID: number | null
-  readonly connection: pg.Connection & { readonly parsedStatements?: Record<string, string> }
+  readonly connection: pg.Connection & {
+    readonly parsedStatements: Record<string, string>
+    readonly submittedNamedStatements: Record<string, string>
+  }
 }
 
 const SESSION_COMMANDS = new Set(['SET', 'RESET', 'DISCARD'])
+// After these, statements parsed under generated names are dropped and parsed again when next used,
+// as redshift_connector does: a plan parsed before DDL may no longer fit (and DISCARD or DEALLOCATE
+// may have dropped them already).
+const STATEMENT_COMMANDS = new Set(['CREATE', 'ALTER', 'DROP', 'ROLLBACK', 'DISCARD', 'DEALLOCATE'])
+const NO_NAMES: readonly string[] = Object.freeze([])
+const QUERY_ID_SQL = 'SELECT pg_last_query_id()'
+const NO_RESULTS: readonly PgArrayResult[] = Object.freeze([])
+const GENERATED_PREFIX = 'rka_'
+
+/** The server dropped a named statement, or its plan no longer fits: nothing ran, it can run again. */
+function isStaleStatement(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const e = error as { code?: unknown; message?: unknown }
+  return e.code === '26000' || (e.code === '0A000' && /cached plan must not change/i.test(String(e.message)))
+}
 
 function lastResult(results: PgArrayResult | PgArrayResult[]): PgArrayResult {
   // A simple query with several statements answers with one result each; the last one is the answer.
@@ -91,6 +125,8 @@ export class WireConnection {
   readonly #parameters: ReadonlyMap<string, string>
   readonly #state: SessionState
   readonly #retired = new Set<string>()
+  readonly #statements: StatementCache | undefined
+  readonly #pg: PgInternals['connection']
   #brokenError: unknown
   #settingsInTransaction = false
   #closed = false
@@ -98,11 +134,21 @@ export class WireConnection {
   private constructor(
     client: pg.Client,
     parameters: ReadonlyMap<string, string>,
-    managed: readonly string[],
+    options: WireConnectionOptions,
   ) {
     this.#client = client
+    this.#pg = (client as unknown as PgInternals).connection
     this.#parameters = parameters
-    this.#state = new SessionState(managed)
+    this.#state = new SessionState(options.managedSettings)
+    const cache = options.statementCache ?? { capacity: 100, threshold: 2 }
+    this.#statements =
+      cache.capacity > 0
+        ? new StatementCache({
+            capacity: cache.capacity,
+            threshold: Math.max(1, cache.threshold),
+            prefix: GENERATED_PREFIX,
+          })
+        : undefined
   }
 
   /**
@@ -131,7 +177,7 @@ export class WireConnection {
     client.connection.on('parameterStatus', (message: ParameterStatusMessage) => {
       parameters.set(message.parameterName, message.parameterValue)
     })
-    const connection = new WireConnection(client, parameters, options.managedSettings)
+    const connection = new WireConnection(client, parameters, options)
     let connected = false
     const broken = (error: unknown): void => {
       if (connection.#brokenError !== undefined || connection.#closed) return
@@ -154,6 +200,14 @@ export class WireConnection {
   /** The server's process id of this session (what `pg_cancel_backend` / `pg_terminate_backend` take). */
   get pid(): number {
     return (this.#client as unknown as PgInternals).processID ?? 0
+  }
+
+  /**
+   * The `pg` client underneath, for the cursor and cancel code of this folder (named portals and
+   * CancelRequest need its socket and backend key); not for running statements behind this class's back.
+   */
+  get pgClient(): pg.Client {
+    return this.#client
   }
 
   /** ParameterStatus values the server sent (`server_version`, `TimeZone`, ...). */
@@ -179,7 +233,14 @@ export class WireConnection {
 
   /** Whether `name` was parsed as a prepared statement on this session. */
   hasPrepared(name: string): boolean {
-    return (this.#client as unknown as PgInternals).connection.parsedStatements?.[name] !== undefined
+    return this.#pg.parsedStatements[name] !== undefined
+  }
+
+  /** How many statements run under generated names are parsed on this session now. */
+  get namedStatementCount(): number {
+    let count = 0
+    for (const name of Object.keys(this.#pg.parsedStatements)) if (name.startsWith(GENERATED_PREFIX)) count++
+    return count
   }
 
   /** Marks a prepared statement to be dropped from this session before its next statement. */
@@ -189,46 +250,79 @@ export class WireConnection {
 
   /**
    * Runs one statement. Settings that differ from the session's, pending DEALLOCATEs, the statement,
-   * and (when asked) `SELECT pg_last_query_id()` are written together: one round trip.
+   * and (when asked) `SELECT pg_last_query_id()` are written together: one round trip. Statements
+   * from several callers may be in flight on one connection at once (pipeline mode answers them in
+   * order, each after its own Sync), as long as they want the same settings: each computes its own
+   * SETs, so at worst a SET is sent twice.
    */
   async run(statement: WireStatement): Promise<WireResult> {
+    const name = this.#nameFor(statement)
+    try {
+      return await this.#send(statement, name)
+    } catch (error) {
+      if (name === undefined || !name.startsWith(GENERATED_PREFIX) || !isStaleStatement(error)) throw error
+      this.#statements?.evict(statement.sql)
+      // Nothing ran; outside a transaction block it runs again, parsed afresh.
+      if (this.inTransaction) throw error
+      return this.#send(statement, undefined)
+    }
+  }
+
+  async #send(statement: WireStatement, name: string | undefined): Promise<WireResult> {
     const change = this.#state.diff(statement.settings)
-    const prelude = [...change.statements, ...[...this.#retired].map((name) => `DEALLOCATE ${name}`)]
-    const retiring = [...this.#retired]
+    // Taken now, not when the prelude answers: a statement pipelined behind this one must not
+    // DEALLOCATE the same names again.
+    const retiring = this.#retired.size === 0 ? NO_NAMES : [...this.#retired]
+    this.#retired.clear()
     const inTransactionBefore = this.inTransaction
+    this.#closeDropped()
+    const prelude =
+      change.statements.length === 0 && retiring.length === 0
+        ? undefined
+        : [...change.statements, ...retiring.map((n) => `DEALLOCATE ${n}`)].join('; ')
     const preludeRun =
-      prelude.length > 0 ? this.#client.query({ text: prelude.join('; '), rowMode: 'array' }) : undefined
-    const main = this.#client.query({
-      text: statement.sql,
-      values: statement.values as unknown[],
-      rowMode: 'array',
-      ...(statement.name === undefined ? {} : { name: statement.name }),
-    }) as unknown as Promise<PgArrayResult | PgArrayResult[]>
-    const idRun = statement.fetchQueryId
-      ? (this.#client.query({
-          text: 'SELECT pg_last_query_id()',
+      prelude === undefined ? undefined : this.#client.query({ text: prelude, rowMode: 'array' })
+    const bundled = statement.fetchQueryId && statement.bundleQueryId === true
+    if (bundled && preludeRun === undefined) return this.#sendBundled(statement, name)
+    const main = bundled
+      ? this.#bundled(statement, name)
+      : (this.#client.query({
+          text: statement.sql,
+          values: statement.values as unknown[],
           rowMode: 'array',
-        }) as unknown as Promise<PgArrayResult>)
-      : undefined
+          ...(name === undefined ? {} : { name }),
+        }) as unknown as Promise<PgArrayResult | PgArrayResult[]>)
+    const idRun =
+      statement.fetchQueryId && !bundled
+        ? (this.#client.query({
+            text: QUERY_ID_SQL,
+            rowMode: 'array',
+          }) as unknown as Promise<PgArrayResult>)
+        : undefined
     const [preludeOutcome, mainOutcome, idOutcome] = await Promise.allSettled([preludeRun, main, idRun])
     if (preludeOutcome.status === 'rejected') {
       // A multi-statement query is one implicit transaction: none of its SETs took effect (inside an
       // explicit transaction they are undone at its end either way). Retired names are dropped rather
       // than retried, so a DEALLOCATE that cannot succeed is never sent forever.
-      for (const name of retiring) this.#retired.delete(name)
       if (inTransactionBefore) this.#settingsInTransaction = true
       // The statement ran without the settings it asked for; its outcome is not what was requested.
       throw preludeOutcome.reason
     }
     if (preludeRun) {
       this.#state.commit(change)
-      for (const name of retiring) this.#retired.delete(name)
+      for (const retired of retiring) delete this.#pg.parsedStatements[retired]
       if (inTransactionBefore && change.statements.length > 0) this.#settingsInTransaction = true
     }
     this.#afterStatement(mainOutcome.status === 'fulfilled' ? mainOutcome.value : undefined)
     if (mainOutcome.status === 'rejected') throw mainOutcome.reason
-    const result = lastResult(mainOutcome.value)
-    const idRow = idOutcome.status === 'fulfilled' ? idOutcome.value?.rows[0] : undefined
+    let idResult = idOutcome.status === 'fulfilled' ? idOutcome.value : undefined
+    let results = mainOutcome.value
+    if (bundled && Array.isArray(results)) {
+      idResult = results[1]
+      results = results[0] ?? results
+    }
+    const result = lastResult(results)
+    const idRow = idResult?.rows[0]
     const queryId = idRow?.[0] === undefined || idRow[0] === null ? null : String(idRow[0])
     return {
       command: result.command ?? '',
@@ -237,6 +331,73 @@ export class WireConnection {
       rows: result.rows,
       queryId,
     }
+  }
+
+  /** The common case: no settings to change, the statement and its id under one Sync. */
+  async #sendBundled(statement: WireStatement, name: string | undefined): Promise<WireResult> {
+    let results: PgArrayResult[]
+    try {
+      results = await this.#bundled(statement, name)
+    } catch (error) {
+      this.#afterStatement(undefined)
+      throw error
+    }
+    this.#afterStatement(results)
+    const result = results[0] ?? lastResult(results)
+    const idRow = results[1]?.rows[0]
+    return {
+      command: result.command ?? '',
+      rowCount: result.rowCount,
+      fields: result.fields,
+      rows: result.rows,
+      queryId: idRow?.[0] === undefined || idRow[0] === null ? null : String(idRow[0]),
+    }
+  }
+
+  /** The statement and `pg_last_query_id()` behind it, under one Sync; resolves to both results. */
+  #bundled(statement: WireStatement, name: string | undefined): Promise<PgArrayResult[]> {
+    return new Promise((resolve, reject) => {
+      this.#client.query(
+        new StatementQuery(
+          {
+            text: statement.sql,
+            values: statement.values,
+            followUp: QUERY_ID_SQL,
+            ...(name === undefined ? {} : { name }),
+          },
+          (error, result) => (error ? reject(error) : resolve(result as PgArrayResult[])),
+        ),
+      )
+    })
+  }
+
+  /** The name to run a statement under: its own, a generated one, or none (parse it unnamed). */
+  #nameFor(statement: WireStatement): string | undefined {
+    if (statement.name !== undefined) {
+      // Parsed by a statement still in flight ahead of this one: that parse may yet fail, and this
+      // statement must not fail with it, so it is parsed again, unnamed.
+      return this.#parseState(statement.name) === 'pending' ? undefined : statement.name
+    }
+    if (statement.autoName !== true || this.#statements === undefined) return undefined
+    return this.#statements.nameFor(statement.sql, (n) => this.#parseState(n))
+  }
+
+  #parseState(name: string): ParseState {
+    if (this.#pg.parsedStatements[name] !== undefined) return 'parsed'
+    return this.#pg.submittedNamedStatements[name] !== undefined ? 'pending' : 'absent'
+  }
+
+  /** Closes generated names dropped from the cache, ahead of the next statement (same round trip). */
+  #closeDropped(): void {
+    const names = this.#statements?.takeClosing() ?? NO_NAMES
+    if (names.length === 0) return
+    for (const name of names) {
+      delete this.#pg.parsedStatements[name]
+      delete this.#pg.submittedNamedStatements[name]
+    }
+    // Closing an unknown name is no error; a failure here can only be a broken connection, which
+    // the statement queued behind it reports.
+    this.#client.query(new CloseStatements(names, () => undefined))
   }
 
   /** Parses `sql` under `name` on this session without running it, and returns its columns. */
@@ -287,10 +448,12 @@ export class WireConnection {
   }
 
   #afterStatement(results: PgArrayResult | PgArrayResult[] | undefined): void {
-    const list = results === undefined ? [] : Array.isArray(results) ? results : [results]
-    if (list.some((r) => r.command !== null && SESSION_COMMANDS.has(r.command))) {
+    const list = results === undefined ? NO_RESULTS : Array.isArray(results) ? results : [results]
+    for (const r of list) {
+      if (r.command === null) continue
       // The statement changed session settings itself: what we knew no longer holds.
-      this.#state.forgetAll()
+      if (SESSION_COMMANDS.has(r.command)) this.#state.forgetAll()
+      if (STATEMENT_COMMANDS.has(r.command)) this.#statements?.clear()
     }
     if (this.#settingsInTransaction && !this.inTransaction) {
       // The transaction that saw our SETs has ended, by COMMIT or ROLLBACK: we cannot tell which kept them.

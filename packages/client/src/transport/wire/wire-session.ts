@@ -6,6 +6,7 @@ import type {
   TransportSession,
   TransportStatement,
 } from '../transport.js'
+import { cancelRunning } from './cursor-cancel-request.js'
 import type { PoolLease } from './pool.js'
 import type { WireConnection } from './wire-connection.js'
 import { isFatalForConnection, type RunnerContext, runOnConnection } from './wire-statement-runner.js'
@@ -53,6 +54,11 @@ export class WireSession implements TransportSession {
     return this.#guard(
       runOnConnection(this.#lease.connection, this.#context, prepared.sql, params, settings, prepared),
     )
+  }
+
+  /** Cancels what the session runs now with a CancelRequest (its own backend key: no privilege needed). */
+  cancel(): Promise<boolean> {
+    return cancelRunning(this.#lease.connection)
   }
 
   release(error?: unknown): void {

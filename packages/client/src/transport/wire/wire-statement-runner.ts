@@ -4,6 +4,7 @@ import { ColumnMetadata } from '../../query/column-metadata.js'
 import { serializeParams } from '../../types/param-serializer.js'
 import type { QueryParam, Value } from '../../types/value.js'
 import type { PreparedStatementSpec, StatementSettings, TransportResult } from '../transport.js'
+import type { StatementTraits } from './statement-traits.js'
 import type { WireConnection, WireResult } from './wire-connection.js'
 
 /** The session settings the wire transport manages on every connection. */
@@ -19,6 +20,8 @@ export interface RunnerContext {
   readonly fetchQueryId: boolean
   /** Retires the statements deallocated since this connection last ran something. */
   readonly retireOn: (connection: WireConnection) => void
+  /** What the transport may do with a statement (named parse, shared connection, bundled id). */
+  readonly traits: (sql: string) => StatementTraits
 }
 
 function wanted(settings: StatementSettings): Record<string, string | null> {
@@ -87,6 +90,7 @@ export async function runOnConnection(
   prepared?: PreparedStatementSpec,
 ): Promise<TransportResult> {
   const values = serializeParams(params)
+  const traits = context.traits(sql)
   context.retireOn(connection)
   const startedAt = Date.now()
   try {
@@ -95,7 +99,8 @@ export async function runOnConnection(
       values,
       settings: wanted(settings),
       fetchQueryId: context.fetchQueryId && !TRANSACTION_CONTROL.has(sql),
-      ...(prepared === undefined ? {} : { name: prepared.serverName }),
+      bundleQueryId: traits.shareable,
+      ...(prepared === undefined ? { autoName: traits.nameable } : { name: prepared.serverName }),
     })
     return toTransportResult(result)
   } catch (error) {

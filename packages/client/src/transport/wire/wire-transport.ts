@@ -8,12 +8,17 @@ import type {
   StatementSettings,
   Transport,
   TransportCapabilities,
+  TransportCursor,
+  TransportCursorOptions,
   TransportDiagnostics,
   TransportResult,
   TransportSession,
   TransportStatement,
 } from '../transport.js'
-import { Pool, type PoolLease } from './pool.js'
+import { cancelOnAbort } from './cursor-cancel-request.js'
+import { WireCursor } from './cursor-portal.js'
+import { Pool, type PoolLease, type ShareRequest } from './pool.js'
+import { StatementTraitsCache } from './statement-traits.js'
 import type { WireTls } from './tls-options.js'
 import { type TypeParserSource, WireConnection } from './wire-connection.js'
 import { WireSession } from './wire-session.js'
@@ -29,6 +34,8 @@ import {
 export interface WireCredentials {
   readonly user: string
   readonly password: string
+  /** When the password stops working (IAM): connections opened with it are not used past this. */
+  readonly expiresAt?: Date
 }
 
 /** Everything the wire transport needs; `RedshiftClient` builds it from a `RedshiftConfig`. */
@@ -38,6 +45,11 @@ export interface WireTransportOptions {
   readonly database: string
   /** Called for every new connection, so expiring credentials are refreshed by their provider. */
   readonly credentials: () => Promise<WireCredentials>
+  /**
+   * A login with `credentials` was refused (SQLSTATE 28000/28P01: an expired temporary password, a
+   * rotated secret). Returns true when the provider dropped them, so one retry with fresh ones may work.
+   */
+  readonly credentialsRejected?: (credentials: WireCredentials) => boolean
   /** How the credentials were obtained, for diagnostics: `'password'`, `'iam'`, `'secrets-manager'`. */
   readonly authMethod: string
   /** TLS of the sockets (see `wireTls`). */
@@ -53,7 +65,20 @@ export interface WireTransportOptions {
     readonly maxLifetimeMs: number
     /** @default 30000 */
     readonly validateAfterIdleMs?: number
+    /**
+     * How many autocommit statements one connection may have in flight at once (pipelined, each
+     * with its own Sync) once every connection is busy; 1 gives each statement a connection of its
+     * own. Only single SELECT/INSERT/UPDATE/DELETE-like statements that want the same session
+     * settings share a connection; transactions and sessions always get one of their own.
+     * @default 4
+     */
+    readonly pipelineDepth?: number
   }
+  /**
+   * Statements parsed once per connection under a generated name (see `WireConnectionOptions`);
+   * `capacity` 0 turns that off. @default { capacity: 100, threshold: 2 }
+   */
+  readonly statementCache?: { readonly capacity: number; readonly threshold: number }
   /** The client's own type parsers (pg's global ones are never touched). */
   readonly types: TypeParserSource
   /** @default 'redshift-kit' */
@@ -62,6 +87,14 @@ export interface WireTransportOptions {
   readonly keepAliveInitialDelayMs?: number
   /** Failures nobody awaits: background connects, connections dying while idle. */
   readonly onError?: (error: RedshiftError) => void
+}
+
+const DEFAULT_PIPELINE_DEPTH = 4
+const MAX_SHARE_KEYS = 64
+
+/** Statements share a connection only with statements that want exactly the same settings. */
+function settingsKey(settings: StatementSettings): string {
+  return `${settings.timeoutMs ?? '-'}\u0000${settings.queryGroup ?? '\u0001'}`
 }
 
 const CAPABILITIES: TransportCapabilities = Object.freeze({
@@ -82,6 +115,8 @@ export class WireTransport implements Transport {
   readonly #pool: Pool<WireConnection>
   /** Server names of deallocated statements, in order; each connection works through the new ones. */
   readonly #retired: string[] = []
+  /** When each connection's credentials expire: the pool retires it then. */
+  readonly #credentialsExpireAt = new WeakMap<WireConnection, number>()
   readonly #retiredSeen = new WeakMap<WireConnection, number>()
   #queryIdProbe: Promise<boolean> | undefined
   #fetchQueryId = false
@@ -91,6 +126,9 @@ export class WireTransport implements Transport {
   /** Set once a `prefer` server refused TLS: later connections skip the attempt. */
   #plain = false
   readonly #context: RunnerContext
+  readonly #traits = new StatementTraitsCache()
+  /** Share requests of ad hoc statements by settings key, made once (a client uses few settings). */
+  readonly #shares = new Map<string, ShareRequest<WireConnection>>()
 
   constructor(options: WireTransportOptions) {
     this.#options = options
@@ -102,6 +140,7 @@ export class WireTransport implements Transport {
         destroy: (connection) => connection.close(),
         validate: (connection) => connection.validate(),
         reusable: (connection) => !connection.broken && !connection.inTransaction,
+        expiresAt: (connection) => this.#credentialsExpireAt.get(connection),
       },
       {
         max: options.pool.max,
@@ -112,6 +151,7 @@ export class WireTransport implements Transport {
         ...(options.pool.validateAfterIdleMs === undefined
           ? {}
           : { validateAfterIdleMs: options.pool.validateAfterIdleMs }),
+        maxShared: options.pool.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH,
         onError,
       },
     )
@@ -121,13 +161,21 @@ export class WireTransport implements Transport {
         return transport.#fetchQueryId
       },
       retireOn: (connection) => this.#retireOn(connection),
+      traits: (sql) => this.#traits.get(sql),
     }
   }
 
   execute(statement: TransportStatement): Promise<TransportResult> {
-    return this.#withConnection(statement.signal, (c) =>
-      runOnConnection(c, this.#context, statement.sql, statement.params, statement.settings),
-    )
+    const work = (c: WireConnection) =>
+      runOnConnection(c, this.#context, statement.sql, statement.params, statement.settings)
+    // With a signal (the caller's, or the client's deadline) the statement gets a connection of its
+    // own: aborting sends a CancelRequest, which would hit whatever a shared connection is running.
+    const signal = statement.signal
+    if (signal !== undefined)
+      return this.#withConnection(signal, (c) => cancelOnAbort(c, signal, () => work(c)))
+    return this.#traits.get(statement.sql).shareable
+      ? this.#withSharedConnection(statement.settings, undefined, statement.signal, work)
+      : this.#withConnection(statement.signal, work)
   }
 
   prepare(prepared: PreparedStatementSpec, signal?: AbortSignal): Promise<readonly ColumnMetadata[]> {
@@ -149,9 +197,11 @@ export class WireTransport implements Transport {
     settings: StatementSettings,
     signal?: AbortSignal,
   ): Promise<TransportResult> {
-    return this.#withConnection(signal, (c) =>
-      runOnConnection(c, this.#context, prepared.sql, params, settings, prepared),
-    )
+    const work = (c: WireConnection) =>
+      runOnConnection(c, this.#context, prepared.sql, params, settings, prepared)
+    return this.#traits.get(prepared.sql).shareable
+      ? this.#withSharedConnection(settings, prepared.serverName, signal, work)
+      : this.#withConnection(signal, work)
   }
 
   async deallocate(prepared: PreparedStatementSpec): Promise<void> {
@@ -161,6 +211,12 @@ export class WireTransport implements Transport {
 
   async openSession(signal?: AbortSignal): Promise<TransportSession> {
     return new WireSession(await this.#acquire(signal), this.#context)
+  }
+
+  /** A named-portal cursor on a connection of its own (an exclusive lease: it takes the socket over). */
+  async openCursor(statement: TransportStatement, options: TransportCursorOptions): Promise<TransportCursor> {
+    const lease = await this.#acquire(statement.signal)
+    return WireCursor.open(lease, this.#context, statement, options, this.#options.types)
   }
 
   async cancel(sessionId: string): Promise<boolean> {
@@ -211,7 +267,7 @@ export class WireTransport implements Transport {
   async #open(onBroken: (error: unknown) => void): Promise<WireConnection> {
     let connection: WireConnection
     try {
-      const credentials = await this.#options.credentials()
+      let credentials = await this.#options.credentials()
       this.#user = credentials.user
       const open = (ssl: WireTls['ssl']) =>
         WireConnection.open(
@@ -227,22 +283,45 @@ export class WireTransport implements Transport {
             applicationName: this.#options.applicationName ?? 'redshift-kit',
             types: this.#options.types,
             managedSettings: MANAGED_SETTINGS,
+            ...(this.#options.statementCache === undefined
+              ? {}
+              : { statementCache: this.#options.statementCache }),
           },
           onBroken,
         )
       const { ssl, fallbackToPlain } = this.#options.tls
+      const connect = async (): Promise<WireConnection> => {
+        try {
+          return await open(this.#plain ? false : ssl)
+        } catch (error) {
+          if (
+            !fallbackToPlain ||
+            this.#plain ||
+            !/does not support SSL/i.test(String((error as Error)?.message))
+          ) {
+            throw error
+          }
+          this.#plain = true
+          return await open(false)
+        }
+      }
       try {
-        connection = await open(this.#plain ? false : ssl)
+        connection = await connect()
       } catch (error) {
+        // An expired temporary password or a rotated secret: refresh once and retry.
+        const code = (error as { code?: unknown } | null)?.code
         if (
-          !fallbackToPlain ||
-          this.#plain ||
-          !/does not support SSL/i.test(String((error as Error)?.message))
+          (code !== '28000' && code !== '28P01') ||
+          this.#options.credentialsRejected?.(credentials) !== true
         ) {
           throw error
         }
-        this.#plain = true
-        connection = await open(false)
+        credentials = await this.#options.credentials()
+        this.#user = credentials.user
+        connection = await connect()
+      }
+      if (credentials.expiresAt !== undefined) {
+        this.#credentialsExpireAt.set(connection, credentials.expiresAt.getTime())
       }
     } catch (error) {
       throw classifyError(error, { operation: 'connect', metadata: { transport: 'wire' } })
@@ -267,19 +346,52 @@ export class WireTransport implements Transport {
   }
 
   /** Acquires a live connection: one found dead on the way out of the pool is evicted, not used. */
-  async #acquire(signal: AbortSignal | undefined): Promise<PoolLease<WireConnection>> {
+  async #acquire(
+    signal: AbortSignal | undefined,
+    share?: ShareRequest<WireConnection>,
+  ): Promise<PoolLease<WireConnection>> {
     for (let attempt = 0; ; attempt++) {
-      const lease = await this.#pool.acquire(signal)
+      const lease = await (share === undefined
+        ? this.#pool.acquire(signal)
+        : this.#pool.acquireShared(share, signal))
       if (!lease.connection.broken || attempt >= this.#options.pool.max) return lease
       lease.release(new Error('connection found broken when acquired'))
     }
+  }
+
+  /**
+   * Runs `work` on a connection it may share with other statements in flight that want the same
+   * settings (the pool's shared lease). A prepared statement joins a busy connection only where it
+   * is already parsed, so it never waits on a neighbour's parse.
+   */
+  async #withSharedConnection<T>(
+    settings: StatementSettings,
+    preparedName: string | undefined,
+    signal: AbortSignal | undefined,
+    work: (c: WireConnection) => Promise<T>,
+  ): Promise<T> {
+    const key = settingsKey(settings)
+    let share = preparedName === undefined ? this.#shares.get(key) : undefined
+    if (share === undefined) {
+      share = {
+        key,
+        joinable: (c: WireConnection) =>
+          !c.inTransaction && (preparedName === undefined || c.hasPrepared(preparedName)),
+      }
+      if (preparedName === undefined && this.#shares.size < MAX_SHARE_KEYS) this.#shares.set(key, share)
+    }
+    const lease = await this.#acquire(signal, share)
+    return this.#runLeased(lease, work)
   }
 
   async #withConnection<T>(
     signal: AbortSignal | undefined,
     work: (c: WireConnection) => Promise<T>,
   ): Promise<T> {
-    const lease = await this.#acquire(signal)
+    return this.#runLeased(await this.#acquire(signal), work)
+  }
+
+  async #runLeased<T>(lease: PoolLease<WireConnection>, work: (c: WireConnection) => Promise<T>): Promise<T> {
     try {
       const result = await work(lease.connection)
       lease.release()

@@ -129,6 +129,34 @@ export function parseRowDescription(frame: Buffer): FieldDescription[] {
   return fields
 }
 
+/**
+ * True when a RowDescription has a column whose type OID is in `typeMap`, or (with `upper`) a name that
+ * upper-casing could change: read in place, so the common answer (no) costs no decoding.
+ */
+export function rowDescriptionNeedsRewrite(
+  frame: Buffer,
+  typeMap: ReadonlyMap<number, number>,
+  upper: boolean,
+): boolean {
+  const count = frame.readInt16BE(5)
+  let at = 7
+  for (let i = 0; i < count; i++) {
+    const nameEnd = frame.indexOf(0, at)
+    if (nameEnd < 0) return true
+    if (upper) {
+      for (let k = at; k < nameEnd; k++) {
+        const c = frame[k] as number
+        // ASCII lower case, or any non-ASCII byte (its letter may have an upper case).
+        if ((c >= 0x61 && c <= 0x7a) || c >= 0x80) return true
+      }
+    }
+    at = nameEnd + 1
+    if (typeMap.size > 0 && typeMap.has(frame.readUInt32BE(at + 6))) return true
+    at += 18
+  }
+  return false
+}
+
 /** A RowDescription frame from its columns. */
 export function buildRowDescription(fields: readonly FieldDescription[]): Buffer {
   const w = new MessageWriter().int16(fields.length)
@@ -142,6 +170,20 @@ export function buildRowDescription(fields: readonly FieldDescription[]): Buffer
       .int16(f.format)
   }
   return w.finish(Backend.RowDescription)
+}
+
+/** A DataRow of text values (null: SQL NULL). */
+export function buildDataRow(values: readonly (string | null)[]): Buffer {
+  const w = new MessageWriter().int16(values.length)
+  for (const v of values) {
+    if (v === null) {
+      w.int32(-1)
+    } else {
+      const bytes = Buffer.from(v, 'utf8')
+      w.int32(bytes.length).bytes(bytes)
+    }
+  }
+  return w.finish(Backend.DataRow)
 }
 
 /** Rewrites the type OIDs of a ParameterDescription in place of a copy; undefined when none changed. */

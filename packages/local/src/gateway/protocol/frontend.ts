@@ -54,6 +54,35 @@ export function parsePassword(frame: Buffer): string {
   return frame.toString('utf8', 5, end < 0 ? frame.length : end)
 }
 
+/** A Bind of `statement` to `portal` with text parameters (null: SQL NULL) and text results. */
+export function buildBind(portal: string, statement: string, params: readonly (string | null)[]): Buffer {
+  const w = new MessageWriter().cstring(portal).cstring(statement).int16(0).int16(params.length)
+  for (const p of params) {
+    if (p === null) {
+      w.int32(-1)
+    } else {
+      const bytes = Buffer.from(p, 'utf8')
+      w.int32(bytes.length).bytes(bytes)
+    }
+  }
+  return w.int16(0).finish(Frontend.Bind)
+}
+
+/** A Describe (`kind` S: statement, P: portal). */
+export function buildDescribe(kind: 'S' | 'P', name: string): Buffer {
+  return new MessageWriter().byte(kind.charCodeAt(0)).cstring(name).finish(Frontend.Describe)
+}
+
+/** A Close (`kind` S: statement, P: portal). */
+export function buildClose(kind: 'S' | 'P', name: string): Buffer {
+  return new MessageWriter().byte(kind.charCodeAt(0)).cstring(name).finish(Frontend.Close)
+}
+
+/** An Execute of `portal`, `maxRows` 0 for all rows. */
+export function buildExecute(portal: string, maxRows: number): Buffer {
+  return new MessageWriter().cstring(portal).int32(maxRows).finish(Frontend.Execute)
+}
+
 /** Bind of an unnamed statement to an unnamed portal, no parameters, text results. */
 export const BIND_UNNAMED: Buffer = new MessageWriter()
   .cstring('')

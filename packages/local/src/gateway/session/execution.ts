@@ -44,6 +44,8 @@ export interface Execution {
   timer: NodeJS.Timeout | undefined
   /** The gateway's own error to show in place of the engine's. */
   raise: GatewayNotice | undefined
+  /** Aborts the signal of a gateway command while it runs (cancel, timeouts, disconnection). */
+  abort: ((reason: CommandAbort) => void) | undefined
   /** The engine started COPY TO STDOUT: its data is swallowed and the client gets an error. */
   copyOut: boolean
   /** The engine asked for COPY FROM STDIN data and was refused. */
@@ -51,6 +53,11 @@ export interface Execution {
   /** Called once when the execution ends (the simple-query chain waits on it). */
   done: ((ok: boolean) => void) | undefined
   finished: boolean
+}
+
+/** Why a gateway command was stopped: a cancel (with `CANCEL pid 'message'`'s text) or a time limit. */
+export interface CommandAbort {
+  readonly message: string | undefined
 }
 
 /** SQL the engine runs in place of a statement the gateway refuses: it fails, as the statement must. */
@@ -63,8 +70,16 @@ const UNLOAD_UNAVAILABLE = 'UNLOAD to S3 is not available yet in redshift-local'
 const refused = (code: string, message: string, hint?: string): GatewayNotice =>
   hint === undefined ? { severity: 'ERROR', code, message } : { severity: 'ERROR', code, message, hint }
 
-/** Translates one statement (the text of a Parse, or one statement of a simple Query). */
-export function prepareStatement(dialect: Dialect, text: string, tctx: TranslateContext): Prepared {
+/**
+ * Translates one statement (the text of a Parse, or one statement of a simple Query). COPY and UNLOAD
+ * fail with 0A000 unless a command executor runs them (`executorConfigured`).
+ */
+export function prepareStatement(
+  dialect: Dialect,
+  text: string,
+  tctx: TranslateContext,
+  executorConfigured = false,
+): Prepared {
   const control = isControlStatement(text)
   let translation: TranslatedStatement
   try {
@@ -93,6 +108,11 @@ export function prepareStatement(dialect: Dialect, text: string, tctx: Translate
   const command = translation.gatewayCommand
   if (command?.type === 'unsupported') {
     return { ...base, sql: RAISE_SQL, raise: refused('0A000', command.message), gatewayCommand: undefined }
+  }
+  if (command !== undefined && executorConfigured) {
+    // The engine parses a statement that fails if ever run: Bind and Describe of it work (NoData), and
+    // only the gateway runs the command (an Execute forwarded to fail it makes the engine fail too).
+    return { ...base, sql: RAISE_SQL, raise: undefined, gatewayCommand: command }
   }
   if (command !== undefined) {
     const message = command.type === 'copy' ? COPY_UNAVAILABLE : UNLOAD_UNAVAILABLE

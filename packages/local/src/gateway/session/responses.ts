@@ -3,6 +3,8 @@
  * of what the engine answers, in order; answers are matched to them, counted, reshaped where Redshift
  * differs, and passed on. DataRows, the bulk of the traffic, are only counted and forwarded.
  */
+
+import { GatewayCommandError } from '../command-executor.js'
 import { shapeError } from '../error-shaping.js'
 import type { Outbox } from '../outbox.js'
 import {
@@ -15,12 +17,14 @@ import {
   parseNoticeFields,
   parseRowDescription,
   remapParameterDescription,
+  rowDescriptionNeedsRewrite,
 } from '../protocol/backend.js'
+import type { BackendHandler } from '../protocol/backend-scanner.js'
 import { Backend } from '../protocol/codes.js'
-import type { Frame } from '../protocol/framing.js'
 import { buildCopyFail } from '../protocol/frontend.js'
 import { rewriteParameterStatus } from '../startup-params.js'
 import type { Execution } from './execution.js'
+import type { InternalQuery } from './internal-query.js'
 import type { SessionState } from './session-state.js'
 
 /** What the engine owes for one forwarded message. */
@@ -36,6 +40,8 @@ export type Expectation =
   | { readonly kind: 'sync'; readonly generation: number }
   /** A message forwarded as is (empty Query, FunctionCall): everything up to ReadyForQuery. */
   | { readonly kind: 'passthrough' }
+  /** A statement the gateway runs for itself (internal-query.ts): its whole answer goes to `query`. */
+  | { readonly kind: 'internal'; readonly query: InternalQuery }
 
 const COPY_IN_REFUSED = buildNotice({
   severity: 'ERROR',
@@ -49,7 +55,7 @@ const COPY_OUT_REFUSED = buildNotice({
 })
 
 /** Matches the engine's messages to expectations and writes the client's view of them. */
-export class ResponseRouter {
+export class ResponseRouter implements BackendHandler {
   readonly #state: SessionState
   readonly #toClient: Outbox
   readonly #sendEngine: (frame: Buffer) => void
@@ -77,35 +83,56 @@ export class ResponseRouter {
     return this.queue.flatMap((e) => (e.kind === 'execute' ? [e.exec] : []))
   }
 
-  handle(f: Frame): void {
+  /** The session is closing: internal statements still owed an answer fail. */
+  abandonInternal(): void {
+    for (const e of this.queue) {
+      if (e.kind === 'internal') e.query.fail(connectionClosed())
+    }
+  }
+
+  bulkRows(): boolean {
+    return this.queue[0]?.kind !== 'internal'
+  }
+
+  /** DataRows, whole or in part: counted against the running statement and forwarded (or dropped). */
+  rows(chunk: Buffer, start: number, end: number, rows: number, bodyBytes: number): void {
     const head = this.queue[0]
-    const type = f.type
+    if (head?.kind === 'execute') {
+      const exec = head.exec
+      const record = exec.record
+      record.returnedRows += rows
+      record.returnedBytes += bodyBytes
+      if (exec.copyOut || exec.prepared?.translation?.response?.noRows === true) return
+    }
+    this.#toClient.pushRange(chunk, start, end)
+  }
+
+  message(type: number, frame: Buffer): void {
+    const head = this.queue[0]
+    if (head?.kind === 'internal') {
+      this.#internal(type, frame, head.query)
+      return
+    }
     if (type === Backend.DataRow) {
-      if (head?.kind === 'execute') {
-        const exec = head.exec
-        exec.record.returnedRows++
-        exec.record.returnedBytes += f.frame.length - 5
-        if (exec.copyOut || exec.prepared?.translation?.response?.noRows === true) return
-      }
-      this.#toClient.push(f.frame)
+      this.rows(frame, 0, frame.length, 1, frame.length - 5)
       return
     }
     switch (type) {
       case Backend.NoticeResponse:
       case Backend.NotificationResponse:
-        this.#toClient.push(f.frame)
+        this.#toClient.push(frame)
         return
       case Backend.ParameterStatus: {
-        const rewritten = rewriteParameterStatus(f.frame)
+        const rewritten = rewriteParameterStatus(frame)
         if (rewritten !== undefined) this.#toClient.push(rewritten)
         return
       }
       case Backend.ErrorResponse:
-        this.#error(f.frame)
+        this.#error(frame)
         return
     }
     if (head === undefined) {
-      this.#toClient.push(f.frame)
+      this.#toClient.push(frame)
       return
     }
     switch (head.kind) {
@@ -113,53 +140,90 @@ export class ResponseRouter {
       case 'bind':
       case 'close':
         this.queue.shift()
-        if (!head.hidden) this.#toClient.push(f.frame)
+        if (!head.hidden) this.#toClient.push(frame)
         return
       case 'describe':
-        this.#describe(f, head)
+        this.#describe(type, frame, head)
         return
       case 'execute':
-        this.#execute(f, head.exec)
+        this.#execute(type, frame, head.exec)
         return
       case 'sync':
       case 'passthrough':
         if (type === Backend.ReadyForQuery) {
           this.queue.shift()
-          this.#state.ready(f.frame[5] as number, head.kind === 'sync' ? head.generation : undefined)
+          this.#state.ready(frame[5] as number, head.kind === 'sync' ? head.generation : undefined)
         } else if (type === Backend.CopyInResponse) {
           this.#sendEngine(buildCopyFail('COPY FROM STDIN is not supported'))
           return
         }
-        this.#toClient.push(f.frame)
+        this.#toClient.push(frame)
         return
     }
   }
 
-  #describe(f: Frame, head: Extract<Expectation, { kind: 'describe' }>): void {
+  /** The answer to an internal statement: collected, never shown to the client (notices included). */
+  #internal(type: number, frame: Buffer, query: InternalQuery): void {
+    switch (type) {
+      case Backend.RowDescription:
+        query.rowDescription(frame)
+        return
+      case Backend.DataRow:
+        query.dataRow(frame)
+        return
+      case Backend.CommandComplete:
+        this.queue.shift()
+        query.complete(parseCommandTag(frame))
+        return
+      case Backend.EmptyQueryResponse:
+      case Backend.PortalSuspended:
+        this.queue.shift()
+        query.complete('')
+        return
+      case Backend.ErrorResponse:
+        this.queue.shift()
+        query.error(frame)
+        this.#state.noteError()
+        this.#skipToSync(undefined, '', false, false)
+        return
+      case Backend.ParameterStatus: {
+        const rewritten = rewriteParameterStatus(frame)
+        if (rewritten !== undefined) this.#toClient.push(rewritten)
+        return
+      }
+      case Backend.CopyInResponse:
+        this.#sendEngine(buildCopyFail('COPY FROM STDIN is not supported'))
+        return
+      default:
+        // ParseComplete, BindComplete, CloseComplete, NoData, notices, CopyOut data: nothing to tell.
+        return
+    }
+  }
+
+  #describe(type: number, frame: Buffer, head: Extract<Expectation, { kind: 'describe' }>): void {
     const { typeMap } = this.#state.ctx
-    if (f.type === Backend.ParameterDescription) {
-      this.#toClient.push(
-        typeMap.size === 0 ? f.frame : (remapParameterDescription(f.frame, typeMap) ?? f.frame),
-      )
+    if (type === Backend.ParameterDescription) {
+      this.#toClient.push(typeMap.size === 0 ? frame : (remapParameterDescription(frame, typeMap) ?? frame))
       return
     }
     this.queue.shift()
-    if (f.type === Backend.NoData) {
-      if (!head.simple) this.#toClient.push(f.frame)
+    if (type === Backend.NoData) {
+      if (!head.simple) this.#toClient.push(frame)
       return
     }
     if (head.noRows) {
       if (!head.simple) this.#toClient.push(NO_DATA)
       return
     }
-    this.#toClient.push(f.type === Backend.RowDescription ? this.#rowDescription(f.frame) : f.frame)
+    this.#toClient.push(type === Backend.RowDescription ? this.#rowDescription(frame) : frame)
   }
 
   /** Redshift type OIDs where the engine's differ, and upper-case names when the session asks for them. */
   #rowDescription(frame: Buffer): Buffer {
     const { typeMap } = this.#state.ctx
-    const upper = ['on', 'true'].includes(this.#state.settings.describe_field_name_in_uppercase.toLowerCase())
-    if (typeMap.size === 0 && !upper) return frame
+    const setting = this.#state.settings.describe_field_name_in_uppercase
+    const upper = setting !== 'off' && (setting.toLowerCase() === 'on' || setting.toLowerCase() === 'true')
+    if (!rowDescriptionNeedsRewrite(frame, typeMap, upper)) return frame
     const fields = parseRowDescription(frame)
     let changed = false
     for (const field of fields) {
@@ -176,9 +240,9 @@ export class ResponseRouter {
     return changed ? buildRowDescription(fields) : frame
   }
 
-  #execute(f: Frame, exec: Execution): void {
+  #execute(type: number, frame: Buffer, exec: Execution): void {
     const state = this.#state
-    switch (f.type) {
+    switch (type) {
       case Backend.CommandComplete: {
         this.queue.shift()
         if (exec.copyOut) {
@@ -186,21 +250,21 @@ export class ResponseRouter {
           this.#toClient.push(COPY_OUT_REFUSED)
           return
         }
-        const tag = parseCommandTag(f.frame)
+        const tag = parseCommandTag(frame)
         state.finish(exec, 'success', tag)
         const override = exec.prepared?.translation?.response?.commandTag
-        this.#toClient.push(override === undefined ? f.frame : buildCommandComplete(override))
+        this.#toClient.push(override === undefined ? frame : buildCommandComplete(override))
         return
       }
       case Backend.EmptyQueryResponse:
         this.queue.shift()
         state.finish(exec, 'success')
-        this.#toClient.push(f.frame)
+        this.#toClient.push(frame)
         return
       case Backend.PortalSuspended:
         this.queue.shift()
         state.suspend(exec)
-        this.#toClient.push(f.frame)
+        this.#toClient.push(frame)
         return
       case Backend.CopyInResponse:
         exec.copyRefused = true
@@ -212,10 +276,10 @@ export class ResponseRouter {
       case Backend.CopyData:
       case Backend.CopyDone:
         if (exec.copyOut) return
-        this.#toClient.push(f.frame)
+        this.#toClient.push(frame)
         return
       default:
-        this.#toClient.push(f.frame)
+        this.#toClient.push(frame)
     }
   }
 
@@ -250,14 +314,22 @@ export class ResponseRouter {
     }
     if (exec !== undefined) state.finish(exec, canceled ? 'canceled' : 'failed', undefined, message)
     else state.noteError()
-    let blamed = exec !== undefined
     this.#toClient.push(out)
     if (severity === 'FATAL' || severity === 'PANIC') {
       this.#closeAfterFlush()
       return
     }
-    // The engine now skips every message up to the next Sync: so do the expectations.
     if (head !== undefined && head.kind !== 'sync' && head.kind !== 'passthrough') this.queue.shift()
+    this.#skipToSync(exec, message, canceled, true)
+  }
+
+  /**
+   * After an error the engine skips every message up to the next Sync: so do the expectations. The
+   * first execution after a failed Parse/Bind/Describe is the statement that failed (`blame`).
+   */
+  #skipToSync(failed: Execution | undefined, message: string, canceled: boolean, blame: boolean): void {
+    const state = this.#state
+    let blamed = failed !== undefined || !blame
     for (;;) {
       const next = this.queue[0]
       if (next === undefined) {
@@ -267,11 +339,24 @@ export class ResponseRouter {
       if (next.kind === 'sync' || next.kind === 'passthrough') return
       this.queue.shift()
       if (next.kind === 'execute') {
-        // The first execution after a failed Parse/Bind/Describe is the statement that failed.
         const why = blamed ? 'not executed: an earlier message of the batch failed' : message
         state.finish(next.exec, canceled && !blamed ? 'canceled' : 'failed', undefined, why)
         blamed = true
+      } else if (next.kind === 'internal') {
+        next.query.fail(transactionAborted())
       }
     }
   }
+}
+
+function connectionClosed(): GatewayCommandError {
+  return new GatewayCommandError('08006', 'the connection to the engine closed')
+}
+
+/** What the engine says of a statement sent after an error, before the next Sync. */
+function transactionAborted(): GatewayCommandError {
+  return new GatewayCommandError(
+    '25P02',
+    'current transaction is aborted, commands ignored until end of transaction block',
+  )
 }

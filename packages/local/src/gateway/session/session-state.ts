@@ -76,6 +76,8 @@ export class SessionState {
   #xidOpen = false
   #errorSinceReady = false
   #lastTag = ''
+  /** A setting changed since the last transaction end. */
+  #settingsChanged = false
   constructor(ctx: GatewayContext, identity: SessionIdentity) {
     this.ctx = ctx
     this.identity = identity
@@ -128,7 +130,7 @@ export class SessionState {
       returnedBytes: 0,
       rowsAffected: 0,
       errorMessage: undefined,
-      queryText: (prepared?.original ?? '').slice(0, MAX_LOGGED_QUERY_TEXT),
+      queryText: loggedText(prepared?.original ?? ''),
     }
     if (!control) this.lastSentQueryId = record.queryId
     const exec: Execution = {
@@ -140,6 +142,7 @@ export class SessionState {
       release: undefined,
       wait: undefined,
       timer: undefined,
+      abort: undefined,
       raise: prepared?.raise,
       copyOut: false,
       copyRefused: false,
@@ -207,7 +210,9 @@ export class SessionState {
     record.status = 'running'
     record.startTime = new Date()
     this.ctx.queryLog.touch(record)
-    for (const effect of exec.prepared?.translation ? statementEffects(exec.prepared.translation) : []) {
+    const translation = exec.prepared?.translation
+    const hasEffects = translation !== undefined && (translation.effect ?? translation.effects) !== undefined
+    for (const effect of hasEffects ? statementEffects(translation) : []) {
       // Registered before the CANCEL runs: the cancelled statement's error can come back before it ends.
       if (effect.type === 'cancel') {
         const target = this.ctx.sessions.get(effect.pid)
@@ -220,6 +225,7 @@ export class SessionState {
     if (limit > 0 && exec.record.slotCount > 0) {
       const { pid, secretKey } = this.identity
       exec.timer = setTimeout(() => {
+        exec.abort?.({ message: undefined })
         void forwardCancel(this.ctx.engineSocket, buildCancelRequest(pid, secretKey))
       }, limit)
       exec.timer.unref()
@@ -275,6 +281,7 @@ export class SessionState {
     if (translation === undefined) return
     for (const effect of statementEffects(translation)) {
       if (effect.type === 'setting') {
+        this.#settingsChanged = true
         this.settings[effect.name] = effect.value ?? REDSHIFT_SETTING_DEFAULTS[effect.name]
         if (effect.local === true) this.#localSettings.add(effect.name)
       } else if (effect.type === 'createTable' && this.identity.database === this.ctx.adminDatabase) {
@@ -286,12 +293,16 @@ export class SessionState {
   /** ReadyForQuery: at the end of a transaction, settings are kept (commit) or restored (rollback). */
   ready(status: number, syncGeneration: number | undefined): void {
     if (status === READY_IDLE) {
-      if (this.#errorSinceReady || this.#lastTag === 'ROLLBACK') {
+      // Copies only when a setting changed in the transaction (most end with none changed).
+      if (!this.#settingsChanged) {
+        // Nothing to keep or restore.
+      } else if (this.#errorSinceReady || this.#lastTag === 'ROLLBACK') {
         this.settings = { ...this.#committed }
       } else {
         for (const name of this.#localSettings) this.settings[name] = this.#committed[name]
         this.#committed = { ...this.settings }
       }
+      this.#settingsChanged = false
       this.#localSettings.clear()
       if (this.#xidOpen) this.ctx.noteTransactionEnd(this.#xid, this.identity.pid)
       this.#xidOpen = false
@@ -317,4 +328,11 @@ export class SessionState {
     if (this.current !== undefined)
       this.finish(this.current, 'canceled', undefined, 'the client disconnected')
   }
+}
+
+/** The text the query log keeps: at most MAX_LOGGED_QUERY_TEXT characters, never half a surrogate pair. */
+function loggedText(text: string): string {
+  if (text.length <= MAX_LOGGED_QUERY_TEXT) return text
+  const high = text.charCodeAt(MAX_LOGGED_QUERY_TEXT - 1)
+  return text.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_LOGGED_QUERY_TEXT - 1 : MAX_LOGGED_QUERY_TEXT)
 }

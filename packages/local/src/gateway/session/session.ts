@@ -7,6 +7,7 @@ import type { Socket } from 'node:net'
 import { WaitAbortedError } from '../../wlm/index.js'
 import type { GatewayContext, SessionHandle } from '../context.js'
 import { Outbox } from '../outbox.js'
+import { BackendScanner } from '../protocol/backend-scanner.js'
 import { Frontend } from '../protocol/codes.js'
 import { type Frame, FrameReader } from '../protocol/framing.js'
 import {
@@ -22,7 +23,8 @@ import {
   parseTarget,
   SYNC,
 } from '../protocol/frontend.js'
-import { type Execution, type Prepared, passThrough, prepareStatement, RAISE_SQL } from './execution.js'
+import { type CommandHost, runCommand } from './command-runner.js'
+import { type Execution, type Prepared, passThrough, RAISE_SQL } from './execution.js'
 import { ResponseRouter } from './responses.js'
 import { type SessionIdentity, SessionState } from './session-state.js'
 
@@ -41,7 +43,9 @@ export class Session implements SessionHandle {
   readonly #toEngine = new Outbox()
   readonly #toClient = new Outbox()
   readonly #clientReader = new FrameReader()
-  readonly #engineReader = new FrameReader()
+  readonly #engineReader: BackendScanner
+  /** Gateway commands waiting for every earlier message to be answered (command-runner.ts). */
+  #drainWaiters: (() => void)[] = []
   #inbox: Frame[] = []
   #inboxAt = 0
   /** A client message is being handled asynchronously (WLM wait, flush, statement chain). */
@@ -64,6 +68,7 @@ export class Session implements SessionHandle {
       },
       () => this.#closeSoon(),
     )
+    this.#engineReader = new BackendScanner(this.#router)
   }
 
   get pid(): number {
@@ -93,7 +98,12 @@ export class Session implements SessionHandle {
   }
 
   cancelQueued(message: string | undefined): boolean {
-    const wait = this.#state.current?.wait
+    const current = this.#state.current
+    if (current?.abort !== undefined) {
+      current.abort({ message })
+      return true
+    }
+    const wait = current?.wait
     if (wait === undefined) return false
     wait.abort(new WaitAbortedError(message ?? ''))
     return true
@@ -105,7 +115,10 @@ export class Session implements SessionHandle {
     this.#closed = true
     const { identity } = this.#state
     if (this.#ctx.sessions.get(identity.pid) === this) this.#ctx.sessions.delete(identity.pid)
+    this.#state.current?.abort?.({ message: 'the client disconnected' })
+    this.#router.abandonInternal()
     this.#state.abandon(this.#router.pendingExecutions())
+    this.#wakeDrainWaiters()
     const micros = (Date.now() - identity.connectedAt.getTime()) * 1000
     this.#ctx.queryLog.connectionEvent(identity.disconnectEvent(micros))
     this.#client.destroy()
@@ -121,15 +134,60 @@ export class Session implements SessionHandle {
   // ---- engine -> client ----
 
   #onEngineData(chunk: Buffer): void {
-    let frames: Frame[]
     try {
-      frames = this.#engineReader.push(chunk)
+      this.#engineReader.push(chunk)
     } catch (error) {
       this.#protocolFailure('engine', error)
       return
     }
-    for (const f of frames) this.#router.handle(f)
     if (!this.#toClient.flushTo(this.#client)) this.#engine.pause()
+    if (this.#drainWaiters.length > 0 && this.#router.queue.length === 0) this.#wakeDrainWaiters()
+  }
+
+  #wakeDrainWaiters(): void {
+    const waiters = this.#drainWaiters
+    this.#drainWaiters = []
+    for (const w of waiters) w()
+  }
+
+  /** What a gateway command needs of this session. */
+  #commandHost(): CommandHost {
+    const session = this
+    return {
+      state: this.#state,
+      router: this.#router,
+      get closed() {
+        return session.#closed
+      },
+      toClient: (...frames) => {
+        for (const f of frames) this.#toClient.push(f)
+        if (!this.#toClient.flushTo(this.#client)) this.#engine.pause()
+      },
+      toEngine: (...frames) => {
+        for (const f of frames) this.#toEngine.push(f)
+        this.#flushEngine()
+      },
+      drained: () => {
+        if (this.#closed) return Promise.resolve()
+        if (this.#router.queue.length === 0) {
+          this.#toClient.flushTo(this.#client)
+          return Promise.resolve()
+        }
+        // The engine holds back answers to messages before a Flush or Sync: ask for them.
+        this.#toEngine.push(FLUSH)
+        this.#flushEngine()
+        return new Promise((resolve) => this.#drainWaiters.push(resolve))
+      },
+    }
+  }
+
+  /** Runs a COPY / UNLOAD through the executor, when one is configured and WLM let it run. */
+  #runsCommand(exec: Execution): boolean {
+    return (
+      exec.prepared?.gatewayCommand !== undefined &&
+      this.#ctx.commandExecutor !== undefined &&
+      exec.raise === undefined
+    )
   }
 
   // ---- client -> engine ----
@@ -284,8 +342,7 @@ export class Session implements SessionHandle {
     const parts = this.#split(msg.sql)
     const prepared =
       parts.length === 1
-        ? prepareStatement(
-            this.#ctx.dialect,
+        ? this.#ctx.statementCache.prepare(
             parts[0] as string,
             this.#translateContext(this.#ctx.peekQueryId()),
           )
@@ -295,12 +352,8 @@ export class Session implements SessionHandle {
     this.#router.expect({ kind: 'parse', hidden: false })
   }
 
-  #split(sql: string): string[] {
-    try {
-      return this.#ctx.dialect.splitStatements(sql)
-    } catch {
-      return [sql]
-    }
+  #split(sql: string): readonly string[] {
+    return this.#ctx.statementCache.split(sql)
   }
 
   #execute(frame: Buffer): Promise<void> | undefined {
@@ -317,12 +370,19 @@ export class Session implements SessionHandle {
       return undefined
     }
     const exec = state.begin(portal?.prepared, portal)
-    const pending = state.admit(exec)
-    if (pending === undefined) {
+    const launch = (): Promise<void> | undefined => {
+      if (this.#runsCommand(exec)) return this.#launchCommand(exec, frame).then(() => undefined)
       this.#launchExecute(exec, frame)
       return undefined
     }
-    return pending.then(() => this.#launchExecute(exec, frame))
+    const pending = state.admit(exec)
+    return pending === undefined ? launch() : pending.then(launch)
+  }
+
+  #launchCommand(exec: Execution, execute: Buffer | undefined): Promise<boolean> {
+    const executor = this.#ctx.commandExecutor
+    if (executor === undefined) return Promise.resolve(false)
+    return runCommand(this.#commandHost(), exec, executor, execute)
   }
 
   #launchExecute(exec: Execution, frame: Buffer): void {
@@ -363,15 +423,33 @@ export class Session implements SessionHandle {
     const state = this.#state
     for (let i = from; i < parts.length; i++) {
       const id = this.#ctx.nextQueryId()
-      const prepared = prepareStatement(this.#ctx.dialect, parts[i] as string, this.#translateContext(id))
+      const prepared = this.#ctx.statementCache.prepare(parts[i] as string, this.#translateContext(id))
       const exec = state.begin(prepared, undefined, id)
       const last = i === parts.length - 1
       const pending = state.admit(exec)
-      if (pending !== undefined) return pending.then(() => this.#chainSend(parts, i, exec, last))
+      if (pending !== undefined) return pending.then(() => this.#chainStep(parts, i, exec, last))
+      if (this.#runsCommand(exec)) return this.#chainCommand(parts, i, exec, last)
       const next = this.#chainSend(parts, i, exec, last)
       if (next !== undefined) return next
     }
     return undefined
+  }
+
+  #chainStep(parts: readonly string[], i: number, exec: Execution, last: boolean): Promise<void> | undefined {
+    return this.#runsCommand(exec)
+      ? this.#chainCommand(parts, i, exec, last)
+      : this.#chainSend(parts, i, exec, last)
+  }
+
+  /** A COPY / UNLOAD among a simple Query's statements: the chain goes on after it, or stops at its error. */
+  #chainCommand(parts: readonly string[], i: number, exec: Execution, last: boolean): Promise<void> {
+    return this.#launchCommand(exec, undefined).then((ok) => {
+      if (this.#closed) return undefined
+      if (ok && !last) return this.#chain(parts, i + 1)
+      this.#sync()
+      this.#flushEngine()
+      return undefined
+    })
   }
 
   #chainSend(parts: readonly string[], i: number, exec: Execution, last: boolean): Promise<void> | undefined {

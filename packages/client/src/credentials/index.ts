@@ -1,0 +1,7 @@
+export { credentialsFailure } from './aws-failure.js'
+export type { CredentialsMethod, CredentialsProvider, CredentialsStatus } from './credentials-provider.js'
+export { provisionedCredentials, serverlessCredentials } from './iam-credentials.js'
+export { LoginCredentials, type SecretEndpoint } from './login-credentials.js'
+export { credentialsProviderFor } from './provider-from-config.js'
+export { RefreshingCredentials, type RefreshOptions, StaticCredentials } from './refreshing-credentials.js'
+export { parseSecret, secretsCredentials } from './secrets-credentials.js'

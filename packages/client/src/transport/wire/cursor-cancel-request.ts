@@ -1,0 +1,152 @@
+import { connect as connectTcp, type Socket } from 'node:net'
+import { type ConnectionOptions, connect as connectTls } from 'node:tls'
+import type pg from 'pg'
+import type { WireConnection } from './wire-connection.js'
+
+/** Where and to whom a CancelRequest goes: the session's server, and its backend key. */
+export interface CancelTarget {
+  readonly host: string
+  readonly port: number
+  /** TLS options of the session (the request is sent over TLS too when the session uses it), or false. */
+  readonly ssl: false | ConnectionOptions
+  readonly pid: number
+  readonly secretKey: number
+}
+
+interface PgClientInternals {
+  readonly host: string
+  readonly port: number
+  readonly ssl: boolean | ConnectionOptions
+  readonly processID: number | null
+  readonly secretKey: number | null
+}
+
+/** The cancel target of a wire session, or undefined before its backend key is known. */
+export function cancelTargetOf(client: pg.Client): CancelTarget | undefined {
+  const c = client as unknown as PgClientInternals
+  if (c.processID === null || c.secretKey === null) return undefined
+  return {
+    host: c.host,
+    port: c.port,
+    ssl: c.ssl === true ? {} : c.ssl === false ? false : c.ssl,
+    pid: c.processID,
+    secretKey: c.secretKey,
+  }
+}
+
+const CANCEL_REQUEST_CODE = 80877102
+const SSL_REQUEST_CODE = 80877103
+/** How long a cancel request may take before it is given up (it is best effort by design). */
+const CANCEL_TIMEOUT_MS = 5_000
+
+function cancelPacket(pid: number, secretKey: number): Buffer {
+  const out = Buffer.alloc(16)
+  out.writeInt32BE(16, 0)
+  out.writeInt32BE(CANCEL_REQUEST_CODE, 4)
+  out.writeInt32BE(pid, 8)
+  out.writeInt32BE(secretKey, 12)
+  return out
+}
+
+/**
+ * Sends the protocol's CancelRequest for a backend, on a new connection, as JDBC does: no login, no
+ * privilege, only the backend key the session got at startup. Over TLS when the session used TLS (a
+ * server that refuses TLS gets it in clear). Resolves once the server has closed the connection (it
+ * answers nothing), or after a 5 s limit; rejects only when the server cannot be reached.
+ *
+ * Whether anything was cancelled is not reported by the protocol: the cancelled statement fails with
+ * SQLSTATE 57014, and a statement that had already finished is not affected.
+ */
+export function sendCancelRequest(target: CancelTarget): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const packet = cancelPacket(target.pid, target.secretKey)
+    const raw = connectTcp({ host: target.host, port: target.port })
+    raw.setNoDelay(true)
+    let socket: Socket = raw
+    let settled = false
+    const finish = (error?: unknown): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      socket.destroy()
+      raw.destroy()
+      if (error === undefined) resolve()
+      else reject(error)
+    }
+    const timer = setTimeout(() => finish(), CANCEL_TIMEOUT_MS)
+    timer.unref?.()
+    const watch = (s: Socket): void => {
+      s.once('close', () => finish())
+      s.once('error', (error) => finish(error))
+    }
+    watch(raw)
+    raw.once('connect', () => {
+      if (target.ssl === false) {
+        raw.end(packet)
+        return
+      }
+      const request = Buffer.alloc(8)
+      request.writeInt32BE(8, 0)
+      request.writeInt32BE(SSL_REQUEST_CODE, 4)
+      raw.write(request)
+      raw.once('data', (answer: Buffer) => {
+        if (answer[0] !== 0x53) {
+          raw.end(packet)
+          return
+        }
+        const tlsOptions = target.ssl === false ? {} : target.ssl
+        const secure = connectTls({ ...tlsOptions, socket: raw, host: target.host })
+        socket = secure
+        watch(secure)
+        secure.once('secureConnect', () => secure.end(packet))
+      })
+    })
+  })
+}
+
+/** Sends a CancelRequest for what `connection` is running now; false when its backend key is unknown. */
+export async function cancelRunning(connection: WireConnection): Promise<boolean> {
+  const target = cancelTargetOf(connection.pgClient)
+  if (target === undefined) return false
+  await sendCancelRequest(target)
+  return true
+}
+
+/** How long an aborted statement may take to answer its cancel before its connection is dropped. */
+const ABORT_ANSWER_MS = 5_000
+
+/**
+ * Runs `run` (a statement on `connection`, leased exclusively) so that aborting `signal` cancels it
+ * with a CancelRequest, and drops the connection if the server does not answer within 5 s. A cancel
+ * that found nothing to cancel could still hit the connection's next statement, so unless the
+ * statement failed with SQLSTATE 57014 (the cancel took), the connection is closed afterwards and
+ * the pool discards it.
+ */
+export async function cancelOnAbort<T>(
+  connection: WireConnection,
+  signal: AbortSignal,
+  run: () => Promise<T>,
+): Promise<T> {
+  signal.throwIfAborted()
+  let cancelled = false
+  let watchdog: ReturnType<typeof setTimeout> | undefined
+  const onAbort = (): void => {
+    cancelled = true
+    cancelRunning(connection).catch(() => undefined)
+    watchdog = setTimeout(() => void connection.close(), ABORT_ANSWER_MS)
+    watchdog.unref?.()
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
+  let took = false
+  try {
+    return await run()
+  } catch (error) {
+    const e = error as { sqlState?: unknown; code?: unknown } | null
+    took = e?.sqlState === '57014' || e?.code === '57014'
+    throw error
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    if (watchdog !== undefined) clearTimeout(watchdog)
+    if (cancelled && !took) await connection.close()
+  }
+}
