@@ -5,17 +5,41 @@ import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
+import { startupBench } from './startup.bench.js'
 import { streamBench } from './stream.bench.js'
 
 /**
  * `npm run bench`: every benchmark against its baseline, in one run on one machine, written to
  * docs/benchmarks.md. Not a test: numbers are reported, never asserted.
  */
+const BENCHES = {
+  startup: startupBench,
+  gateway: gatewayBench,
+  stream: streamBench,
+  client: clientBench,
+  copy: copyBench,
+}
+
+/** `npm run bench` runs them all; `npm run bench -- gateway client` runs those (figures printed, file untouched). */
 async function main(): Promise<void> {
-  const redshift = await startLocalRedshift({ tls: false })
+  const names = process.argv.slice(2)
+  const unknown = names.filter((n) => !(n in BENCHES))
+  if (unknown.length)
+    throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`)
+  const selected = names.length
+    ? names.map((n) => BENCHES[n as keyof typeof BENCHES])
+    : Object.values(BENCHES)
   const reports: BenchReport[] = []
+  if (selected.includes(startupBench)) {
+    const report = await startupBench()
+    process.stdout.write(`${renderReport(report)}\n\n`)
+    reports.push(report)
+  }
+  const redshift = await startLocalRedshift({ tls: false })
   try {
-    for (const bench of [gatewayBench, streamBench, clientBench, copyBench]) {
+    for (const bench of selected.filter((b) => b !== startupBench) as ((
+      r: typeof redshift,
+    ) => Promise<BenchReport>)[]) {
       const report = await bench(redshift)
       process.stdout.write(`${renderReport(report)}\n\n`)
       reports.push(report)
@@ -23,6 +47,7 @@ async function main(): Promise<void> {
   } finally {
     await redshift.stop()
   }
+  if (names.length) return
   const header = [
     '# Benchmarks',
     '',

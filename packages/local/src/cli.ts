@@ -14,6 +14,9 @@ Usage: redshift-local [options]
   --database <name>    database to create and serve (default dev)
   --user <u:p[:super]> a user (repeatable); default awsuser:Password1:super
   --wlm <file.json>    WLM queues: [{"name","queryGroups","userGroups","slots"}, ...]
+  --s3-dir <dir>       local S3 store for COPY/UNLOAD, s3://bucket/key = <dir>/bucket/key (default: temporary)
+  --aws-port <n>       port of the local AWS endpoint (default: any free port)
+  --no-aws             no local AWS endpoint (IAM credentials, Secrets Manager, STS)
   --no-tls             refuse SSLRequest (default: TLS with a CA generated at start)
   --verbose            print the engine's and the gateway's log
   -h, --help           this text
@@ -36,6 +39,9 @@ async function main(): Promise<void> {
       database: { type: 'string' },
       user: { type: 'string', multiple: true },
       wlm: { type: 'string' },
+      's3-dir': { type: 'string' },
+      'aws-port': { type: 'string' },
+      'no-aws': { type: 'boolean' },
       'no-tls': { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -56,6 +62,12 @@ async function main(): Promise<void> {
     ...(values.database ? { database: values.database } : {}),
     ...(values.user ? { users: values.user.map(parseUser) } : {}),
     ...(wlm ? { wlm } : {}),
+    ...(values['s3-dir'] ? { s3Dir: values['s3-dir'] } : {}),
+    ...(values['no-aws']
+      ? { aws: false as const }
+      : values['aws-port']
+        ? { aws: { port: Number(values['aws-port']) } }
+        : {}),
     tls: !values['no-tls'],
     ...(values.verbose ? { onLog: (line: string) => process.stderr.write(`${line.trimEnd()}\n`) } : {}),
   })
@@ -68,6 +80,12 @@ async function main(): Promise<void> {
     `  url:   ${redshift.url().replace(/:[^:@/]*@/, ':<password>@')}`,
     `  psql:  PGPASSWORD=<password> psql -h ${host} -p ${actualPort} -U ${user?.name} ${redshift.database}`,
     ...(redshift.tls ? [`  TLS CA: ${redshift.tls.caPath}`] : ['  TLS:   off']),
+    `  S3:    ${redshift.s3.dir}${values['s3-dir'] ? '' : ' (temporary: removed on stop)'}`,
+    ...(redshift.aws
+      ? [
+          `  AWS:   ${redshift.aws.endpoint} (region ${redshift.aws.region}; local-only access keys: see the README)`,
+        ]
+      : ['  AWS:   off']),
     `  data:  ${redshift.dataDir}${values['data-dir'] ? '' : ' (temporary: removed on stop)'}`,
     `  users: ${redshift.users.map((u) => `${u.name}${u.superuser ? ' (superuser)' : ''}`).join(', ')}`,
     '',

@@ -103,27 +103,28 @@ describe('faults', () => {
 
   it('setLatency delays statements; a shorter timeout fails with QueryTimeoutError', async () => {
     const mock = new MockRedshiftClient()
-    mock.setQueryResponse('SELECT 1', one(1n)).setLatency(40)
+    mock.setQueryResponse('SELECT 1', one(1n)).setLatency(400)
     const started = performance.now()
     await mock.executeQuery('SELECT 1')
-    expect(performance.now() - started).toBeGreaterThanOrEqual(35)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390)
     const error = await mock
       .executeQuery(new QueryBuilder('SELECT 1').timeout(10).build())
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(QueryTimeoutError)
     expect((error as QueryTimeoutError).timeoutMs).toBe(10)
-    expect(mock.getExecutedQueries()[1]?.durationMs).toBeLessThan(35)
+    // The 10 ms timeout ended the call long before the 400 ms latency would have.
+    expect(mock.getExecutedQueries()[1]?.durationMs).toBeLessThan(300)
   })
 
   it('setLatencyRange draws latencies between the bounds (with the configured random source)', async () => {
     const draws = [0, 0.999]
     const mock = new MockRedshiftClient({ random: () => draws.shift() ?? 0.5 })
-    mock.setQueryResponse('SELECT 1', one(1n)).setLatencyRange(5, 60)
+    mock.setQueryResponse('SELECT 1', one(1n)).setLatencyRange(5, 600)
     await mock.executeQuery('SELECT 1')
     await mock.executeQuery('SELECT 1')
     const [fast, slow] = mock.getExecutedQueries()
-    expect(fast?.durationMs).toBeLessThan(45)
-    expect(slow?.durationMs).toBeGreaterThanOrEqual(50)
+    expect(fast?.durationMs).toBeLessThan(300)
+    expect(slow?.durationMs).toBeGreaterThanOrEqual(550)
     expect(() => mock.setLatencyRange(10, 5)).toThrow(/at least minMs/)
     expect(() => mock.setLatency(-1)).toThrow(ValidationError)
   })

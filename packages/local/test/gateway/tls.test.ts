@@ -22,10 +22,9 @@ afterAll(async () => {
   await t?.stop()
 })
 
-test('certificates are generated well under a second', async () => {
-  const started = performance.now()
+test('generated certificates: a CA and a server certificate signed by it', async () => {
+  // Their generation time is measured by `npm run bench` (local start-up), not asserted here.
   const certs = await generateCertificates(['a.example', '10.1.2.3'])
-  expect(performance.now() - started).toBeLessThan(1000)
   expect(certs.caCert).toMatch(/^-----BEGIN CERTIFICATE-----/)
   expect(certs.cert).toMatch(/^-----BEGIN CERTIFICATE-----/)
   expect(certs.key).toMatch(/PRIVATE KEY-----/)

@@ -2,7 +2,6 @@ import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -37,13 +36,9 @@ chmodSync(scratch, 0o755)
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 describe('startLocalRedshift lifecycle', () => {
-  it('starts in under 3 seconds on a warm machine, and stop() leaves no process or temporary file', async () => {
-    // Warm-up start: the first start of a run pays for loading binaries from disk.
-    await (await startLocalRedshift({ tls: false })).stop()
-    const t0 = performance.now()
+  it('starts, serves, and stop() leaves no process or temporary file', async () => {
+    // The start-up time goal (< 3 s warm) is measured by `npm run bench`, not asserted here.
     const redshift = await startLocalRedshift()
-    const elapsed = performance.now() - t0
-    expect(elapsed).toBeLessThan(3000)
     const tempRoot = path.dirname(redshift.engine.socketDir)
     expect(postgresProcessesUnder(tempRoot).length).toBeGreaterThan(0)
     expect(await selectOne(redshift.wire, redshift.database, 'select 1 as one')).toEqual({ one: 1 })
