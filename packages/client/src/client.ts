@@ -11,13 +11,13 @@ import {
   type DataOperationContext,
 } from './data/data-context.js'
 import type { CopyResult, UnloadResult } from './data/data-results.js'
-import type { LoadError } from './data/load-error.js'
 import type { TableRef } from './data/table-ref.js'
 import type { UnloadCommand } from './data/unload-command.js'
 import { prepareUnload, runUnload } from './data/unload-operations.js'
 import { classifyError } from './errors/classify.js'
 import { ValidationError } from './errors/client-errors.js'
 import { PoolClosedError } from './errors/connection-errors.js'
+import type { LoadError } from './errors/load-error.js'
 import { createPipeline, type OperationRunner } from './pipeline/pipeline.js'
 import { AsyncQueries } from './query/async-queries.js'
 import type {
@@ -34,16 +34,22 @@ import { fetchQueryMetrics, type QueryMetrics, type QueryMetricsOptions } from '
 import { newPreparedSpec, PreparedStatement, usableSpec } from './query/prepared-statement.js'
 import { createQuery, type Query, queryGroupProblem, toQuery } from './query/query.js'
 import type { QueryId } from './query/query-id.js'
-import { QueryResult } from './query/query-result.js'
+import { QueryResult, toQueryResult } from './query/query-result.js'
 import type { ResultStream } from './query/result-stream.js'
 import { openResultStream, type StreamOptions } from './query/result-stream-open.js'
 import { runInTransaction, type TransactionOptions } from './transaction/run-in-transaction.js'
-import { Transaction, toQueryResult } from './transaction/transaction.js'
+import { Transaction } from './transaction/transaction.js'
 import type { PoolStats } from './transport/pool-stats.js'
 import type { StatementSettings, Transport, TransportCursor } from './transport/transport.js'
 import type { QueryParam } from './types/value.js'
 
-/** Options of {@link createClient} beyond the configuration. */
+/**
+ * Options of {@link createClient} beyond the configuration.
+ *
+ * @example
+ * const recorder = new QueryRecorder()
+ * const client = createClient(config, { wrapTransport: (t) => recorder.wrap(t), asyncResultTtlMs: 60_000 })
+ */
 export interface ClientOptions {
   /**
    * The transport to run over instead of the one the configuration describes (the simulation kit's
@@ -62,7 +68,13 @@ export interface ClientOptions {
   readonly asyncResultTtlMs?: number
 }
 
-/** Options of a single call. */
+/**
+ * Options of a single call.
+ *
+ * @example
+ * const controller = new AbortController()
+ * const tx = await client.beginTransaction({ signal: controller.signal })
+ */
 export interface CallOptions {
   /** Gives up waiting for a connection (and between retries) when aborted. */
   readonly signal?: AbortSignal

@@ -3,27 +3,20 @@ import type { CredentialsProvider } from '../credentials/credentials-provider.js
 import { UnsupportedError } from '../errors/client-errors.js'
 import { PoolClosedError } from '../errors/connection-errors.js'
 import type { ColumnMetadata } from '../query/column-metadata.js'
-import type { PoolStats } from '../transport/pool-stats.js'
-import type {
-  PreparedStatementSpec,
-  StatementSettings,
-  Transport,
-  TransportCapabilities,
-  TransportCursor,
-  TransportCursorOptions,
-  TransportDiagnostics,
-  TransportResult,
-  TransportSession,
-  TransportStatement,
+import { type PoolStats, poolStatsWith } from '../transport/pool-stats.js'
+import {
+  type PreparedStatementSpec,
+  type StatementSettings,
+  type Transport,
+  type TransportCursor,
+  type TransportCursorOptions,
+  type TransportDiagnostics,
+  type TransportResult,
+  type TransportSession,
+  type TransportStatement,
+  WIRE_CAPABILITIES,
 } from '../transport/transport.js'
 import type { QueryParam } from '../types/value.js'
-
-const CAPABILITIES: TransportCapabilities = Object.freeze({
-  sessions: true,
-  preparedStatements: true,
-  cancel: true,
-  cursors: true,
-})
 
 /**
  * A wire transport whose endpoint is learnt on first use: a Secrets Manager secret names the host,
@@ -32,7 +25,7 @@ const CAPABILITIES: TransportCapabilities = Object.freeze({
  */
 export class DeferredWireTransport implements Transport {
   readonly name = 'wire'
-  readonly capabilities = CAPABILITIES
+  readonly capabilities = WIRE_CAPABILITIES
   readonly #config: RedshiftConfigData
   readonly #provider: CredentialsProvider
   readonly #create: () => Promise<Transport>
@@ -101,21 +94,11 @@ export class DeferredWireTransport implements Transport {
 
   stats(): PoolStats {
     if (this.#inner !== undefined) return this.#inner.stats()
-    return {
-      total: 0,
-      idle: 0,
-      active: 0,
-      pending: 0,
-      waiting: 0,
+    return poolStatsWith({
       max: this.#config.poolSize,
       min: this.#config.minConnections,
-      acquiredTotal: 0,
-      createdTotal: 0,
-      destroyedTotal: 0,
-      acquireTimeoutsTotal: 0,
-      acquireTimeMs: { p50: 0, p95: 0, p99: 0 },
       closed: this.#closed,
-    }
+    })
   }
 
   async diagnostics(): Promise<TransportDiagnostics> {

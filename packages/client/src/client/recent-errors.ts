@@ -1,7 +1,13 @@
 import type { RedshiftError, RedshiftErrorCode } from '../errors/redshift-error.js'
 import type { OperationKind } from '../pipeline/pipeline.js'
 
-/** One failure the client saw, as diagnostics report it (messages are already redacted of secrets). */
+/**
+ * One failure the client saw, as diagnostics report it (messages are already redacted of secrets).
+ *
+ * @example
+ * const { recentErrors } = await client.getDiagnostics()
+ * for (const e of recentErrors) console.warn(e.at.toISOString(), e.operation, e.code, e.message)
+ */
 export interface RecentError {
   readonly at: Date
   readonly operation: OperationKind | 'background'

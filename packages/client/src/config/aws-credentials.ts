@@ -1,6 +1,12 @@
 import { inspect } from 'node:util'
 
-/** AWS access keys, as the AWS SDK takes them. */
+/**
+ * AWS access keys, as the AWS SDK takes them.
+ *
+ * @example
+ * const keys: AwsCredentialIdentity = { accessKeyId: 'AKIA...', secretAccessKey: '...' }
+ * AwsCredentials.from(keys)
+ */
 export interface AwsCredentialIdentity {
   readonly accessKeyId: string
   readonly secretAccessKey: string
@@ -8,7 +14,14 @@ export interface AwsCredentialIdentity {
   readonly expiration?: Date
 }
 
-/** A function the AWS SDK calls for keys (the shape of every `@aws-sdk/credential-providers` provider). */
+/**
+ * A function the AWS SDK calls for keys (the shape of every `@aws-sdk/credential-providers` provider).
+ *
+ * @example
+ * import { fromIni } from '@aws-sdk/credential-providers'
+ * const provider: AwsCredentialIdentityProvider = fromIni({ profile: 'analytics' })
+ * AwsCredentials.from(provider)
+ */
 export type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>
 
 /**

@@ -1,9 +1,20 @@
 import { inspect } from 'node:util'
 
-/** How the client logs in to Redshift. */
+/**
+ * How the client logs in to Redshift.
+ *
+ * @example
+ * const source: CredentialSource = config.credentials
+ * if (source.kind === 'iam') console.log(source.roleArn, source.durationSeconds)
+ */
 export type CredentialSource = DatabaseCredentials | IamCredentialSource | SecretsManagerCredentialSource
 
-/** The names of {@link CredentialSource} kinds. */
+/**
+ * The names of {@link CredentialSource} kinds.
+ *
+ * @example
+ * const method: AuthMethod = config.credentials.kind   // 'password' | 'iam' | 'secrets-manager'
+ */
 export type AuthMethod = CredentialSource['kind']
 
 /**
@@ -39,7 +50,13 @@ export class DatabaseCredentials {
   }
 }
 
-/** Options of IAM authentication (GetClusterCredentials, ...WithIAM, or Serverless GetCredentials). */
+/**
+ * Options of IAM authentication (GetClusterCredentials, ...WithIAM, or Serverless GetCredentials).
+ *
+ * @example
+ * RedshiftConfig.builder().endpoint(host, 5439, 'dev')
+ *   .withIamAuth({ dbUser: 'etl', dbGroups: ['loaders'], durationSeconds: 3600 })
+ */
 export interface IamAuthOptions {
   /**
    * Assume this role first (`withIamRole`); otherwise the AWS SDK's default credential chain is used.
@@ -61,7 +78,12 @@ export interface IamAuthOptions {
   readonly profile?: string
 }
 
-/** IAM authentication, resolved. */
+/**
+ * IAM authentication, resolved.
+ *
+ * @example
+ * if (config.credentials.kind === 'iam') console.log(config.credentials.dbUser ?? '(from the IAM identity)')
+ */
 export interface IamCredentialSource {
   readonly kind: 'iam'
   readonly roleArn?: string
@@ -72,7 +94,12 @@ export interface IamCredentialSource {
   readonly profile?: string
 }
 
-/** Credentials read from an AWS Secrets Manager secret (`username`, `password`, ...). */
+/**
+ * Credentials read from an AWS Secrets Manager secret (`username`, `password`, ...).
+ *
+ * @example
+ * if (config.credentials.kind === 'secrets-manager') console.log(config.credentials.secretId)
+ */
 export interface SecretsManagerCredentialSource {
   readonly kind: 'secrets-manager'
   /** Secret name or ARN. */

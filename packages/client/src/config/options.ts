@@ -1,10 +1,19 @@
-/** TLS modes, as libpq and the Redshift drivers name them. */
+/**
+ * TLS modes, as libpq and the Redshift drivers name them.
+ *
+ * @example
+ * SSL_MODES.includes('verify-full') // true
+ */
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
 
 /**
  * `disable`: plain TCP. `prefer`: TLS when the server offers it, without verification. `require`:
  * TLS, certificate not verified. `verify-ca`: TLS, certificate chain verified. `verify-full`: chain
  * and host name verified.
+ *
+ * @example
+ * const mode: SslMode = 'verify-full'
+ * RedshiftConfig.builder().endpoint(host, 5439, 'dev').sslMode(mode)
  */
 export type SslMode = (typeof SSL_MODES)[number]
 
@@ -18,10 +27,21 @@ export function isSslMode(value: unknown): value is SslMode {
   return typeof value === 'string' && (SSL_MODES as readonly string[]).includes(value)
 }
 
-/** The transports a client can use. */
+/**
+ * The transports a client can use.
+ *
+ * @example
+ * TRANSPORT_KINDS // ['wire', 'data-api']
+ */
 export const TRANSPORT_KINDS = ['wire', 'data-api'] as const
 
-/** `wire`: the PostgreSQL protocol (pooled sessions). `data-api`: the Redshift Data API over HTTPS. */
+/**
+ * `wire`: the PostgreSQL protocol (pooled sessions). `data-api`: the Redshift Data API over HTTPS.
+ *
+ * @example
+ * const kind: TransportKind = 'data-api'
+ * RedshiftConfig.builder().withServerless('analytics-wg').transport(kind)
+ */
 export type TransportKind = (typeof TRANSPORT_KINDS)[number]
 
 /**
@@ -39,6 +59,10 @@ export function isTransportKind(value: unknown): value is TransportKind {
  * host except this machine's (`localhost`, `127.x`, `::1`), where a local Redshift runs, which gets
  * `prefer`. Redshift's own and custom-domain endpoints carry public certificates, so verification
  * works; an IP address or a load balancer without a matching certificate must choose a mode.
+ *
+ * @example
+ * CONFIG_DEFAULTS.port      // 5439
+ * CONFIG_DEFAULTS.poolSize  // the pool size when poolSize() is not called
  */
 export const CONFIG_DEFAULTS = Object.freeze({
   /** Redshift's port. */

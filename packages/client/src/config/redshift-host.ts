@@ -1,4 +1,10 @@
-/** What a host name says about the Redshift endpoint behind it. */
+/**
+ * What a host name says about the Redshift endpoint behind it.
+ *
+ * @example
+ * const info: RedshiftHostInfo = parseRedshiftHost('my-cluster.abc123.us-east-1.redshift.amazonaws.com')
+ * if (info.kind === 'provisioned') console.log(info.clusterIdentifier, info.region) // my-cluster us-east-1
+ */
 export type RedshiftHostInfo =
   | {
       /** `<cluster>.<id>.<region>.redshift.amazonaws.com` */

@@ -15,7 +15,12 @@ import {
 import { isLoopbackHost, parseRedshiftHost } from './redshift-host.js'
 import type { ConfigLayer, SettingEntry, SettingKey } from './settings.js'
 
-/** Where the client connects. */
+/**
+ * Where the client connects.
+ *
+ * @example
+ * const { host, port, database }: RedshiftEndpoint = client.config.endpoint
+ */
 export interface RedshiftEndpoint {
   /** Host name; absent only with the Data API, which addresses a cluster id or workgroup instead. */
   readonly host?: string
@@ -23,7 +28,13 @@ export interface RedshiftEndpoint {
   readonly database: string
 }
 
-/** The validated settings a {@link RedshiftConfig} holds. */
+/**
+ * The validated settings a {@link RedshiftConfig} holds.
+ *
+ * @example
+ * const data: RedshiftConfigData = RedshiftConfig.fromEnv()
+ * console.log(data.endpoint.host, data.poolSize, data.sslMode)
+ */
 export interface RedshiftConfigData {
   readonly endpoint: RedshiftEndpoint
   readonly credentials: CredentialSource

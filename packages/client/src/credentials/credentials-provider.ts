@@ -1,9 +1,20 @@
 import type { LoginCredentials } from './login-credentials.js'
 
-/** How the client logs in, as diagnostics name it. */
+/**
+ * How the client logs in, as diagnostics name it.
+ *
+ * @example
+ * const method: CredentialsMethod | undefined = (await client.getDiagnostics()).credentials?.method
+ */
 export type CredentialsMethod = 'password' | 'iam' | 'iam-serverless' | 'secrets-manager'
 
-/** What diagnostics show of a provider: the method and the expiry, never the credentials. */
+/**
+ * What diagnostics show of a provider: the method and the expiry, never the credentials.
+ *
+ * @example
+ * const status: CredentialsStatus | undefined = (await client.getDiagnostics()).credentials
+ * console.log(status?.method, status?.source, status?.expiresAt)
+ */
 export interface CredentialsStatus {
   readonly method: CredentialsMethod
   /** Where the credentials come from (`GetClusterCredentials`, `GetCredentials`, `GetSecretValue`, `static`). */
@@ -22,6 +33,14 @@ export interface CredentialsStatus {
  * Gives the wire transport the user and password of each new connection. Providers of expiring
  * credentials cache them, refresh them before they expire, and keep one fetch in flight however
  * many connections ask at once.
+ *
+ * @example
+ * const fixed: CredentialsProvider = {
+ *   method: 'password',
+ *   get: async () => new LoginCredentials('etl', process.env.ETL_PASSWORD ?? ''),
+ *   reject: () => false,
+ *   status: () => ({ method: 'password', source: 'static', user: 'etl', expiresAt: null, fetchedAt: null, fetches: 0 }),
+ * }
  */
 export interface CredentialsProvider {
   readonly method: CredentialsMethod

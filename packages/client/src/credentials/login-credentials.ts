@@ -1,6 +1,11 @@
 import { inspect } from 'node:util'
 
-/** Where a secret says the database is (Secrets Manager secrets of Redshift carry it). */
+/**
+ * Where a secret says the database is (Secrets Manager secrets of Redshift carry it).
+ *
+ * @example
+ * const endpoint: SecretEndpoint = { host: 'my-cluster.abc123.us-east-1.redshift.amazonaws.com', port: 5439, database: 'dev' }
+ */
 export interface SecretEndpoint {
   readonly host?: string
   readonly port?: number

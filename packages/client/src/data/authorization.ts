@@ -6,6 +6,9 @@ import { hasUnsafeSecretChars, quoteLiteral } from './sql-quote.js'
  * How COPY and UNLOAD reach Amazon S3 (or DynamoDB, EMR): an IAM role (the cluster's `default`, one
  * ARN, or a chain of ARNs), an access key pair with an optional session token, or a `CREDENTIALS`
  * string. The key pair and the credentials string are secrets: they appear only in `toSql()`.
+ *
+ * @example
+ * const role: Authorization = { kind: 'iam-role', roles: ['arn:aws:iam::123456789012:role/RedshiftCopyRole'] }
  */
 export type Authorization =
   | { readonly kind: 'iam-role'; readonly roles: 'default' | readonly string[] }
@@ -17,7 +20,13 @@ export type Authorization =
     }
   | { readonly kind: 'credentials'; readonly credentials: string }
 
-/** The access key pair of {@link Authorization} (`ACCESS_KEY_ID` / `SECRET_ACCESS_KEY` / `SESSION_TOKEN`). */
+/**
+ * The access key pair of {@link Authorization} (`ACCESS_KEY_ID` / `SECRET_ACCESS_KEY` / `SESSION_TOKEN`).
+ *
+ * @example
+ * const keys: AccessKeys = { accessKeyId: 'AKIA...', secretAccessKey: '...', sessionToken: '...' }
+ * new CopyCommandBuilder('events').fromS3('data-bucket', 'events/').accessKeys(keys)
+ */
 export interface AccessKeys {
   readonly accessKeyId: string
   readonly secretAccessKey: string
@@ -57,6 +66,40 @@ export function renderAuthorization(auth: Authorization, redact: boolean): strin
     case 'credentials':
       return `CREDENTIALS ${secret(auth.credentials)}`
   }
+}
+
+/** A built COPY or UNLOAD command, as far as authorizing it goes. */
+export interface AuthorizableCommand<C> {
+  /** Its own authorization's kind, or `undefined` when it relies on the client's default role. */
+  readonly authorizationKind: Authorization['kind'] | undefined
+  /** The command with `authorization` when it has none of its own. */
+  withDefaultAuthorization(authorization: Authorization): C
+}
+
+/**
+ * The problem of a command that has no authorization of its own when the client has no default role
+ * either (`setting` names the configuration option that would give one), or `undefined`.
+ */
+export function missingAuthorizationProblem(
+  command: AuthorizableCommand<unknown>,
+  defaultIamRole: string | undefined,
+  setting: 'defaultCopyIamRole' | 'defaultUnloadIamRole',
+): Problem | undefined {
+  if (command.authorizationKind !== undefined || defaultIamRole !== undefined) return undefined
+  return {
+    field: 'authorization',
+    message: `no authorization: call iamRole(), accessKeys() or credentials() on the builder, or configure ${setting}`,
+  }
+}
+
+/** `command` with the client's default role when it has no authorization of its own. */
+export function withDefaultIamRole<C>(
+  command: AuthorizableCommand<C> & C,
+  defaultIamRole: string | undefined,
+): C {
+  return defaultIamRole === undefined
+    ? command
+    : command.withDefaultAuthorization(iamRoleAuthorization(defaultIamRole))
 }
 
 /** Whether a `CREDENTIALS` string carries a client-side encryption key. */

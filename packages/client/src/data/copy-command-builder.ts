@@ -17,13 +17,24 @@ import { withOption, withoutOption } from './ordered-options.js'
 import { parseS3Url } from './s3-location.js'
 import { type TableRef, toTableRef } from './table-ref.js'
 
-/** Column widths for `fixedWidth()`: `'label:width,...'`, `{ label: width }` or `[label, width]` pairs. */
+/**
+ * Column widths for `fixedWidth()`: `'label:width,...'`, `{ label: width }` or `[label, width]` pairs.
+ *
+ * @example
+ * const widths: FixedWidthSpec = { venueid: 3, venuename: 25 }
+ * new CopyCommandBuilder('venue').fromS3('data-bucket', 'venue/').fixedWidth(widths) // FIXEDWIDTH 'venueid:3,venuename:25'
+ */
 export type FixedWidthSpec =
   | string
   | Readonly<Record<string, number>>
   | readonly (readonly [string, number])[]
 
-/** Shapefile options: `SIMPLIFY [AUTO] [tolerance]`. */
+/**
+ * Shapefile options: `SIMPLIFY [AUTO] [tolerance]`.
+ *
+ * @example
+ * const options: ShapefileOptions = { simplify: { auto: true, tolerance: 0.001 } }   // SIMPLIFY AUTO 0.001
+ */
 export interface ShapefileOptions {
   readonly simplify?: { readonly auto?: boolean; readonly tolerance?: number }
 }

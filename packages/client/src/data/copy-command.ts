@@ -8,7 +8,13 @@ import { s3Url } from './s3-location.js'
 import { quoteIdentifier, quoteLiteral } from './sql-quote.js'
 import type { TableRef } from './table-ref.js'
 
-/** Where a COPY reads from. */
+/**
+ * Where a COPY reads from.
+ *
+ * @example
+ * const source: CopySource = copy.source
+ * if (source.kind === 's3') console.log(source.bucket, source.prefix)
+ */
 export type CopySource =
   /** Every object whose key starts with `prefix`. */
   | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string }
@@ -21,10 +27,22 @@ export type CopySource =
   /** Remote hosts over SSH, as an SSH manifest in S3 lists them (`SSH`). */
   | { readonly kind: 'ssh'; readonly bucket: string; readonly key: string }
 
-/** The JSON and Avro field mapping: automatic (by name), or a JSONPaths file in S3. */
+/**
+ * The JSON and Avro field mapping: automatic (by name), or a JSONPaths file in S3.
+ *
+ * @example
+ * const mapping: JsonMapping = 's3://data-bucket/jsonpaths.json'
+ * new CopyCommandBuilder('events').fromS3('data-bucket', 'events/').jsonWithPaths(mapping)
+ */
 export type JsonMapping = 'auto' | 'auto ignorecase' | 'noshred' | `s3://${string}`
 
-/** A COPY input format other than the default text, with its own arguments. */
+/**
+ * A COPY input format other than the default text, with its own arguments.
+ *
+ * @example
+ * const format: CopyFormat = { kind: 'csv', quote: '%' }   // CSV QUOTE AS '%'
+ * copy.option('format')?.kind // 'csv'
+ */
 export type CopyFormat =
   | { readonly kind: 'csv'; readonly quote?: string }
   | { readonly kind: 'json'; readonly mapping: JsonMapping }
@@ -36,15 +54,37 @@ export type CopyFormat =
       readonly simplify?: { readonly auto: boolean; readonly tolerance?: number }
     }
 
-/** `COMPUPDATE` and `STATUPDATE` settings. */
+/**
+ * `COMPUPDATE` and `STATUPDATE` settings.
+ *
+ * @example
+ * const setting: CompUpdate = 'OFF'
+ * copy.option('compUpdate') === setting
+ */
 export type CompUpdate = 'PRESET' | 'ON' | 'OFF'
 
-/** Input encodings COPY reads (`ENCODING`). */
+/**
+ * Input encodings COPY reads (`ENCODING`).
+ *
+ * @example
+ * COPY_ENCODINGS // ['UTF8', 'UTF16', 'UTF16LE', 'UTF16BE']
+ */
 export const COPY_ENCODINGS = ['UTF8', 'UTF16', 'UTF16LE', 'UTF16BE'] as const
-/** One of {@link COPY_ENCODINGS}. */
+/**
+ * One of {@link COPY_ENCODINGS}.
+ *
+ * @example
+ * const encoding: CopyEncoding = 'UTF16LE'
+ * new CopyCommandBuilder('events').fromS3('data-bucket', 'events/').encoding(encoding)
+ */
 export type CopyEncoding = (typeof COPY_ENCODINGS)[number]
 
-/** Each COPY option's value (`true` for a bare keyword). */
+/**
+ * Each COPY option's value (`true` for a bare keyword).
+ *
+ * @example
+ * const maxErrors: CopyOptionValues['maxErrors'] | undefined = copy.option('maxErrors')
+ */
 export interface CopyOptionValues {
   readonly format: CopyFormat
   readonly serializeToJson: true
@@ -80,10 +120,21 @@ export interface CopyOptionValues {
   readonly statUpdate: 'ON' | 'OFF'
 }
 
-/** The name of a COPY option (the builder method that sets it). */
+/**
+ * The name of a COPY option (the builder method that sets it).
+ *
+ * @example
+ * const name: CopyOptionName = 'maxErrors'
+ * copy.option(name) // 100
+ */
 export type CopyOptionName = keyof CopyOptionValues
 
-/** One COPY option with its value. */
+/**
+ * One COPY option with its value.
+ *
+ * @example
+ * for (const option of copy.options) console.log(option.name, option.value)
+ */
 export type CopyOption = { [K in CopyOptionName]: OptionEntry<K, CopyOptionValues[K]> }[CopyOptionName]
 
 /** The SQL keyword of each option, for the statement and for error messages. */

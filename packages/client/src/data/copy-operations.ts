@@ -1,13 +1,14 @@
 import { classifyError } from '../errors/classify.js'
-import { type Problem, UnsupportedError, ValidationError } from '../errors/client-errors.js'
+import { type Problem, ValidationError } from '../errors/client-errors.js'
+import type { LoadError } from '../errors/load-error.js'
 import { NotFoundError } from '../errors/query-errors.js'
 import type { RedshiftError } from '../errors/redshift-error.js'
 import type { TransportSession } from '../transport/transport.js'
-import { iamRoleAuthorization } from './authorization.js'
+import { missingAuthorizationProblem, withDefaultIamRole } from './authorization.js'
 import { CopyCommand } from './copy-command.js'
-import { type DataOperationContext, runOn, scalar, toNumber } from './data-context.js'
+import { type DataOperationContext, runInOwnSession, runOn, scalar, toNumber } from './data-context.js'
 import type { CopyResult } from './data-results.js'
-import { LOAD_ERROR_COLUMNS, type LoadError, loadErrorFromRow, loadFailed } from './load-error.js'
+import { LOAD_ERROR_COLUMNS, loadErrorFromRow, loadFailed } from './load-error.js'
 import { type TableRef, toTableRef } from './table-ref.js'
 
 /** Which COPY sources an operation takes. */
@@ -29,13 +30,8 @@ export function prepareCopy(
     })
   }
   const problems: Problem[] = []
-  if (command.authorizationKind === undefined && defaultIamRole === undefined) {
-    problems.push({
-      field: 'authorization',
-      message:
-        'no authorization: call iamRole(), accessKeys() or credentials() on the builder, or configure defaultCopyIamRole',
-    })
-  }
+  const unauthorized = missingAuthorizationProblem(command, defaultIamRole, 'defaultCopyIamRole')
+  if (unauthorized !== undefined) problems.push(unauthorized)
   const source = command.source.kind
   if (operation === 'copyFromDynamoDb' && source !== 'dynamodb') {
     problems.push({
@@ -47,9 +43,7 @@ export function prepareCopy(
     problems.push({ field: 'source', message: 'this command reads DynamoDB: use copyFromDynamoDb' })
   }
   if (problems.length > 0) throw new ValidationError('invalid COPY command', { problems })
-  return defaultIamRole === undefined
-    ? command
-    : command.withDefaultAuthorization(iamRoleAuthorization(defaultIamRole))
+  return withDefaultIamRole(command, defaultIamRole)
 }
 
 async function readLoadErrors(
@@ -127,63 +121,41 @@ async function failure(
  */
 export function runCopy(context: DataOperationContext, command: CopyCommand): Promise<CopyResult> {
   const sql = command.toSql()
-  const { transport } = context
-  return context.run({
-    kind: 'query',
-    sql,
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-    run: async () => {
-      if (!transport.capabilities.sessions) {
-        throw new UnsupportedError(
-          `the ${transport.name} transport cannot keep a session, and COPY's row count (pg_last_copy_count()) is per session; use the wire transport`,
-        )
-      }
-      const session = await transport.openSession(context.signal)
-      let released = false
-      try {
-        const row = (await runOn(session, context, 'SELECT pg_last_copy_id(), SYSDATE')).rows[0]
-        const clock = row?.[1]
-        const before: BeforeCopy = {
-          copyId: toNumber(row?.[0]),
-          serverStart: clock instanceof Date ? clock : undefined,
-          // The session id is the backend pid on the wire: what STL_LOAD_ERRORS.session holds.
-          pid: /^\d+$/.test(session.id) ? Number(session.id) : undefined,
-        }
-        const startedAt = Date.now()
-        try {
-          await runOn(session, context, sql)
-        } catch (raw) {
-          const error = await failure(raw, session, context, sql, before)
-          session.release(raw)
-          released = true
-          throw error
-        }
-        const after = await runOn(session, context, 'SELECT pg_last_copy_count(), pg_last_copy_id()')
-        const durationMs = Date.now() - startedAt
-        const rowsLoaded = toNumber(after.rows[0]?.[0]) ?? 0
-        const copyId = toNumber(after.rows[0]?.[1])
-        let errors = 0
-        if (copyId !== undefined && copyId > 0) {
-          const counted = await runOn(
-            session,
-            context,
-            'SELECT COUNT(*) FROM stl_load_errors WHERE query = $1',
-            [copyId],
-          )
-          errors = toNumber(scalar(counted)) ?? 0
-        }
-        return Object.freeze({
-          rowsLoaded,
-          errors,
-          startTime: before.serverStart ?? new Date(Date.now() - durationMs),
-          durationMs,
-          queryId: copyId !== undefined && copyId > 0 ? String(copyId) : '',
-          table: command.table,
-        })
-      } finally {
-        if (!released) session.release()
-      }
-    },
+  return runInOwnSession(context, sql, "COPY's row count (pg_last_copy_count())", async (session, failed) => {
+    const row = (await runOn(session, context, 'SELECT pg_last_copy_id(), SYSDATE')).rows[0]
+    const clock = row?.[1]
+    const before: BeforeCopy = {
+      copyId: toNumber(row?.[0]),
+      serverStart: clock instanceof Date ? clock : undefined,
+      // The session id is the backend pid on the wire: what STL_LOAD_ERRORS.session holds.
+      pid: /^\d+$/.test(session.id) ? Number(session.id) : undefined,
+    }
+    const startedAt = Date.now()
+    try {
+      await runOn(session, context, sql)
+    } catch (raw) {
+      failed(raw)
+      throw await failure(raw, session, context, sql, before)
+    }
+    const after = await runOn(session, context, 'SELECT pg_last_copy_count(), pg_last_copy_id()')
+    const durationMs = Date.now() - startedAt
+    const rowsLoaded = toNumber(after.rows[0]?.[0]) ?? 0
+    const copyId = toNumber(after.rows[0]?.[1])
+    let errors = 0
+    if (copyId !== undefined && copyId > 0) {
+      const counted = await runOn(session, context, 'SELECT COUNT(*) FROM stl_load_errors WHERE query = $1', [
+        copyId,
+      ])
+      errors = toNumber(scalar(counted)) ?? 0
+    }
+    return Object.freeze({
+      rowsLoaded,
+      errors,
+      startTime: before.serverStart ?? new Date(Date.now() - durationMs),
+      durationMs,
+      queryId: copyId !== undefined && copyId > 0 ? String(copyId) : '',
+      table: command.table,
+    })
   })
 }
 
@@ -205,14 +177,8 @@ export function getLoadErrors(
     problems.push({ field: 'since', message: 'must be a valid Date' })
   if (problems.length > 0)
     return Promise.reject(new ValidationError('invalid getLoadErrors call', { problems }))
-  const { transport } = context
   const exec = (sql: string, params: readonly (string | number | Date)[]) =>
-    transport.execute({
-      sql,
-      params,
-      settings: context.settings,
-      ...(context.signal === undefined ? {} : { signal: context.signal }),
-    })
+    runOn(context.transport, context, sql, params)
   return context.run({
     kind: 'query',
     sql: 'SELECT ... FROM stl_load_errors',

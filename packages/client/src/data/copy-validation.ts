@@ -7,9 +7,16 @@ import {
   type CopyOptionName,
   type CopySource,
 } from './copy-command.js'
+import {
+  columnListProblems,
+  fixedWidthProblems,
+  masterKeyPairingProblems,
+  masterKeyProblem,
+  regionProblem,
+} from './option-problems.js'
 import { optionValue } from './ordered-options.js'
-import { bucketProblem, keyProblem, s3UrlProblem } from './s3-location.js'
-import { asciiCharProblem, hasUnsafeSecretChars, identifierProblem, literalProblem } from './sql-quote.js'
+import { bucketProblem, keyProblem, s3LocationProblems, s3UrlProblem } from './s3-location.js'
+import { asciiCharProblem, literalProblem } from './sql-quote.js'
 import type { TableRef } from './table-ref.js'
 
 /** What a COPY builder holds when `build()` checks it. */
@@ -21,10 +28,8 @@ export interface CopyDraft {
   readonly options: readonly CopyOption[]
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/
 const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/
 const EMR_CLUSTER = /^j-[A-Z0-9]{1,64}$/
-const FIXED_WIDTH_SPEC = /^\s*[^:,\s][^:,]*:\s*\d+\s*(,\s*[^:,\s][^:,]*:\s*\d+\s*)*$/
 const MAX_INT = 2_147_483_647
 
 // Options that describe delimited text, meaningless for self-describing formats.
@@ -87,13 +92,7 @@ export function copyProblems(draft: CopyDraft): Problem[] {
   const format = optionValue(options, 'format')
 
   out.push(...draft.table.problems('table'))
-  const seen = new Set<string>()
-  draft.columns.forEach((c, i) => {
-    add(`columns[${i}]`, identifierProblem(c))
-    if (typeof c === 'string' && seen.has(c.toLowerCase()))
-      add(`columns[${i}]`, `${JSON.stringify(c)} is listed twice`)
-    if (typeof c === 'string') seen.add(c.toLowerCase())
-  })
+  out.push(...columnListProblems('columns', draft.columns))
 
   const source = draft.source
   if (source === undefined) {
@@ -108,12 +107,9 @@ export function copyProblems(draft: CopyDraft): Problem[] {
         add('fromS3.prefix', keyProblem(source.prefix, { allowEmpty: true }))
         break
       case 's3-manifest':
-      case 'ssh': {
-        const method = source.kind === 'ssh' ? 'fromSsh' : 'fromS3Manifest'
-        add(`${method}.bucket`, bucketProblem(source.bucket))
-        add(`${method}.key`, keyProblem(source.key, { allowEmpty: false }))
+      case 'ssh':
+        out.push(...s3LocationProblems(source.kind === 'ssh' ? 'fromSsh' : 'fromS3Manifest', source, false))
         break
-      }
       case 'dynamodb':
         if (typeof source.table !== 'string' || !DYNAMODB_TABLE.test(source.table)) {
           add(
@@ -182,22 +178,13 @@ export function copyProblems(draft: CopyDraft): Problem[] {
         if (option.value !== true) add(field, asciiCharProblem(option.value))
         break
       case 'fixedWidth':
-        add(field, literalProblem(option.value))
-        if (typeof option.value === 'string' && option.value !== '' && !FIXED_WIDTH_SPEC.test(option.value)) {
-          add(
-            field,
-            `must be 'label:width,label:width,...' with whole-number widths, got ${JSON.stringify(option.value)}`,
-          )
-        }
+        for (const problem of fixedWidthProblems(option.value)) add(field, problem)
         break
       case 'region':
-        if (typeof option.value !== 'string' || !REGION.test(option.value))
-          add(field, `${JSON.stringify(option.value)} is not an AWS region (e.g. us-east-1)`)
+        add(field, regionProblem(option.value))
         break
       case 'masterSymmetricKey':
-        if (typeof option.value !== 'string' || option.value === '' || hasUnsafeSecretChars(option.value)) {
-          add(field, 'must be a non-empty base64 key without spaces, quotes or backslashes')
-        }
+        add(field, masterKeyProblem(option.value))
         break
       case 'dateFormat':
       case 'timeFormat':
@@ -271,16 +258,7 @@ export function copyProblems(draft: CopyDraft): Problem[] {
       'ENCRYPTED (client-side encrypted files) needs the key: call masterSymmetricKey(key), or put master_symmetric_key in credentials()',
     )
   }
-  if (has('masterSymmetricKey')) {
-    if (!has('encrypted'))
-      add('masterSymmetricKey', 'MASTER_SYMMETRIC_KEY needs ENCRYPTED: also call encrypted()')
-    if (draft.authorizations.some((a) => a.kind === 'credentials')) {
-      add(
-        'masterSymmetricKey',
-        'MASTER_SYMMETRIC_KEY cannot be used with CREDENTIALS; put master_symmetric_key in the credentials string instead',
-      )
-    }
-  }
+  if (has('masterSymmetricKey')) out.push(...masterKeyPairingProblems(has('encrypted'), draft.authorizations))
 
   // By source.
   if (source?.kind === 'dynamodb') {

@@ -1,4 +1,4 @@
-import { type Problem, ValidationError } from '../errors/client-errors.js'
+import { type Problem, UnsupportedError, ValidationError } from '../errors/client-errors.js'
 import type { OperationRunner } from '../pipeline/pipeline.js'
 import { queryGroupProblem, timeoutProblem } from '../query/query.js'
 import type {
@@ -19,7 +19,12 @@ export interface DataOperationContext {
   readonly signal?: AbortSignal
 }
 
-/** Options of `copyFromS3`, `copyFromDynamoDb` and `unloadToS3`. */
+/**
+ * Options of `copyFromS3`, `copyFromDynamoDb` and `unloadToS3`.
+ *
+ * @example
+ * await client.copyFromS3(copy, { timeoutMs: 600_000, queryGroup: 'loads', signal: controller.signal })
+ */
 export interface DataCallOptions {
   /** Gives up waiting for a connection when aborted, and cancels the statement. */
   readonly signal?: AbortSignal
@@ -43,9 +48,9 @@ export function assertDataCallOptions(options: DataCallOptions): void {
   if (problems.length > 0) throw new ValidationError('invalid options', { problems })
 }
 
-/** Runs one statement on `session` under the operation's settings. */
+/** Runs one statement on `session` (or on the transport, in autocommit) under the operation's settings. */
 export function runOn(
-  session: TransportSession,
+  session: Pick<TransportSession, 'execute'>,
   context: DataOperationContext,
   sql: string,
   params: readonly QueryParam[] = [],
@@ -69,4 +74,40 @@ export function toNumber(value: unknown): number | undefined {
   if (typeof value === 'bigint') return Number(value)
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value)
   return undefined
+}
+
+/**
+ * Runs `work` through the client's pipeline on a session of its own, for statements whose results
+ * are read back per session afterwards (`pg_last_copy_count()`, `pg_last_unload_count()`, named in
+ * `perSession` for the error a transport without sessions raises). `work` calls `failed` with the
+ * main statement's error, so the session is discarded rather than reused; otherwise it goes back.
+ */
+export function runInOwnSession<T>(
+  context: DataOperationContext,
+  sql: string,
+  perSession: string,
+  work: (session: TransportSession, failed: (error: unknown) => void) => Promise<T>,
+): Promise<T> {
+  const { transport } = context
+  return context.run({
+    kind: 'query',
+    sql,
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+    run: async () => {
+      if (!transport.capabilities.sessions) {
+        throw new UnsupportedError(
+          `the ${transport.name} transport cannot keep a session, and ${perSession} is per session; use the wire transport`,
+        )
+      }
+      const session = await transport.openSession(context.signal)
+      let failure: unknown
+      try {
+        return await work(session, (error) => {
+          failure = error
+        })
+      } finally {
+        session.release(failure)
+      }
+    },
+  })
 }

@@ -17,10 +17,21 @@ export const DataFormat = Object.freeze({
 /** One of {@link DataFormat}'s values. */
 export type DataFormat = (typeof DataFormat)[keyof typeof DataFormat]
 
-/** Every COPY input format. */
+/**
+ * Every COPY input format.
+ *
+ * @example
+ * DATA_FORMATS.includes(DataFormat.Parquet) // true
+ */
 export const DATA_FORMATS: readonly DataFormat[] = Object.freeze(Object.values(DataFormat))
 
-/** Whether `value` is a {@link DataFormat}. */
+/**
+ * Whether `value` is a {@link DataFormat}.
+ *
+ * @example
+ * isDataFormat('parquet') // true
+ * isDataFormat('xlsx')    // false
+ */
 export function isDataFormat(value: unknown): value is DataFormat {
   return typeof value === 'string' && (DATA_FORMATS as readonly string[]).includes(value)
 }
@@ -42,10 +53,21 @@ export const UnloadFormat = Object.freeze({
 /** One of {@link UnloadFormat}'s values. */
 export type UnloadFormat = (typeof UnloadFormat)[keyof typeof UnloadFormat]
 
-/** Every UNLOAD output format. */
+/**
+ * Every UNLOAD output format.
+ *
+ * @example
+ * UNLOAD_FORMATS.includes(UnloadFormat.Json) // true
+ */
 export const UNLOAD_FORMATS: readonly UnloadFormat[] = Object.freeze(Object.values(UnloadFormat))
 
-/** Whether `value` is an {@link UnloadFormat}. */
+/**
+ * Whether `value` is an {@link UnloadFormat}.
+ *
+ * @example
+ * isUnloadFormat('csv')  // true
+ * isUnloadFormat('avro') // false: UNLOAD does not write Avro
+ */
 export function isUnloadFormat(value: unknown): value is UnloadFormat {
   return typeof value === 'string' && (UNLOAD_FORMATS as readonly string[]).includes(value)
 }

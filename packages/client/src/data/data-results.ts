@@ -22,7 +22,13 @@ export interface CopyResult {
   readonly table: TableRef
 }
 
-/** One file an UNLOAD wrote (a row of STL_UNLOAD_LOG). */
+/**
+ * One file an UNLOAD wrote (a row of STL_UNLOAD_LOG).
+ *
+ * @example
+ * const { files } = await client.unloadToS3(unload)
+ * for (const f of files) console.log(f.url, f.rowCount, f.sizeBytes)
+ */
 export interface UnloadedFile {
   /** `s3://bucket/key`. */
   readonly url: string

@@ -25,7 +25,6 @@ export {
   UnloadFormat,
 } from './data-format.js'
 export type { CopyResult, UnloadedFile, UnloadResult } from './data-results.js'
-export type { LoadError } from './load-error.js'
 export { parseS3Url, type S3Location, s3Url } from './s3-location.js'
 export { quoteIdentifier, quoteLiteral } from './sql-quote.js'
 export { TableRef } from './table-ref.js'

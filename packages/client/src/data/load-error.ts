@@ -1,48 +1,9 @@
+import type { LoadError } from '../errors/load-error.js'
 import { LoadFailedError } from '../errors/query-errors.js'
-import type { RedshiftError, ServerErrorFields } from '../errors/redshift-error.js'
+import type { RedshiftError } from '../errors/redshift-error.js'
+import { serverFieldsOf } from '../errors/server-error-fields.js'
 import type { QueryId } from '../query/query-id.js'
 import type { Value } from '../types/value.js'
-
-/**
- * One row COPY could not load, as STL_LOAD_ERRORS records it.
- *
- * @example
- * for (const e of await client.getLoadErrors(table, loaded.startTime)) {
- *   console.error(`${e.filename}:${e.lineNumber} ${e.columnName}: ${e.errorMessage} (${e.errorCode})`)
- * }
- */
-export interface LoadError {
-  /** The COPY's query id. */
-  readonly queryId: QueryId
-  /** The target table's id (`tbl`). */
-  readonly tableId: number
-  /** When the load started (UTC). */
-  readonly startTime: Date
-  /** The file, as `s3://bucket/key` (or the DynamoDB table, EMR path, ...). */
-  readonly filename: string
-  /** The line of the file (1-based). */
-  readonly lineNumber: number
-  /** The column that failed, or `''` when the whole line did. */
-  readonly columnName: string
-  /** The column's type (`int4`, `varchar`, ...). */
-  readonly columnType: string
-  /** The column's length, when it has one. */
-  readonly columnLength: string
-  /** Position of the error in the field. */
-  readonly position: number
-  /** The line as read (at most 1024 characters). */
-  readonly rawLine: string
-  /** The field's value as read (at most 1024 characters). */
-  readonly rawFieldValue: string
-  /** Redshift's load error code (1200-1225: 1203 missing columns, 1207 invalid digit, ...). */
-  readonly errorCode: number
-  /** The reason, in Redshift's words. */
-  readonly errorMessage: string
-  /** The session (backend pid) that ran the COPY. */
-  readonly session: number
-  /** The slice that read the line. */
-  readonly slice: number
-}
 
 /** The STL_LOAD_ERRORS columns {@link loadErrorFromRow} reads, in order. */
 export const LOAD_ERROR_COLUMNS =
@@ -82,45 +43,6 @@ export function loadErrorFromRow(row: readonly Value[]): LoadError {
   })
 }
 
-declare module '../errors/query-errors.js' {
-  interface LoadFailedError {
-    /**
-     * The rows STL_LOAD_ERRORS recorded for the failed COPY, already read by `copyFromS3` /
-     * `copyFromDynamoDb` (empty when the COPY failed before loading, e.g. a missing file).
-     */
-    readonly loadErrors?: readonly LoadError[]
-  }
-}
-
-const SERVER_FIELDS = [
-  'sqlState',
-  'severity',
-  'detail',
-  'hint',
-  'position',
-  'internalPosition',
-  'internalQuery',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'dataType',
-  'constraint',
-  'file',
-  'line',
-  'routine',
-] as const satisfies readonly (keyof ServerErrorFields)[]
-
-/** The server fields of `error`, to carry over to a reclassified error. */
-export function serverFieldsOf(error: RedshiftError): ServerErrorFields {
-  const out: { -readonly [K in keyof ServerErrorFields]?: string } = {}
-  for (const f of SERVER_FIELDS) {
-    const v = error[f]
-    if (v !== undefined) out[f] = v
-  }
-  return out
-}
-
 function describe(e: LoadError): string {
   const where = [
     e.filename,
@@ -149,12 +71,11 @@ export function loadFailed(
     first === undefined
       ? ''
       : `\n  ${loadErrors.length} load error${loadErrors.length === 1 ? '' : 's'} in STL_LOAD_ERRORS (query ${queryId}); first: ${describe(first)}`
-  const failed = new LoadFailedError(`${error.message}${summary}`, {
+  return new LoadFailedError(`${error.message}${summary}`, {
     ...serverFieldsOf(error),
     cause: error,
     metadata: { ...error.metadata, ...(queryId === '' ? {} : { queryId }) },
     sql,
+    loadErrors,
   })
-  Object.defineProperty(failed, 'loadErrors', { value: Object.freeze([...loadErrors]), enumerable: true })
-  return failed
 }

@@ -1,6 +1,12 @@
 import type { Problem } from '../errors/client-errors.js'
 
-/** A place in Amazon S3: a bucket and a key (or key prefix). */
+/**
+ * A place in Amazon S3: a bucket and a key (or key prefix).
+ *
+ * @example
+ * const location: S3Location = { bucket: 'reports', key: 'monthly/2024/' }
+ * s3Url(location) // 's3://reports/monthly/2024/'
+ */
 export interface S3Location {
   readonly bucket: string
   /** The object key or key prefix, without a leading `/`; may be empty (the whole bucket). */
@@ -11,7 +17,12 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
 const IP_LIKE = /^\d{1,3}(\.\d{1,3}){3}$/
 const MAX_KEY_BYTES = 1024
 
-/** `s3://bucket/key`. */
+/**
+ * `s3://bucket/key`.
+ *
+ * @example
+ * s3Url({ bucket: 'reports', key: 'monthly/' }) // 's3://reports/monthly/'
+ */
 export function s3Url(location: S3Location): string {
   return `s3://${location.bucket}/${location.key}`
 }

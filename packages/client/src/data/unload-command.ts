@@ -7,13 +7,24 @@ import { type OptionEntry, optionValue } from './ordered-options.js'
 import { type S3Location, s3Url } from './s3-location.js'
 import { quoteIdentifier, quoteLiteral } from './sql-quote.js'
 
-/** A size with its unit, for `MAXFILESIZE` and `ROWGROUPSIZE`. */
+/**
+ * A size with its unit, for `MAXFILESIZE` and `ROWGROUPSIZE`.
+ *
+ * @example
+ * const size: UnloadSize = { size: 1, unit: 'GB' }
+ * new UnloadCommandBuilder('SELECT * FROM sales').toS3('reports', 'sales/').maxFileSize(size.size, size.unit)
+ */
 export interface UnloadSize {
   readonly size: number
   readonly unit: 'MB' | 'GB'
 }
 
-/** Each UNLOAD option's value (`true` for a bare keyword). */
+/**
+ * Each UNLOAD option's value (`true` for a bare keyword).
+ *
+ * @example
+ * const partitions: UnloadOptionValues['partitionBy'] | undefined = unload.option('partitionBy')
+ */
 export interface UnloadOptionValues {
   readonly format: Exclude<UnloadFormat, 'text'>
   readonly partitionBy: { readonly columns: readonly string[]; readonly include: boolean }
@@ -38,10 +49,21 @@ export interface UnloadOptionValues {
   readonly extension: string
 }
 
-/** The name of an UNLOAD option (the builder method that sets it). */
+/**
+ * The name of an UNLOAD option (the builder method that sets it).
+ *
+ * @example
+ * const name: UnloadOptionName = 'maxFileSize'
+ * unload.option(name) // { size: 256, unit: 'MB' }
+ */
 export type UnloadOptionName = keyof UnloadOptionValues
 
-/** One UNLOAD option with its value. */
+/**
+ * One UNLOAD option with its value.
+ *
+ * @example
+ * for (const option of unload.options) console.log(option.name, option.value)
+ */
 export type UnloadOption = {
   [K in UnloadOptionName]: OptionEntry<K, UnloadOptionValues[K]>
 }[UnloadOptionName]

@@ -1,11 +1,11 @@
 import { classifyError } from '../errors/classify.js'
-import { type Problem, UnsupportedError, ValidationError } from '../errors/client-errors.js'
+import { ValidationError } from '../errors/client-errors.js'
 import { UnloadFailedError } from '../errors/query-errors.js'
+import { serverFieldsOf } from '../errors/server-error-fields.js'
 import { QueryId } from '../query/query-id.js'
-import { iamRoleAuthorization } from './authorization.js'
-import { type DataOperationContext, runOn, toNumber } from './data-context.js'
+import { missingAuthorizationProblem, withDefaultIamRole } from './authorization.js'
+import { type DataOperationContext, runInOwnSession, runOn, toNumber } from './data-context.js'
 import type { UnloadedFile, UnloadResult } from './data-results.js'
-import { serverFieldsOf } from './load-error.js'
 import { UnloadCommand } from './unload-command.js'
 
 /**
@@ -23,18 +23,9 @@ export function prepareUnload(
       problems: [{ field: 'command', message: 'build one with new UnloadCommandBuilder(query)...build()' }],
     })
   }
-  const problems: Problem[] = []
-  if (command.authorizationKind === undefined && defaultIamRole === undefined) {
-    problems.push({
-      field: 'authorization',
-      message:
-        'no authorization: call iamRole(), accessKeys() or credentials() on the builder, or configure defaultUnloadIamRole',
-    })
-  }
-  if (problems.length > 0) throw new ValidationError('invalid UNLOAD command', { problems })
-  return defaultIamRole === undefined
-    ? command
-    : command.withDefaultAuthorization(iamRoleAuthorization(defaultIamRole))
+  const problem = missingAuthorizationProblem(command, defaultIamRole, 'defaultUnloadIamRole')
+  if (problem !== undefined) throw new ValidationError('invalid UNLOAD command', { problems: [problem] })
+  return withDefaultIamRole(command, defaultIamRole)
 }
 
 /**
@@ -46,67 +37,55 @@ export function prepareUnload(
  */
 export function runUnload(context: DataOperationContext, command: UnloadCommand): Promise<UnloadResult> {
   const sql = command.toSql()
-  const { transport } = context
-  return context.run({
-    kind: 'query',
+  return runInOwnSession(
+    context,
     sql,
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-    run: async () => {
-      if (!transport.capabilities.sessions) {
-        throw new UnsupportedError(
-          `the ${transport.name} transport cannot keep a session, and UNLOAD's row count (pg_last_unload_count()) is per session; use the wire transport`,
+    "UNLOAD's row count (pg_last_unload_count())",
+    async (session, failed) => {
+      const startedAt = Date.now()
+      let unloaded: Awaited<ReturnType<typeof runOn>>
+      try {
+        unloaded = await runOn(session, context, sql)
+      } catch (raw) {
+        failed(raw)
+        const error = classifyError(raw, { sql, operation: 'unload' })
+        if (error.code !== 'QUERY_FAILED') throw error
+        throw new UnloadFailedError(error.message, {
+          ...serverFieldsOf(error),
+          cause: error,
+          metadata: error.metadata,
+          sql,
+        })
+      }
+      const durationMs = Date.now() - startedAt
+      const counted = await runOn(session, context, 'SELECT pg_last_unload_count()')
+      const rowsUnloaded = toNumber(counted.rows[0]?.[0]) ?? 0
+      const queryId = unloaded.queryId
+      let files: UnloadedFile[] = []
+      if (QueryId.isRedshiftId(queryId)) {
+        const logged = await runOn(
+          session,
+          context,
+          'SELECT path, line_count, transfer_size FROM stl_unload_log WHERE query = $1 ORDER BY path',
+          [Number(queryId)],
+        )
+        files = logged.rows.map((r) =>
+          Object.freeze({
+            url: String(r[0] ?? '').trimEnd(),
+            rowCount: toNumber(r[1]) ?? 0,
+            sizeBytes: toNumber(r[2]) ?? 0,
+          }),
         )
       }
-      const session = await transport.openSession(context.signal)
-      let failure: unknown
-      try {
-        const startedAt = Date.now()
-        let unloaded: Awaited<ReturnType<typeof runOn>>
-        try {
-          unloaded = await runOn(session, context, sql)
-        } catch (raw) {
-          failure = raw
-          const error = classifyError(raw, { sql, operation: 'unload' })
-          if (error.code !== 'QUERY_FAILED') throw error
-          throw new UnloadFailedError(error.message, {
-            ...serverFieldsOf(error),
-            cause: error,
-            metadata: error.metadata,
-            sql,
-          })
-        }
-        const durationMs = Date.now() - startedAt
-        const counted = await runOn(session, context, 'SELECT pg_last_unload_count()')
-        const rowsUnloaded = toNumber(counted.rows[0]?.[0]) ?? 0
-        const queryId = unloaded.queryId
-        let files: UnloadedFile[] = []
-        if (QueryId.isRedshiftId(queryId)) {
-          const logged = await runOn(
-            session,
-            context,
-            'SELECT path, line_count, transfer_size FROM stl_unload_log WHERE query = $1 ORDER BY path',
-            [Number(queryId)],
-          )
-          files = logged.rows.map((r) =>
-            Object.freeze({
-              url: String(r[0] ?? '').trimEnd(),
-              rowCount: toNumber(r[1]) ?? 0,
-              sizeBytes: toNumber(r[2]) ?? 0,
-            }),
-          )
-        }
-        const manifestUrl = command.manifestUrl
-        return Object.freeze({
-          rowsUnloaded,
-          filesCreated: files.length,
-          files: Object.freeze(files),
-          ...(manifestUrl === undefined ? {} : { manifestUrl }),
-          queryId,
-          durationMs,
-        })
-      } finally {
-        session.release(failure)
-      }
+      const manifestUrl = command.manifestUrl
+      return Object.freeze({
+        rowsUnloaded,
+        filesCreated: files.length,
+        files: Object.freeze(files),
+        ...(manifestUrl === undefined ? {} : { manifestUrl }),
+        queryId,
+        durationMs,
+      })
     },
-  })
+  )
 }

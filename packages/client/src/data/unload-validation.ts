@@ -2,9 +2,16 @@ import type { Problem } from '../errors/client-errors.js'
 import { scanSql } from '../query/sql-scan.js'
 import { type Authorization, authorizationProblems, credentialsHaveMasterKey } from './authorization.js'
 import { isUnloadFormat } from './data-format.js'
+import {
+  columnListProblems,
+  fixedWidthProblems,
+  masterKeyPairingProblems,
+  masterKeyProblem,
+  regionProblem,
+} from './option-problems.js'
 import { optionValue } from './ordered-options.js'
 import { type S3Location, s3LocationProblems } from './s3-location.js'
-import { asciiCharProblem, hasUnsafeSecretChars, identifierProblem, literalProblem } from './sql-quote.js'
+import { asciiCharProblem, hasUnsafeSecretChars, literalProblem } from './sql-quote.js'
 import {
   UNLOAD_KEYWORDS,
   type UnloadOption,
@@ -20,8 +27,6 @@ export interface UnloadDraft {
   readonly options: readonly UnloadOption[]
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/
-const FIXED_WIDTH_SPEC = /^\s*[^:,\s][^:,]*:\s*\d+\s*(,\s*[^:,\s][^:,]*:\s*\d+\s*)*$/
 const MAX_FILE_MB = 6.2 * 1024
 
 function show(name: UnloadOptionName): string {
@@ -93,26 +98,14 @@ export function unloadProblems(draft: UnloadDraft): Problem[] {
       case 'partitionBy': {
         const cols = option.value.columns
         if (cols.length === 0) add(field, 'needs at least one column')
-        const seen = new Set<string>()
-        cols.forEach((c, i) => {
-          add(`partitionBy[${i}]`, identifierProblem(c))
-          if (typeof c === 'string' && seen.has(c.toLowerCase()))
-            add(`partitionBy[${i}]`, `${JSON.stringify(c)} is listed twice`)
-          if (typeof c === 'string') seen.add(c.toLowerCase())
-        })
+        out.push(...columnListProblems('partitionBy', cols))
         break
       }
       case 'delimiter':
         add(field, asciiCharProblem(option.value))
         break
       case 'fixedWidth':
-        add(field, literalProblem(option.value))
-        if (typeof option.value === 'string' && option.value !== '' && !FIXED_WIDTH_SPEC.test(option.value)) {
-          add(
-            field,
-            `must be 'label:width,label:width,...' with whole-number widths, got ${JSON.stringify(option.value)}`,
-          )
-        }
+        for (const problem of fixedWidthProblems(option.value)) add(field, problem)
         break
       case 'kmsKeyId':
         if (typeof option.value !== 'string' || option.value === '' || hasUnsafeSecretChars(option.value)) {
@@ -120,9 +113,7 @@ export function unloadProblems(draft: UnloadDraft): Problem[] {
         }
         break
       case 'masterSymmetricKey':
-        if (typeof option.value !== 'string' || option.value === '' || hasUnsafeSecretChars(option.value)) {
-          add(field, 'must be a non-empty base64 key without spaces, quotes or backslashes')
-        }
+        add(field, masterKeyProblem(option.value))
         break
       case 'compression':
         if (!['gzip', 'bzip2', 'zstd'].includes(option.value))
@@ -150,8 +141,7 @@ export function unloadProblems(draft: UnloadDraft): Problem[] {
         break
       }
       case 'region':
-        if (typeof option.value !== 'string' || !REGION.test(option.value))
-          add(field, `${JSON.stringify(option.value)} is not an AWS region (e.g. us-east-1)`)
+        add(field, regionProblem(option.value))
         break
       case 'extension':
         add(field, literalProblem(option.value))
@@ -235,14 +225,7 @@ export function unloadProblems(draft: UnloadDraft): Problem[] {
       )
   }
   if (has('masterSymmetricKey')) {
-    if (encrypted === undefined)
-      add('masterSymmetricKey', 'MASTER_SYMMETRIC_KEY needs ENCRYPTED: also call encrypted()')
-    if (draft.authorizations.some((a) => a.kind === 'credentials')) {
-      add(
-        'masterSymmetricKey',
-        'MASTER_SYMMETRIC_KEY cannot be used with CREDENTIALS; put master_symmetric_key in the credentials string instead',
-      )
-    }
+    out.push(...masterKeyPairingProblems(encrypted !== undefined, draft.authorizations))
   }
   return out
 }

@@ -21,10 +21,16 @@ import {
   isRedshiftError,
   type RedshiftError,
   type RedshiftErrorOptions,
-  type ServerErrorFields,
 } from './redshift-error.js'
+import { collectServerFields, type ServerErrorFields } from './server-error-fields.js'
 
-/** What the caller knows about the failure that the error itself cannot say. */
+/**
+ * What the caller knows about the failure that the error itself cannot say.
+ *
+ * @example
+ * const context: ClassifyContext = { operation: 'copy', sql, timedOut: false }
+ * throw classifyError(e, context)
+ */
 export interface ClassifyContext {
   /**
    * A timeout fired for this statement (the client's timer, or the `statement_timeout` it set):
@@ -92,33 +98,16 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
+// Drivers differ in what they hand over: numbers for positions and lines, and empty strings for
+// fields the server did not send.
+function fieldText(value: unknown): string | undefined {
+  return str(value) ?? (typeof value === 'number' ? String(value) : undefined)
+}
+
 function serverFields(e: Fields): ServerErrorFields {
   const state =
     str(e.sqlState) ?? str(e.sqlstate) ?? (SQLSTATE.test(String(e.code)) ? String(e.code) : undefined)
-  const out: Record<string, string> = {}
-  if (state !== undefined) out.sqlState = state
-  for (const key of [
-    'severity',
-    'detail',
-    'hint',
-    'position',
-    'internalPosition',
-    'internalQuery',
-    'where',
-    'schema',
-    'table',
-    'column',
-    'dataType',
-    'constraint',
-    'file',
-    'line',
-    'routine',
-  ]) {
-    const value = e[key]
-    if (typeof value === 'string' && value !== '') out[key] = value
-    else if (typeof value === 'number') out[key] = String(value)
-  }
-  return out
+  return collectServerFields((field) => (field === 'sqlState' ? state : fieldText(e[field])))
 }
 
 function baseOptions(cause: unknown, context: ClassifyContext): RedshiftErrorOptions {

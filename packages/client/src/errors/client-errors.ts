@@ -1,7 +1,12 @@
 import { redactSecrets } from './redact.js'
 import { RedshiftError, type RedshiftErrorOptions } from './redshift-error.js'
 
-/** One thing wrong with a configuration or a command: the field, what is wrong, where it came from. */
+/**
+ * One thing wrong with a configuration or a command: the field, what is wrong, where it came from.
+ *
+ * @example
+ * const problem: Problem = { field: 'port', message: 'must be an integer from 1 to 65535', source: 'REDSHIFT_PORT' }
+ */
 export interface Problem {
   /** The option or field, e.g. `poolSize`, `params[3]`, `iamRole`. */
   readonly field: string
@@ -11,7 +16,12 @@ export interface Problem {
   readonly source?: string
 }
 
-/** Options of errors that list {@link Problem}s. */
+/**
+ * Options of errors that list {@link Problem}s.
+ *
+ * @example
+ * new ValidationError('invalid UNLOAD command', { problems: [{ field: 'destination', message: 'call toS3()' }] })
+ */
 export interface ProblemErrorOptions extends RedshiftErrorOptions {
   readonly problems?: readonly Problem[]
 }
@@ -35,6 +45,26 @@ function withProblems(summary: string, problems: readonly Problem[]): string {
 }
 
 /**
+ * The part of {@link ConfigError} and {@link ValidationError} that is the same: a list of problems,
+ * frozen and redacted, repeated one per line in the message. Not exported: `instanceof` works on the
+ * two public classes (a cross-copy check of this base could not tell which it is).
+ */
+abstract class ProblemListError extends RedshiftError {
+  /** Every problem found, in the order checked (field order for a configuration). */
+  readonly problems: readonly Problem[]
+
+  protected constructor(
+    message: string,
+    options: ProblemErrorOptions,
+    code: 'CONFIG_INVALID' | 'VALIDATION_FAILED',
+  ) {
+    const problems = freezeProblems(options.problems)
+    super(withProblems(message, problems), options, { code, retryable: false, fault: 'client' })
+    this.problems = problems
+  }
+}
+
+/**
  * The configuration is invalid. `problems` lists every bad field at once (with the environment
  * variable or URL part it came from), and the message repeats them one per line.
  *
@@ -43,21 +73,13 @@ function withProblems(summary: string, problems: readonly Problem[]): string {
  *   problems: [{ field: 'port', message: 'must be an integer from 1 to 65535, got "abc"', source: 'REDSHIFT_PORT' }],
  * })
  */
-export class ConfigError extends RedshiftError {
+export class ConfigError extends ProblemListError {
   static readonly code = 'CONFIG_INVALID'
   override readonly name = 'ConfigError' as const
   declare readonly code: 'CONFIG_INVALID'
-  /** Every problem found, in field order. */
-  readonly problems: readonly Problem[]
 
   constructor(message: string, options: ProblemErrorOptions = {}) {
-    const problems = freezeProblems(options.problems)
-    super(withProblems(message, problems), options, {
-      code: 'CONFIG_INVALID',
-      retryable: false,
-      fault: 'client',
-    })
-    this.problems = problems
+    super(message, options, 'CONFIG_INVALID')
   }
 }
 
@@ -68,21 +90,13 @@ export class ConfigError extends RedshiftError {
  * @example
  * new ValidationError('invalid COPY command', { problems: [{ field: 'source', message: 'call fromS3()' }] })
  */
-export class ValidationError extends RedshiftError {
+export class ValidationError extends ProblemListError {
   static readonly code = 'VALIDATION_FAILED'
   override readonly name = 'ValidationError' as const
   declare readonly code: 'VALIDATION_FAILED'
-  /** Every problem found. */
-  readonly problems: readonly Problem[]
 
   constructor(message: string, options: ProblemErrorOptions = {}) {
-    const problems = freezeProblems(options.problems)
-    super(withProblems(message, problems), options, {
-      code: 'VALIDATION_FAILED',
-      retryable: false,
-      fault: 'client',
-    })
-    this.problems = problems
+    super(message, options, 'VALIDATION_FAILED')
   }
 }
 

@@ -1,6 +1,11 @@
 import { RedshiftError, type RedshiftErrorOptions } from './redshift-error.js'
 
-/** Options of errors that can say when to try again. */
+/**
+ * Options of errors that can say when to try again.
+ *
+ * @example
+ * new RateLimitedError('rate limit reached', { retryAfterMs: 250 })
+ */
 export interface RetryAfterErrorOptions extends RedshiftErrorOptions {
   /** How long to wait before trying again, when known. */
   readonly retryAfterMs?: number

@@ -16,6 +16,7 @@ export {
   RateLimitedError,
   type RetryAfterErrorOptions,
 } from './connection-errors.js'
+export type { LoadError } from './load-error.js'
 export {
   LoadFailedError,
   NotFoundError,
@@ -40,5 +41,11 @@ export {
   RedshiftError,
   type RedshiftErrorCode,
   type RedshiftErrorOptions,
-  type ServerErrorFields,
 } from './redshift-error.js'
+export {
+  collectServerFields,
+  SERVER_ERROR_FIELDS,
+  type ServerErrorField,
+  type ServerErrorFields,
+  serverFieldsOf,
+} from './server-error-fields.js'

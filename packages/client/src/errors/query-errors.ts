@@ -1,6 +1,12 @@
+import type { LoadError } from './load-error.js'
 import { RedshiftError, type RedshiftErrorOptions } from './redshift-error.js'
 
-/** Options of {@link QueryTimeoutError}. */
+/**
+ * Options of {@link QueryTimeoutError}.
+ *
+ * @example
+ * new QueryTimeoutError('query exceeded its 30000 ms timeout', { timeoutMs: 30_000, sql })
+ */
 export interface QueryTimeoutErrorOptions extends RedshiftErrorOptions {
   /** The limit that expired. */
   readonly timeoutMs?: number
@@ -95,7 +101,9 @@ export class SerializationConflictError extends RedshiftError {
 }
 
 /**
- * A COPY failed (`Load into table 't' failed. Check 'stl_load_errors' ...`); `getLoadErrors` tells which rows.
+ * A COPY failed (`Load into table 't' failed. Check 'stl_load_errors' ...`). `copyFromS3` and
+ * `copyFromDynamoDb` attach the rows STL_LOAD_ERRORS holds for it as `loadErrors`; otherwise
+ * `getLoadErrors` tells which rows.
  *
  * @example
  * new LoadFailedError("Load into table 'events' failed.  Check 'stl_load_errors' system table for details.")
@@ -104,9 +112,23 @@ export class LoadFailedError extends RedshiftError {
   static readonly code = 'LOAD_FAILED'
   override readonly name = 'LoadFailedError' as const
   declare readonly code: 'LOAD_FAILED'
+  /**
+   * The rows STL_LOAD_ERRORS recorded for the failed COPY, already read by `copyFromS3` /
+   * `copyFromDynamoDb` (empty when the COPY failed before loading, e.g. a missing file).
+   */
+  declare readonly loadErrors?: readonly LoadError[]
 
-  constructor(message: string, options: RedshiftErrorOptions = {}) {
+  constructor(
+    message: string,
+    options: RedshiftErrorOptions & { readonly loadErrors?: readonly LoadError[] } = {},
+  ) {
     super(message, options, { code: 'LOAD_FAILED', retryable: false, fault: 'server' })
+    if (options.loadErrors !== undefined) {
+      Object.defineProperty(this, 'loadErrors', {
+        value: Object.freeze([...options.loadErrors]),
+        enumerable: true,
+      })
+    }
   }
 }
 

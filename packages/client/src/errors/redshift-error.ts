@@ -1,6 +1,12 @@
 import { redactOptional, redactSecrets } from './redact.js'
+import { collectServerFields, type ServerErrorFields } from './server-error-fields.js'
 
-/** Every stable error code of the library, one per {@link RedshiftError} subclass. */
+/**
+ * Every stable error code of the library, one per {@link RedshiftError} subclass.
+ *
+ * @example
+ * REDSHIFT_ERROR_CODES.includes('POOL_EXHAUSTED') // true
+ */
 export const REDSHIFT_ERROR_CODES = [
   'CONFIG_INVALID',
   'AUTHENTICATION_FAILED',
@@ -24,16 +30,31 @@ export const REDSHIFT_ERROR_CODES = [
   'UNSUPPORTED',
 ] as const
 
-/** A stable, machine-readable error code; see {@link REDSHIFT_ERROR_CODES}. */
+/**
+ * A stable, machine-readable error code; see {@link REDSHIFT_ERROR_CODES}.
+ *
+ * @example
+ * const code: RedshiftErrorCode = 'SERIALIZATION_CONFLICT'
+ * if (isRedshiftError(e) && e.code === code) retryTransaction()
+ */
 export type RedshiftErrorCode = (typeof REDSHIFT_ERROR_CODES)[number]
 
 /**
  * Who is to blame: the caller (`client`: bad input, configuration, permissions), the database
  * (`server`), or the network between them (`network`).
+ *
+ * @example
+ * const fault: ErrorFault | undefined = isRedshiftError(e) ? e.fault : undefined
+ * if (fault === 'network') reconnectLater()
  */
 export type ErrorFault = 'client' | 'server' | 'network'
 
-/** Where and how an error happened; filled by the layers it passes through. */
+/**
+ * Where and how an error happened; filled by the layers it passes through.
+ *
+ * @example
+ * const { transport, queryId, attempts }: ErrorMetadata = error.metadata
+ */
 export interface ErrorMetadata {
   /** The transport that raised it: `'wire'`, `'data-api'`, `'mock'`, ... */
   readonly transport?: string
@@ -48,32 +69,11 @@ export interface ErrorMetadata {
 }
 
 /**
- * The fields of a PostgreSQL/Redshift ErrorResponse, as `pg`'s `DatabaseError` names them
- * (`code` is the SQLSTATE there and `sqlState` here).
+ * Options every error constructor takes (all optional).
+ *
+ * @example
+ * new QueryFailedError('division by zero', { sqlState: '22012', cause: e, metadata: { transport: 'wire' } })
  */
-export interface ServerErrorFields {
-  /** Five-character SQLSTATE, e.g. `XX000`, `57014`. */
-  readonly sqlState?: string
-  /** `ERROR`, `FATAL`, `PANIC`. */
-  readonly severity?: string
-  readonly detail?: string
-  readonly hint?: string
-  /** 1-based character offset into the statement. */
-  readonly position?: string
-  readonly internalPosition?: string
-  readonly internalQuery?: string
-  readonly where?: string
-  readonly schema?: string
-  readonly table?: string
-  readonly column?: string
-  readonly dataType?: string
-  readonly constraint?: string
-  readonly file?: string
-  readonly line?: string
-  readonly routine?: string
-}
-
-/** Options every error constructor takes (all optional). */
 export interface RedshiftErrorOptions extends ServerErrorFields {
   /** The underlying error (a `pg` DatabaseError, a socket error, an AWS SDK exception, ...). */
   readonly cause?: unknown
@@ -94,24 +94,6 @@ export interface ErrorClassDefaults {
 }
 
 const BRAND: unique symbol = Symbol.for('@redshift-kit/client.RedshiftError') as never
-const SERVER_FIELDS = [
-  'sqlState',
-  'severity',
-  'detail',
-  'hint',
-  'position',
-  'internalPosition',
-  'internalQuery',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'dataType',
-  'constraint',
-  'file',
-  'line',
-  'routine',
-] as const satisfies readonly (keyof ServerErrorFields)[]
 
 /**
  * The root of every error the library raises. Subclasses exist per {@link RedshiftErrorCode}; test
@@ -155,10 +137,10 @@ export abstract class RedshiftError extends Error implements ServerErrorFields {
     this.retryable = options.retryable ?? defaults.retryable
     this.fault = options.fault ?? defaults.fault
     this.metadata = Object.freeze({ ...options.metadata })
-    for (const field of SERVER_FIELDS) {
-      const value = redactOptional(options[field])
-      if (value !== undefined) (this as { -readonly [K in typeof field]?: string })[field] = value
-    }
+    Object.assign(
+      this,
+      collectServerFields((field) => redactOptional(options[field])),
+    )
     if (options.sql !== undefined) {
       Object.defineProperty(this, 'sql', { value: redactSecrets(options.sql), enumerable: false })
     }

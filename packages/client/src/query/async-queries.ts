@@ -13,7 +13,7 @@ import type {
 } from './async-query-handle.js'
 import type { Query } from './query.js'
 import type { QueryId } from './query-id.js'
-import { QueryResult } from './query-result.js'
+import { QueryResult, toQueryResult } from './query-result.js'
 
 /** What the async registry needs from its client. */
 export interface AsyncQueryHost {
@@ -241,14 +241,7 @@ export class AsyncQueries {
       entry.startedAt = new Date()
       const startedAt = Date.now()
       const result = await session.execute({ sql: query.sql, params: query.params, settings })
-      entry.result = new QueryResult({
-        columns: result.columns,
-        rows: result.rows,
-        rowsAffected: result.rowsAffected,
-        executionTimeMs: Date.now() - startedAt,
-        queryId: result.queryId,
-        command: result.command,
-      })
+      entry.result = toQueryResult(result, startedAt)
       entry.redshiftQueryId = result.queryId || entry.redshiftQueryId
       entry.rowCount = result.command === 'SELECT' ? result.rows.length : result.rowsAffected
       entry.state = 'finished'

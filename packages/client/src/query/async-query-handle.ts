@@ -1,12 +1,21 @@
 import type { RedshiftError } from '../errors/redshift-error.js'
 import type { QueryId } from './query-id.js'
 
-/** The states of an async query, in the order they are reached. */
+/**
+ * The states of an async query, in the order they are reached.
+ *
+ * @example
+ * ASYNC_QUERY_STATES.indexOf('running') < ASYNC_QUERY_STATES.indexOf('finished') // true
+ */
 export const ASYNC_QUERY_STATES = ['submitted', 'running', 'finished', 'failed', 'cancelled'] as const
 
 /**
  * Where an async query is: `submitted` (waiting for a connection), `running` (sent to Redshift),
  * then one of `finished`, `failed`, `cancelled`.
+ *
+ * @example
+ * const state: AsyncQueryState = (await client.getQueryStatus(handle)).state
+ * if (state === 'failed') console.error('the query failed')
  */
 export type AsyncQueryState = (typeof ASYNC_QUERY_STATES)[number]
 
@@ -58,7 +67,12 @@ export interface QueryStatus {
   readonly expiresAt: Date | null
 }
 
-/** Options of `client.getQueryResults()`. */
+/**
+ * Options of `client.getQueryResults()`.
+ *
+ * @example
+ * const result = await client.getQueryResults(handle, { timeoutMs: 60_000 })
+ */
 export interface QueryResultsOptions {
   /** Gives up waiting after this long with `QueryTimeoutError`; the query keeps running. */
   readonly timeoutMs?: number
@@ -66,7 +80,12 @@ export interface QueryResultsOptions {
   readonly signal?: AbortSignal
 }
 
-/** Options of `client.executeQueryAsync()`. */
+/**
+ * Options of `client.executeQueryAsync()`.
+ *
+ * @example
+ * const handle = await client.executeQueryAsync(query, { resultTtlMs: 60_000, signal: controller.signal })
+ */
 export interface AsyncQueryOptions {
   /** Cancels the query when aborted, whatever its state. */
   readonly signal?: AbortSignal

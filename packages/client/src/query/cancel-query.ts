@@ -8,10 +8,20 @@ import { QueryId } from './query-id.js'
 /**
  * What `client.cancelQuery()` cancels: an async query's handle (or its id), a Redshift query id, or
  * the running query of a server session by its process id.
+ *
+ * @example
+ * const target: CancelTarget = { pid: 1073815778 }
+ * await client.cancelQuery(target)
  */
 export type CancelTarget = QueryId | AsyncQueryHandle | { readonly pid: number }
 
-/** How a cancellation went: whether a running query was cancelled, and if not, why. */
+/**
+ * How a cancellation went: whether a running query was cancelled, and if not, why.
+ *
+ * @example
+ * const outcome: CancelOutcome = await client.cancelQuery(handle)
+ * if (!outcome.cancelled) console.log(outcome.outcome, outcome.message) // 'already-finished', ...
+ */
 export interface CancelOutcome {
   /** True when a running (or waiting) query was cancelled, or a cancel was sent to its session. */
   readonly cancelled: boolean

@@ -2,7 +2,12 @@ import { ValidationError } from '../errors/client-errors.js'
 import { DataType, dataTypeFromName, isDataType } from '../types/data-type.js'
 import { dataTypeForOid, oidForDataType, TypeOid } from '../types/oids.js'
 
-/** Optional details of a {@link ColumnMetadata}. */
+/**
+ * Optional details of a {@link ColumnMetadata}.
+ *
+ * @example
+ * new ColumnMetadata('amount', 'DECIMAL', { precision: 12, scale: 2, nullable: false })
+ */
 export interface ColumnMetadataOptions {
   /** The OID the server reported; derived from the data type when absent. */
   readonly typeOid?: number

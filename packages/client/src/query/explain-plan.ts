@@ -1,6 +1,11 @@
 import { ValidationError } from '../errors/client-errors.js'
 
-/** Redshift's data movement labels on join steps, best to worst (see the EXPLAIN documentation). */
+/**
+ * Redshift's data movement labels on join steps, best to worst (see the EXPLAIN documentation).
+ *
+ * @example
+ * DISTRIBUTION_LABELS.indexOf('DS_DIST_NONE') < DISTRIBUTION_LABELS.indexOf('DS_BCAST_INNER') // true: cheaper first
+ */
 export const DISTRIBUTION_LABELS = [
   'DS_DIST_NONE',
   'DS_DIST_ALL_NONE',
@@ -11,13 +16,29 @@ export const DISTRIBUTION_LABELS = [
   'DS_DIST_BOTH',
 ] as const
 
-/** How a join step moves data between slices. */
+/**
+ * How a join step moves data between slices.
+ *
+ * @example
+ * const label: DistributionLabel | null = plan.root.distribution   // 'DS_DIST_NONE', ... or null
+ */
 export type DistributionLabel = (typeof DISTRIBUTION_LABELS)[number]
 
-/** What a {@link PlanWarning} is about. */
+/**
+ * What a {@link PlanWarning} is about.
+ *
+ * @example
+ * const code: PlanWarningCode = 'NESTED_LOOP'
+ * plan.warnings.some((w) => w.code === code)
+ */
 export type PlanWarningCode = 'DS_BCAST_INNER' | 'DS_DIST_BOTH' | 'DS_DIST_ALL_INNER' | 'NESTED_LOOP'
 
-/** A step of a plan worth a look: a broadcast or redistribution of both sides, or a nested loop. */
+/**
+ * A step of a plan worth a look: a broadcast or redistribution of both sides, or a nested loop.
+ *
+ * @example
+ * for (const w of (await client.explainQuery(query)).warnings) console.warn(w.code, w.message)
+ */
 export interface PlanWarning {
   readonly code: PlanWarningCode
   readonly message: string

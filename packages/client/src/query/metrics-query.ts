@@ -85,7 +85,12 @@ function date(record: Columns | undefined, column: string): Date | null {
 
 const MICROS_TO_MS = 1 / 1000
 
-/** Options of `client.getQueryMetrics()`. */
+/**
+ * Options of `client.getQueryMetrics()`.
+ *
+ * @example
+ * const metrics = await client.getQueryMetrics(result.queryId, { waitMs: 10_000 })
+ */
 export interface QueryMetricsOptions {
   readonly signal?: AbortSignal
   /**

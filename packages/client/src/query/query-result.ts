@@ -1,9 +1,16 @@
+import type { TransportResult } from '../transport/transport.js'
 import type { Value } from '../types/value.js'
 import { ColumnMetadata } from './column-metadata.js'
 import type { QueryId } from './query-id.js'
 import { Row } from './row.js'
 
-/** What a {@link QueryResult} is made of; everything but the rows is optional. */
+/**
+ * What a {@link QueryResult} is made of; everything but the rows is optional.
+ *
+ * @example
+ * const init: QueryResultInit = { columns: [new ColumnMetadata('n', 'INTEGER')], rows: [[1], [2]] }
+ * new QueryResult(init).rowsAffected // 2
+ */
 export interface QueryResultInit {
   readonly columns?: readonly ColumnMetadata[]
   /** Rows as {@link Row}s or plain value arrays; rows built without columns get the result's. */
@@ -95,6 +102,18 @@ export class QueryResult {
   static empty(init: Omit<QueryResultInit, 'rows' | 'columns'> = {}): QueryResult {
     return new QueryResult({ rowsAffected: 0, ...init })
   }
+}
+
+/** Shapes a transport's result into the public result, timed from `startedAt` (a `Date.now()`). */
+export function toQueryResult(result: TransportResult, startedAt: number): QueryResult {
+  return new QueryResult({
+    columns: result.columns,
+    rows: result.rows,
+    rowsAffected: result.rowsAffected,
+    executionTimeMs: Date.now() - startedAt,
+    queryId: result.queryId,
+    command: result.command,
+  })
 }
 
 function dataTypeOfValue(value: Value) {

@@ -5,7 +5,12 @@ import type { StatementSettings, Transport, TransportCursor } from '../transport
 import type { Query } from './query.js'
 import { ResultStream } from './result-stream.js'
 
-/** Options of `client.streamResults()`. */
+/**
+ * Options of `client.streamResults()`.
+ *
+ * @example
+ * const stream = await client.streamResults(query, { fetchSize: 5_000, idleTimeoutMs: 60_000 })
+ */
 export interface StreamOptions {
   /** Cancels the query and closes the stream when aborted; a pending read fails with `QueryCancelledError`. */
   readonly signal?: AbortSignal
@@ -22,7 +27,12 @@ export interface StreamOptions {
   readonly idleTimeoutMs?: number
 }
 
-/** A stream's default idle timeout. */
+/**
+ * A stream's default idle timeout.
+ *
+ * @example
+ * DEFAULT_STREAM_IDLE_TIMEOUT_MS // 300000 (5 minutes)
+ */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000
 
 /** What opening a stream needs from the client. */

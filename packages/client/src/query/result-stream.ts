@@ -16,7 +16,12 @@ export interface ResultStreamInit {
   readonly onClosed?: () => void
 }
 
-/** Options of {@link ResultStream.toReadable}. */
+/**
+ * Options of {@link ResultStream.toReadable}.
+ *
+ * @example
+ * const readable = (await client.streamResults(query)).toReadable({ highWaterMark: 500 })
+ */
 export interface ReadableOptions {
   /** Rows the `Readable` buffers before it stops pulling from the stream. @default 1000 */
   readonly highWaterMark?: number

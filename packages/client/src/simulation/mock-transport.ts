@@ -2,29 +2,22 @@ import { ValidationError } from '../errors/client-errors.js'
 import { PoolClosedError } from '../errors/connection-errors.js'
 import { QueryCancelledError } from '../errors/query-errors.js'
 import type { ColumnMetadata } from '../query/column-metadata.js'
-import type { PoolStats } from '../transport/pool-stats.js'
-import type {
-  PreparedStatementSpec,
-  StatementSettings,
-  Transport,
-  TransportCapabilities,
-  TransportCursor,
-  TransportCursorOptions,
-  TransportDiagnostics,
-  TransportResult,
-  TransportSession,
-  TransportStatement,
+import { type PoolStats, poolStatsWith } from '../transport/pool-stats.js'
+import {
+  type PreparedStatementSpec,
+  type StatementSettings,
+  type Transport,
+  type TransportCursor,
+  type TransportCursorOptions,
+  type TransportDiagnostics,
+  type TransportResult,
+  type TransportSession,
+  type TransportStatement,
+  WIRE_CAPABILITIES,
 } from '../transport/transport.js'
 import type { QueryParam } from '../types/value.js'
 import { MockCursor } from './mock-cursor.js'
 import type { MockServer, MockSessionState } from './mock-server.js'
-
-const CAPABILITIES: TransportCapabilities = Object.freeze({
-  sessions: true,
-  preparedStatements: true,
-  cancel: true,
-  cursors: true,
-})
 
 /** Where the mock says it is, for diagnostics. */
 export interface MockEndpoint {
@@ -106,7 +99,7 @@ class MockSession implements TransportSession {
  */
 export class MockTransport implements Transport {
   readonly name = 'mock'
-  readonly capabilities = CAPABILITIES
+  readonly capabilities = WIRE_CAPABILITIES
   readonly #server: MockServer
   readonly #endpoint: MockEndpoint
   readonly #lent = new Set<MockSession | MockCursor>()
@@ -180,21 +173,17 @@ export class MockTransport implements Transport {
   stats(): PoolStats {
     const active = this.#lent.size + this.#running
     const total = Math.max(active, this.#closed ? 0 : Math.min(this.#peak, this.#endpoint.poolSize))
-    return {
+    return poolStatsWith({
       total,
       idle: total - active,
       active,
-      pending: 0,
-      waiting: 0,
       max: this.#endpoint.poolSize,
       min: this.#endpoint.minConnections,
       acquiredTotal: this.#acquired,
       createdTotal: this.#peak,
       destroyedTotal: this.#closed ? this.#peak : 0,
-      acquireTimeoutsTotal: 0,
-      acquireTimeMs: { p50: 0, p95: 0, p99: 0 },
       closed: this.#closed,
-    }
+    })
   }
 
   async diagnostics(): Promise<TransportDiagnostics> {

@@ -2,7 +2,12 @@ import { SerializationConflictError } from '../errors/query-errors.js'
 import { backoffDelay, sleep } from '../pipeline/backoff.js'
 import type { Transaction } from './transaction.js'
 
-/** Options of `client.executeInTransaction(fn, options)`. */
+/**
+ * Options of `client.executeInTransaction(fn, options)`.
+ *
+ * @example
+ * await client.executeInTransaction(async (tx) => tx.execute('DELETE FROM staging'), { maxRetries: 5, retryBackoffMs: 200 })
+ */
 export interface TransactionOptions {
   /**
    * How many times the whole function is run again after a serialization conflict.

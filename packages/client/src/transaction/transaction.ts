@@ -4,11 +4,18 @@ import type { OperationRunner } from '../pipeline/pipeline.js'
 import { type PreparedStatement, usableSpec } from '../query/prepared-statement.js'
 import type { Query } from '../query/query.js'
 import { toQuery } from '../query/query.js'
-import { QueryResult } from '../query/query-result.js'
-import type { StatementSettings, TransportResult, TransportSession } from '../transport/transport.js'
+import { type QueryResult, toQueryResult } from '../query/query-result.js'
+import type { StatementSettings, TransportSession } from '../transport/transport.js'
 import type { QueryParam } from '../types/value.js'
 
-/** Where a transaction is in its life. */
+/**
+ * Where a transaction is in its life.
+ *
+ * @example
+ * const tx = await client.beginTransaction()
+ * await tx.commit()
+ * const state: TransactionState = tx.state // 'committed'
+ */
 export type TransactionState = 'open' | 'committed' | 'rolled-back'
 
 /** What a transaction needs from the client that began it. */
@@ -21,18 +28,6 @@ export interface TransactionHost {
 }
 
 const NO_SETTINGS: StatementSettings = { timeoutMs: null, queryGroup: null }
-
-/** Shapes a transport result into the public result. */
-export function toQueryResult(result: TransportResult, startedAt: number): QueryResult {
-  return new QueryResult({
-    columns: result.columns,
-    rows: result.rows,
-    rowsAffected: result.rowsAffected,
-    executionTimeMs: Date.now() - startedAt,
-    queryId: result.queryId,
-    command: result.command,
-  })
-}
 
 /**
  * A transaction on one dedicated session, from `client.beginTransaction()` (or handed to the function
@@ -188,5 +183,11 @@ export class Transaction {
   }
 }
 
-/** The transaction handed to the function of `executeInTransaction` (the same object as `beginTransaction` returns). */
+/**
+ * The transaction handed to the function of `executeInTransaction` (the same object as `beginTransaction` returns).
+ *
+ * @example
+ * const transfer = async (tx: TransactionContext) => tx.execute('UPDATE accounts SET balance = balance - 10 WHERE id = 1')
+ * await client.executeInTransaction(transfer)
+ */
 export type TransactionContext = Transaction

@@ -1,4 +1,9 @@
-/** Acquire latency percentiles over the most recent acquisitions, in milliseconds. */
+/**
+ * Acquire latency percentiles over the most recent acquisitions, in milliseconds.
+ *
+ * @example
+ * const { p50, p99 }: AcquireTimePercentiles = client.getPoolStats().acquireTimeMs
+ */
 export interface AcquireTimePercentiles {
   readonly p50: number
   readonly p95: number
@@ -40,4 +45,30 @@ export interface PoolStats {
   readonly acquireTimeMs: AcquireTimePercentiles
   /** True once `close()` has begun. */
   readonly closed: boolean
+}
+
+/**
+ * The {@link PoolStats} of a transport without a pool of its own (one not created yet, a mock, a
+ * replay): every count zero but those given.
+ *
+ * @example
+ * poolStatsWith({ max: 10, closed: false }).idle // 0
+ */
+export function poolStatsWith(counts: Partial<PoolStats>): PoolStats {
+  return {
+    total: 0,
+    idle: 0,
+    active: 0,
+    pending: 0,
+    waiting: 0,
+    max: 0,
+    min: 0,
+    acquiredTotal: 0,
+    createdTotal: 0,
+    destroyedTotal: 0,
+    acquireTimeoutsTotal: 0,
+    acquireTimeMs: { p50: 0, p95: 0, p99: 0 },
+    closed: false,
+    ...counts,
+  }
 }

@@ -7,6 +7,9 @@ import type { PoolStats } from './pool-stats.js'
  * The session settings a statement runs under, already resolved by the client (query value, else the
  * client's default). `null` means the server's default. Transports apply only what differs from what
  * the session already has.
+ *
+ * @example
+ * const settings: StatementSettings = { timeoutMs: 30_000, queryGroup: 'etl' }
  */
 export interface StatementSettings {
   /** `statement_timeout` in milliseconds; null leaves the server's (parameter group or user) default. */
@@ -15,7 +18,12 @@ export interface StatementSettings {
   readonly queryGroup: string | null
 }
 
-/** One statement for a transport to run. */
+/**
+ * One statement for a transport to run.
+ *
+ * @example
+ * const statement: TransportStatement = { sql: 'SELECT $1::int', params: [42], settings: { timeoutMs: null, queryGroup: null } }
+ */
 export interface TransportStatement {
   readonly sql: string
   readonly params: readonly QueryParam[]
@@ -23,7 +31,12 @@ export interface TransportStatement {
   readonly signal?: AbortSignal
 }
 
-/** A prepared statement as transports see it: the caller's name, the name used on the server, the SQL. */
+/**
+ * A prepared statement as transports see it: the caller's name, the name used on the server, the SQL.
+ *
+ * @example
+ * const spec: PreparedStatementSpec = { name: 'user_by_id', serverName: 'rk_1_user_by_id', sql: 'SELECT * FROM users WHERE id = $1' }
+ */
 export interface PreparedStatementSpec {
   /** The name the caller gave `prepare()`. */
   readonly name: string
@@ -32,7 +45,13 @@ export interface PreparedStatementSpec {
   readonly sql: string
 }
 
-/** What a statement returned, whichever transport ran it. */
+/**
+ * What a statement returned, whichever transport ran it.
+ *
+ * @example
+ * const r: TransportResult = await transport.execute({ sql: 'SELECT 1', params: [], settings })
+ * r.rows[0]?.[0] // 1
+ */
 export interface TransportResult {
   readonly columns: readonly ColumnMetadata[]
   readonly rows: readonly (readonly Value[])[]
@@ -44,7 +63,13 @@ export interface TransportResult {
   readonly queryId: QueryId
 }
 
-/** What a transport can do; an operation it cannot do fails with `UnsupportedError`, never silently. */
+/**
+ * What a transport can do; an operation it cannot do fails with `UnsupportedError`, never silently.
+ *
+ * @example
+ * const client = createClient(config, { transport: myTransport })
+ * if (!myTransport.capabilities.cursors) console.warn('streamResults() will fail with UnsupportedError')
+ */
 export interface TransportCapabilities {
   /** Dedicated sessions that keep state across calls (transactions, session settings). */
   readonly sessions: boolean
@@ -56,7 +81,24 @@ export interface TransportCapabilities {
   readonly cursors: boolean
 }
 
-/** A session lent to one caller until released: a transaction, or any work that needs one session. */
+/**
+ * Every capability: what the wire protocol offers, and what the transports that stand in for it
+ * (the wire transport created on first use, the mock) offer too.
+ */
+export const WIRE_CAPABILITIES: TransportCapabilities = Object.freeze({
+  sessions: true,
+  preparedStatements: true,
+  cancel: true,
+  cursors: true,
+})
+
+/**
+ * A session lent to one caller until released: a transaction, or any work that needs one session.
+ *
+ * @example
+ * const session = await transport.openSession()
+ * try { await session.execute({ sql: 'BEGIN', params: [], settings }) } finally { session.release() }
+ */
 export interface TransportSession {
   /** The session's id on the server (the backend pid on the wire). */
   readonly id: string
@@ -81,7 +123,12 @@ export interface TransportSession {
   cancel?(): Promise<boolean>
 }
 
-/** How a cursor reads its result. */
+/**
+ * How a cursor reads its result.
+ *
+ * @example
+ * const options: TransportCursorOptions = { fetchSize: 1000, signal: AbortSignal.timeout(60_000) }
+ */
 export interface TransportCursorOptions {
   /** Rows per round trip (the portal's Execute row limit). */
   readonly fetchSize: number
@@ -92,6 +139,11 @@ export interface TransportCursorOptions {
 /**
  * A statement's result read in batches through a server-side cursor (a named portal, inside a
  * transaction, on a connection of its own until closed).
+ *
+ * @example
+ * const cursor = await transport.openCursor?.(statement, { fetchSize: 1000 })
+ * for (let rows = await cursor?.next(); rows; rows = await cursor?.next()) console.log(rows.length)
+ * await cursor?.close()
  */
 export interface TransportCursor {
   /** The session's id on the server (the backend pid on the wire). */
@@ -109,7 +161,13 @@ export interface TransportCursor {
   close(): Promise<void>
 }
 
-/** What `getDiagnostics()` reports about a transport: no secrets, ever. */
+/**
+ * What `getDiagnostics()` reports about a transport: no secrets, ever.
+ *
+ * @example
+ * const d: TransportDiagnostics = await transport.diagnostics()
+ * console.log(d.transport, d.endpoint.host, d.tls.mode)
+ */
 export interface TransportDiagnostics {
   /** `'wire'`, `'data-api'`, `'mock'`, ... */
   readonly transport: string
@@ -129,6 +187,11 @@ export interface TransportDiagnostics {
  * The seam between the client and a way of reaching Redshift (the wire protocol, the Data API, an
  * in-memory mock, a replay). The client's pipeline runs every operation through it, so retries,
  * hooks and recording behave the same over any transport.
+ *
+ * @example
+ * // Every client operation reaches the database through its transport; a custom one replaces it:
+ * const client = createClient(config, { transport: myTransport })
+ * client.getPoolStats() // myTransport.stats()
  */
 export interface Transport {
   /** The transport's name, as errors and diagnostics report it. */

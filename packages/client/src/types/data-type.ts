@@ -65,7 +65,12 @@ export const DataType = Object.freeze({
 /** The name of a Redshift data type, e.g. `'BIGINT'`, `'TIMESTAMPTZ'`, `'SUPER'`. */
 export type DataType = (typeof DataType)[keyof typeof DataType]
 
-/** Every {@link DataType}, in declaration order. */
+/**
+ * Every {@link DataType}, in declaration order.
+ *
+ * @example
+ * DATA_TYPES.includes('SUPER') // true
+ */
 export const DATA_TYPES: readonly DataType[] = Object.freeze(Object.values(DataType))
 
 const KNOWN = new Set<string>(DATA_TYPES)

@@ -2,13 +2,28 @@ import { type Problem, ValidationError } from '../errors/client-errors.js'
 import { formatTimestampUtc } from './datetime.js'
 import { isJsonParam, type QueryParam } from './value.js'
 
-/** The most bind parameters one statement can carry (the protocol counts them in an Int16). */
+/**
+ * The most bind parameters one statement can carry (the protocol counts them in an Int16).
+ *
+ * @example
+ * if (params.length > MAX_BIND_PARAMETERS) throw new Error('split the batch')
+ */
 export const MAX_BIND_PARAMETERS = 32_767
 
-/** A parameter ready for the wire: text, raw bytes (sent in binary format), or SQL NULL. */
+/**
+ * A parameter ready for the wire: text, raw bytes (sent in binary format), or SQL NULL.
+ *
+ * @example
+ * const text: SerializedParam = serializeParam(123n, 1) // '123'
+ */
 export type SerializedParam = string | Buffer | null
 
-/** How parameters are serialized. */
+/**
+ * How parameters are serialized.
+ *
+ * @example
+ * serializeParam(new Uint8Array([1, 2]), 1, { bytes: 'hex' }) // '0102'
+ */
 export interface ParamSerializerOptions {
   /**
    * Bytes: `'binary'` sends the raw bytes as a binary-format parameter (what the wire protocol and

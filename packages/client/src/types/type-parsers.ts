@@ -3,10 +3,21 @@ import { parseTimestampUtc } from './datetime.js'
 import { ARRAY_ELEMENT_OIDS, dataTypeForOid, TypeOid } from './oids.js'
 import type { JsonValue, Value } from './value.js'
 
-/** Turns the text form of one non-NULL column value into a {@link Value}. */
+/**
+ * Turns the text form of one non-NULL column value into a {@link Value}.
+ *
+ * @example
+ * const upper: TextParser = (text) => text.toUpperCase()
+ * createTypeParsers({ overrides: { [TypeOid.VARCHAR]: upper } })
+ */
 export type TextParser = (text: string) => Value
 
-/** How result values are read. Every option defaults to the lossless choice. */
+/**
+ * How result values are read. Every option defaults to the lossless choice.
+ *
+ * @example
+ * const parsers = createTypeParsers({ numeric: 'number', timestamps: 'string' })
+ */
 export interface TypeParserOptions {
   /**
    * DECIMAL/NUMERIC: `'string'` keeps every digit (38 of them fit in Redshift); `'number'` is a
@@ -39,6 +50,10 @@ export interface TypeParserOptions {
  * A per-client parser table: call it with a type OID to get that type's {@link TextParser}.
  * `getTypeParser` makes it usable as `pg`'s per-client `types` option, so pg's global type table
  * is never touched.
+ *
+ * @example
+ * const parsers: TypeParsers = createTypeParsers()
+ * parsers(TypeOid.INT8)('42') // 42n
  */
 export interface TypeParsers {
   (oid: number): TextParser

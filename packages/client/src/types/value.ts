@@ -1,10 +1,19 @@
-/** A JSON value, as SUPER columns hold and {@link json} parameters send. */
+/**
+ * A JSON value, as SUPER columns hold and {@link json} parameters send.
+ *
+ * @example
+ * const doc: JsonValue = { id: 1, tags: ['a', 'b'], parent: null }
+ */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
 /**
  * A value read from a result row. Lossless by default: BIGINT is a `bigint`, DECIMAL a `string`,
  * TIMESTAMP/TIMESTAMPTZ a `Date` (UTC), DATE/TIME/TIMETZ/INTERVAL a `string`, SUPER parsed JSON,
  * VARBYTE a `Uint8Array`, SQL NULL `null`.
+ *
+ * @example
+ * const value: Value = result.rows[0]?.get('total') ?? null
+ * if (typeof value === 'bigint') console.log(value + 1n)
  */
 export type Value = number | bigint | string | boolean | Date | Uint8Array | JsonValue | null
 
@@ -13,6 +22,10 @@ const JSON_PARAM = Symbol.for('@redshift-kit/client.JsonParam')
 /**
  * A value sent as JSON text, made by {@link json} (or its alias {@link superParam}). Plain objects and
  * arrays are never sent implicitly: Redshift cannot bind arrays, so they must be wrapped.
+ *
+ * @example
+ * const param: JsonParam = json({ tags: ['a', 'b'] })
+ * await client.executeQuery(new QueryBuilder('INSERT INTO t VALUES (JSON_PARSE($1))').param(param).build())
  */
 export interface JsonParam {
   readonly [JSON_PARAM]: true
@@ -23,6 +36,9 @@ export interface JsonParam {
 /**
  * A bind parameter: `string`, `number`, `bigint`, `boolean`, `Date` (sent as UTC), bytes
  * (`Uint8Array`), {@link JsonParam}, or `null`/`undefined` for SQL NULL.
+ *
+ * @example
+ * const params: QueryParam[] = ['active', 123n, new Date('2024-01-01T00:00:00Z'), null]
  */
 export type QueryParam = string | number | bigint | boolean | Date | Uint8Array | JsonParam | null | undefined
 

@@ -1,19 +1,12 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { CONFIG_DEFAULTS, ConfigError, RedshiftConfig } from '../../src/index.js'
+import { problemsOf as problemsOfError } from '../problems-of.js'
 
 const HOST = 'my-cluster.abc123.us-east-1.redshift.amazonaws.com'
 const ROLE = 'arn:aws:iam::123456789012:role/RedshiftRole'
 
-function problemsOf(build: () => unknown) {
-  try {
-    build()
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError)
-    return (e as ConfigError).problems
-  }
-  throw new Error('expected a ConfigError')
-}
+const problemsOf = (build: () => unknown) => problemsOfError(build, ConfigError)
 
 describe('RedshiftConfig.builder', () => {
   it('builds the api.md example, reading cluster and region from the host', () => {

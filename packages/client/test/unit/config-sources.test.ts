@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseRedshiftHost, RedshiftConfig } from '../../src/index.js'
+import { problemsOf as problemsOfError } from '../problems-of.js'
 
-function problemsOf(build: () => unknown) {
-  try {
-    build()
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError)
-    return (e as ConfigError).problems
-  }
-  throw new Error('expected a ConfigError')
-}
+const problemsOf = (build: () => unknown) => problemsOfError(build, ConfigError)
 
 describe('RedshiftConfig.fromEnv', () => {
   it('reads the REDSHIFT_* variables', () => {

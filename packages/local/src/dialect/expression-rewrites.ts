@@ -135,7 +135,8 @@ function isSelectListItem(ts: TokenStream, from: number, last: number): boolean 
 
 /**
  * `pg_last_query_id()` -> the session's last query id as a literal: the gateway knows it, the engine
- * does not. A bare select-list item keeps Redshift's column name through an alias.
+ * does not. A bare select-list item keeps Redshift's column name through an alias. Without a literal
+ * to write (a named prepared statement), the call stays for the engine and is noted on the Rewriter.
  */
 export function rewriteLastQueryId(rw: Rewriter, at: number, to: number): Rewrite | null {
   const { ts } = rw
@@ -150,6 +151,11 @@ export function rewriteLastQueryId(rw: Rewriter, at: number, to: number): Rewrit
   const open = ts.next(name)
   const close = ts.next(open)
   if (!ts.is(open, '(') || !ts.is(close, ')') || close >= to) return null
+  if (rw.options.lastQueryId === undefined) {
+    // The engine's pg_catalog.pg_last_query_id() reads the setting the gateway keeps current.
+    rw.readsLastQueryId = true
+    return null
+  }
   const literal = `(${rw.options.lastQueryId})::integer`
   const alias = isSelectListItem(ts, at, close) ? ' AS pg_last_query_id' : ''
   return { text: literal + alias, next: close + 1 }

@@ -5,6 +5,7 @@ export { splitStatements } from './split.js'
 export { isSystemRelationName, translateStatement } from './translate.js'
 export type {
   GatewayCommand,
+  LeaderOnlyStatement,
   QueryType,
   RedshiftSessionSetting,
   ResponseOverride,

@@ -15,8 +15,8 @@ export type RewriteHandler = (rw: Rewriter, at: number, to: number) => Rewrite |
 
 /** What the rewrites need to know besides the tokens. */
 export interface RewriteOptions {
-  /** Substituted for `pg_last_query_id()`. */
-  readonly lastQueryId: number
+  /** Substituted for `pg_last_query_id()`; undefined: the call is left to the engine (session setting). */
+  readonly lastQueryId: number | undefined
 }
 
 /**
@@ -31,6 +31,8 @@ export class Rewriter {
   readonly #handlers: ReadonlyMap<string, RewriteHandler>
   readonly #replacements = new Map<number, Rewrite>()
   #changed = false
+  /** A `pg_last_query_id()` call was left for the engine to answer from the session setting. */
+  readsLastQueryId = false
 
   constructor(ts: TokenStream, handlers: ReadonlyMap<string, RewriteHandler>, options: RewriteOptions) {
     this.ts = ts

@@ -18,6 +18,7 @@ import {
   rewriteSysdate,
   rewriteVarbinary,
 } from './expression-rewrites.js'
+import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
 import { rewriteListagg, rewriteTop } from './select-rewrites.js'
@@ -135,13 +136,20 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     }
     case 'unload':
       return { ...base, sql, queryType: 'UNLOAD', gatewayCommand: translateUnload(ts) }
+    case 'select': {
+      const leaderOnly = leaderOnlyStatement(ts, first)
+      if (leaderOnly !== null) return { ...base, sql, queryType: 'SELECT', leaderOnly }
+      break
+    }
     default:
       break
   }
   const unsupported = unsupportedStatement(ts, first)
   if (unsupported !== null) return failed(classifyStatement(ts, first, false), unsupported)
 
-  const rw = new Rewriter(ts, HANDLERS, { lastQueryId: ctx.lastQueryId })
+  const rw = new Rewriter(ts, HANDLERS, {
+    lastQueryId: ctx.lastQueryIdFromSession === true ? undefined : ctx.lastQueryId,
+  })
   let attributes: TableAttributes | undefined
   let ctas = false
   if (keyword === 'create') {
@@ -156,7 +164,8 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     const rendered = rw.render()
     if (rw.changed) out = rendered
   }
+  const reads = rw.readsLastQueryId ? { readsLastQueryId: true as const } : {}
   return attributes === undefined
-    ? { ...base, sql: out, queryType }
-    : { ...base, sql: out, queryType, effect: { type: 'createTable', attributes } }
+    ? { ...base, sql: out, queryType, ...reads }
+    : { ...base, sql: out, queryType, ...reads, effect: { type: 'createTable', attributes } }
 }

@@ -96,6 +96,25 @@ export interface TranslatedStatement {
    * not available locally. When set, `sql` is not sent as is.
    */
   readonly gatewayCommand?: GatewayCommand
+  /**
+   * A statement Redshift answers on its leader node without running a query: it gets no query id, no
+   * STL_QUERY / SYS_QUERY_HISTORY row, and does not change `pg_last_query_id()`. The gateway answers it
+   * itself; `sql` is not sent.
+   */
+  readonly leaderOnly?: LeaderOnlyStatement
+  /**
+   * `sql` calls the engine's `pg_last_query_id()`, which reads the session setting `rk.last_query_id`:
+   * the gateway must set it before each run (only with `TranslateContext.lastQueryIdFromSession`).
+   */
+  readonly readsLastQueryId?: true
+}
+
+/** A leader-node-only statement and what its one-row answer is made of. */
+export interface LeaderOnlyStatement {
+  /** `SELECT pg_last_query_id() [[AS] alias]`: one int4 column. */
+  readonly type: 'lastQueryId'
+  /** The column name: the alias (unquoted ones folded to lower case) or `pg_last_query_id`. */
+  readonly column: string
 }
 
 /** An error the gateway answers with instead of running the statement. */
@@ -129,6 +148,12 @@ export interface TranslateContext {
   readonly queryId: number
   /** `pg_last_query_id()` for this statement: the session's last completed query id, or -1. */
   readonly lastQueryId: number
+  /**
+   * Leave `pg_last_query_id()` to the engine (it reads the session setting `rk.last_query_id`) instead
+   * of writing `lastQueryId` into the text: for named prepared statements, which run again later, when
+   * the literal would be stale. The translation then says `readsLastQueryId`.
+   */
+  readonly lastQueryIdFromSession?: boolean
   /** Current values of the Redshift-only settings (for SHOW). */
   readonly settings: Readonly<Record<RedshiftSessionSetting, string>>
 }

@@ -47,6 +47,24 @@ export interface CommandContext {
    * let the error end the command. Must not end the transaction (no COMMIT / ROLLBACK).
    */
   query(sql: string, params?: readonly (string | null)[]): Promise<CommandQueryResult>
+  /**
+   * Runs `COPY table [(columns)] FROM STDIN ...` on the client's own engine session, in the client's
+   * transaction, and streams `data` to it as CopyData, pulling the next chunk only once the engine
+   * connection has room for it. Resolves with the rows the engine loaded (its `COPY n` tag).
+   *
+   * The engine's errors reject as a `GatewayCommandError` with its SQLSTATE (the transaction is then
+   * aborted, as after a failed `query`). When `data` throws, or `signal` (or the command's own signal)
+   * aborts, the engine is sent CopyFail, so nothing of this COPY is kept, and the promise rejects with
+   * that error or abort reason once the engine has answered. `query` calls made meanwhile wait for the
+   * COPY to end.
+   *
+   * @example
+   * async function* rows() {
+   *   yield Buffer.from('1,alpha\n2,beta\n')
+   * }
+   * const loaded = await ctx.copyIn('COPY sales (id, name) FROM STDIN WITH (FORMAT csv)', rows())
+   */
+  copyIn(sql: string, data: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<number>
   /** Sends a NoticeResponse to the client at once, e.g. INFO `Load into table 'x' completed, ...`. */
   notice(severity: 'INFO' | 'NOTICE' | 'WARNING', message: string): void
   /**

@@ -101,6 +101,8 @@ export class QueryLog {
   readonly #log: (line: string) => void
   readonly #wlmCounters: () => WlmQueueCounters[]
   #records = new Map<number, QueryRecord>()
+  /** Records of statements that never ran after all, to delete. */
+  #forgotten: number[] = []
   #events: ConnectionEvent[] = []
   #wlmDirty = true
   #tables: TableAttributes[] = []
@@ -140,6 +142,16 @@ export class QueryLog {
   /** The record changed: it is written with the next flush. */
   touch(record: QueryRecord): void {
     this.#records.set(record.queryId, record)
+    this.#schedule()
+  }
+
+  /**
+   * The statement of `record` never ran (it was logged ahead of its Execute, which never came): its
+   * record goes, written or not.
+   */
+  forget(record: QueryRecord): void {
+    this.#records.delete(record.queryId)
+    this.#forgotten.push(record.queryId)
     this.#schedule()
   }
 
@@ -184,13 +196,21 @@ export class QueryLog {
     const events = this.#events
     const wlm = this.#wlmDirty
     const tables = this.#tables
-    if (records.length === 0 && events.length === 0 && !wlm && tables.length === 0) return
+    const forgotten = this.#forgotten
+    if (records.length === 0 && events.length === 0 && !wlm && tables.length === 0 && forgotten.length === 0)
+      return
     this.#records = new Map()
+    this.#forgotten = []
     this.#events = []
     this.#tables = []
     this.#wlmDirty = false
     try {
       if (records.length > 0) await this.#admin.query(UPSERT_QUERIES, [queryRecordsJson(records)])
+      if (forgotten.length > 0) {
+        await this.#admin.query('DELETE FROM rk_internal.queries WHERE query_id = ANY($1::bigint[])', [
+          forgotten,
+        ])
+      }
       if (events.length > 0) await this.#admin.query(INSERT_CONNECTIONS, eventColumns(events))
       for (const t of tables) await this.#writeTable(t)
       if (wlm) {

@@ -37,3 +37,9 @@ export function leadingKeyword(sql: string): string {
 export function isControlStatement(sql: string): boolean {
   return CONTROL_WORDS.has(leadingKeyword(sql))
 }
+
+/** BEGIN or START TRANSACTION: opens an explicit transaction block. */
+export function opensTransactionBlock(sql: string): boolean {
+  const word = leadingKeyword(sql)
+  return word === 'begin' || word === 'start'
+}

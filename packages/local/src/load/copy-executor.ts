@@ -3,10 +3,11 @@ import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
 import { type CommandContext, type CommandOutcome, GatewayCommandError } from '../gateway/command-executor.js'
 import type { ObjectStore } from '../s3/index.js'
 import { parseS3Url } from '../s3/index.js'
+import { CopyOutput, copyDialect, copyInSql } from './copy-output.js'
+import { fastCheck } from './fast-check.js'
 import { type JsonPath, parseJsonPathsFile } from './json-paths.js'
 import type { LoadErrorRecord } from './load-error.js'
-import { FILE_FORMAT_NAMES, type LoadPlan, type LoadTally, loadFiles, TooManyErrors } from './load-files.js'
-import { RowSink } from './row-sink.js'
+import { FILE_FORMAT_NAMES, type LoadPlan, type LoadTally, loadRows, TooManyErrors } from './load-files.js'
 import { sourceFiles } from './source-files.js'
 import type { SqlRunner } from './sql-runner.js'
 import type { StatementIdentity, SystemLog } from './system-log.js'
@@ -70,8 +71,8 @@ async function jsonPathsFor(
 
 /**
  * Runs `COPY ... FROM 's3://...'`: parses it, resolves the table in the client's session, reads the
- * files from the local store, converts each record as Redshift would and inserts the rows in the
- * client's transaction. Rejected records go to STL_LOAD_ERRORS; more than MAXERROR of them fail the
+ * files from the local store, converts each record as Redshift would and streams the rows to the
+ * engine's `COPY ... FROM STDIN` in the client's transaction while reading goes on. Rejected records go to STL_LOAD_ERRORS; more than MAXERROR of them fail the
  * load (XX000 "Load into table 't' failed.  Check 'stl_load_errors' ..."), and nothing is loaded.
  */
 export async function executeCopy(
@@ -83,6 +84,7 @@ export async function executeCopy(
   let copy: CopyStatement
   let table: TargetTable
   let plan: LoadPlan
+  let sql = ''
   const query: SqlRunner = (sql, params) => ctx.query(sql, params)
   try {
     copy = parseCopy(text)
@@ -96,14 +98,18 @@ export async function executeCopy(
       )
     }
     const files = await sourceFiles(deps.store, copy.source, o.manifest, o.format === 'parquet')
+    const dialect = copyDialect(o)
+    const columns = table.columns
+    sql = copyInSql(table, dialect)
     plan = {
       store: deps.store,
       files,
       table,
       options: o,
       jsonPaths: await jsonPathsFor(deps.store, copy, table),
-      converters: table.columns.map((c, i) => columnConverter(c, i, o)),
-      sink: o.noLoad ? null : new RowSink(query, table.sqlName, table.columns),
+      converters: columns.map((c, i) => columnConverter(c, i, o)),
+      checks: dialect.passThrough ? columns.map((c) => fastCheck(c, o)) : null,
+      output: o.noLoad ? null : new CopyOutput(dialect),
       signal: ctx.signal,
     }
   } catch (error) {
@@ -131,12 +137,16 @@ export async function executeCopy(
     errorCount: tally.errors.length,
   })
   let loaded = 0
+  const rows = loadRows(plan, tally)
   try {
-    await loadFiles(plan, tally)
-    loaded = plan.sink === null ? 0 : await plan.sink.finish()
+    if (plan.output === null) {
+      for await (const _ of rows) void _
+    } else {
+      loaded = await ctx.copyIn(sql, rows)
+    }
   } catch (error) {
-    // Settle the INSERTs already sent before reporting (the gateway waits for them anyway).
-    await plan.sink?.finish().catch(() => undefined)
+    // The reading stops (and records its file's commit) before the system tables are written.
+    await rows.return(undefined).catch(() => undefined)
     await deps.log.loadErrors(who, table.oid, startTime, tally.errors).catch(() => undefined)
     await deps.log.loadCommits(who, new Date(), tally.commits).catch(() => undefined)
     await deps.log.loadHistory(who, summary('aborted', 0)).catch(() => undefined)

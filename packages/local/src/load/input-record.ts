@@ -11,8 +11,21 @@ export interface InputRecord {
   readonly error?: FieldError
 }
 
+/**
+ * Records a reader found valid as written, in the CSV the engine is sent (see copy-output.ts): whole
+ * lines, each ending with a newline, passed on without conversion.
+ */
+export interface CheckedRows {
+  /** UTF-8 bytes of the rows. */
+  readonly checked: Uint8Array
+  readonly rows: number
+}
+
+/** What a reader yields: a record for the converters, or rows it checked itself. */
+export type ReaderItem = InputRecord | CheckedRows
+
 /** Reads records from a file's text, batch by batch. */
-export type RecordReader = (input: AsyncIterable<string>) => AsyncIterable<InputRecord[]>
+export type RecordReader = (input: AsyncIterable<string>) => AsyncIterable<readonly ReaderItem[]>
 
 /**
  * Checks a split line against the number of columns: extra fields are error 1202; missing ones are

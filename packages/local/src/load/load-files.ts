@@ -1,15 +1,15 @@
-import type { Readable } from 'node:stream'
 import type { CopyOptions } from '../dialect/copy-parse.js'
 import type { ObjectInfo, ObjectStore } from '../s3/index.js'
-import { csvReader } from './csv-reader.js'
+import type { CopyOutput } from './copy-output.js'
+import { csvByteReader, csvReader } from './csv-reader.js'
 import { decodedText, decompressed, type InputCompression } from './decompress.js'
+import type { FastCheck } from './fast-check.js'
 import { fixedWidthReader } from './fixedwidth-reader.js'
-import type { InputRecord, RecordReader } from './input-record.js'
+import type { InputRecord, ReaderItem, RecordReader } from './input-record.js'
 import type { JsonPath } from './json-paths.js'
 import { jsonReader } from './json-reader.js'
 import { clip, type FieldError, type LoadErrorRecord } from './load-error.js'
 import { readParquet } from './parquet-reader.js'
-import type { RowSink } from './row-sink.js'
 import type { LoadCommit } from './system-log.js'
 import type { TargetTable } from './target-table.js'
 import { textReader } from './text-reader.js'
@@ -49,8 +49,10 @@ export interface LoadPlan {
   readonly options: CopyOptions
   readonly jsonPaths: JsonPath[] | null
   readonly converters: readonly FieldConverter[]
-  /** Null with NOLOAD: records are checked, nothing is inserted. */
-  readonly sink: RowSink | null
+  /** One per column: lets CSV / text records pass as written (null: no such path, see copy-output.ts). */
+  readonly checks: readonly (FastCheck | null)[] | null
+  /** Where accepted rows are written for the engine; null with NOLOAD (records are only checked). */
+  readonly output: CopyOutput | null
   readonly signal: AbortSignal
 }
 
@@ -72,7 +74,7 @@ function reader(plan: LoadPlan): RecordReader {
   }
 }
 
-async function* records(plan: LoadPlan, file: ObjectInfo): AsyncIterable<InputRecord[]> {
+async function* records(plan: LoadPlan, file: ObjectInfo): AsyncIterable<readonly ReaderItem[]> {
   const raw = await plan.store.open(file.bucket, file.key)
   if (plan.options.format === 'parquet') {
     const chunks: Buffer[] = []
@@ -80,8 +82,13 @@ async function* records(plan: LoadPlan, file: ObjectInfo): AsyncIterable<InputRe
     yield await readParquet(Buffer.concat(chunks), file.url, plan.table.columns)
     return
   }
-  const bytes = decompressed(raw, plan.options.compression as InputCompression) as Readable
-  yield* reader(plan)(decodedText(bytes as AsyncIterable<Buffer>, plan.options.encoding))
+  const bytes = decompressed(raw, plan.options.compression as InputCompression) as AsyncIterable<Buffer>
+  const o = plan.options
+  if (plan.checks !== null) {
+    yield* csvByteReader(o, plan.table.columns.length, plan.checks)(bytes)
+    return
+  }
+  yield* reader(plan)(decodedText(bytes, o.encoding))
 }
 
 function errorRecord(plan: LoadPlan, file: ObjectInfo, rec: InputRecord, e: FieldError): LoadErrorRecord {
@@ -104,11 +111,12 @@ function errorRecord(plan: LoadPlan, file: ObjectInfo, rec: InputRecord, e: Fiel
 }
 
 /**
- * Reads, converts and loads every file in turn. Records that cannot be loaded are counted against
- * MAXERROR (Parquet allows none); passing it throws TooManyErrors with the tally so far.
+ * Reads and converts every file in turn, yielding the accepted rows as the engine's CSV chunk by chunk
+ * (nothing with NOLOAD), as the consumer asks for them. Records that cannot be loaded are counted
+ * against MAXERROR (Parquet allows none); passing it throws TooManyErrors with the tally so far.
  */
-export async function loadFiles(plan: LoadPlan, tally: LoadTally): Promise<void> {
-  const { converters, sink } = plan
+export async function* loadRows(plan: LoadPlan, tally: LoadTally): AsyncGenerator<Uint8Array> {
+  const { converters, output } = plan
   const maxError = plan.options.format === 'parquet' ? 0 : plan.options.maxError
   const format = FILE_FORMAT_NAMES[plan.options.format]
   for (const file of plan.files) {
@@ -123,16 +131,22 @@ export async function loadFiles(plan: LoadPlan, tally: LoadTally): Promise<void>
     try {
       for await (const batch of records(plan, file)) {
         plan.signal.throwIfAborted()
-        for (const rec of batch) {
+        for (const item of batch) {
+          if ('checked' in item) {
+            lines += item.rows
+            tally.accepted += item.rows
+            output?.records(item.checked)
+            continue
+          }
           lines++
-          if (rec.fields === null) {
-            reject(rec, rec.error as FieldError)
+          if (item.fields === null) {
+            reject(item, item.error as FieldError)
             continue
           }
           const row = new Array<string | null>(converters.length)
           let bad: FieldError | undefined
           for (let c = 0; c < converters.length; c++) {
-            const raw = rec.fields[c]
+            const raw = item.fields[c]
             const convert = converters[c] as FieldConverter
             const v = raw === null || raw === undefined ? convert.null() : convert(raw)
             if (isFieldError(v)) {
@@ -142,15 +156,17 @@ export async function loadFiles(plan: LoadPlan, tally: LoadTally): Promise<void>
             row[c] = v
           }
           if (bad !== undefined) {
-            reject(rec, bad)
+            reject(item, bad)
             continue
           }
           tally.accepted++
-          if (sink?.add(row)) await sink.flush()
+          output?.row(row)
         }
+        if (output !== null) yield* output.take()
       }
     } finally {
       tally.commits.push({ fileName: file.url, linesScanned: lines, errors: fileErrors, fileFormat: format })
     }
   }
+  if (output !== null) yield* output.take(true)
 }

@@ -133,9 +133,45 @@ describe('LISTAGG', () => {
 
 describe('pg_last_query_id()', () => {
   it("becomes the session's last query id, named as Redshift names the column", () => {
-    expect(sql('select pg_last_query_id()')).toBe('select (41)::integer AS pg_last_query_id')
+    expect(sql('select pg_last_query_id() from t')).toBe('select (41)::integer AS pg_last_query_id from t')
     expect(sql('select pg_catalog.pg_last_query_id(), 2;')).toBe(
       'select (41)::integer AS pg_last_query_id, 2;',
+    )
+  })
+  it('alone in a SELECT, is a leader-node statement the gateway answers, with its column name', () => {
+    const leader = (text: string) => translateStatement(text, ctx).leaderOnly
+    expect(leader('select pg_last_query_id()')).toEqual({ type: 'lastQueryId', column: 'pg_last_query_id' })
+    expect(leader('SELECT PG_LAST_QUERY_ID() AS Id;')).toEqual({ type: 'lastQueryId', column: 'id' })
+    expect(leader('select pg_catalog.pg_last_query_id() "QId" -- why\n')).toEqual({
+      type: 'lastQueryId',
+      column: 'QId',
+    })
+    expect(leader('select /* c */ pg_last_query_id ( ) qid ;')).toEqual({
+      type: 'lastQueryId',
+      column: 'qid',
+    })
+    for (const text of [
+      'select pg_last_query_id() from t',
+      'select pg_last_query_id() + 1',
+      'select pg_last_query_id(), 1',
+      'select pg_last_query_id() as',
+      'select pg_last_query_id() where true',
+      'select x.pg_last_query_id()',
+    ]) {
+      expect(leader(text), text).toBeUndefined()
+    }
+    // Not sent: the text stays as written, so the translation does not depend on the session.
+    expect(sql('select pg_last_query_id()')).toBe('select pg_last_query_id()')
+  })
+  it('is left to the engine (its session setting) for a named statement, which says so', () => {
+    const named = translateStatement('select * from stl_query where query = pg_last_query_id()', {
+      ...ctx,
+      lastQueryIdFromSession: true,
+    })
+    expect(named.sql).toBe('select * from stl_query where query = pg_last_query_id()')
+    expect(named.readsLastQueryId).toBe(true)
+    expect(translateStatement('select 1', { ...ctx, lastQueryIdFromSession: true }).readsLastQueryId).toBe(
+      undefined,
     )
   })
   it('gets no alias inside an expression', () => {
@@ -147,8 +183,8 @@ describe('pg_last_query_id()', () => {
     )
   })
   it('uses -1 when there is no last query', () => {
-    expect(translateStatement('select pg_last_query_id()', { ...ctx, lastQueryId: -1 }).sql).toBe(
-      'select (-1)::integer AS pg_last_query_id',
+    expect(translateStatement('select pg_last_query_id(), 1', { ...ctx, lastQueryId: -1 }).sql).toBe(
+      'select (-1)::integer AS pg_last_query_id, 1',
     )
   })
 })

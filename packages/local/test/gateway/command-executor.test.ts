@@ -6,7 +6,7 @@ import {
   type ExecutableCommand,
   GatewayCommandError,
 } from '../../src/gateway/index.js'
-import { ADMIN, compatInstalled, startTestGateway, type TestGateway } from './helpers.js'
+import { ADMIN, startTestGateway, type TestGateway } from './helpers.js'
 import { errorFields, msg, RawClient, sendCancel } from './raw-client.js'
 
 /**
@@ -136,10 +136,8 @@ describe('simple protocol', () => {
     expect(record).toMatchObject({ query_type: 'COPY', status: 'success', rows_affected: 3 })
     // Times are UTC wall-clock, to the millisecond.
     expect(Math.abs((record.start_ms as number) - Date.now())).toBeLessThan(60_000)
-    if (compatInstalled) {
-      const last = await c.query('SELECT pg_last_copy_id() AS id, pg_last_copy_count()::int AS n')
-      expect(last.rows).toEqual([{ id, n: 3 }])
-    }
+    const last = await c.query('SELECT pg_last_copy_id() AS id, pg_last_copy_count()::int AS n')
+    expect(last.rows).toEqual([{ id, n: 3 }])
   })
 
   test('a COPY that fails halfway leaves nothing behind, nor the statements of its Query', async () => {
@@ -155,9 +153,7 @@ describe('simple protocol', () => {
     expect(await logged(id)).toMatchObject({ query_type: 'COPY', status: 'failed' })
     // The session goes on, and pg_last_copy_count() did not move.
     expect((await c.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }])
-    if (compatInstalled) {
-      expect((await c.query('SELECT pg_last_copy_count()::int AS n')).rows).toEqual([{ n: 0 }])
-    }
+    expect((await c.query('SELECT pg_last_copy_count()::int AS n')).rows).toEqual([{ n: 0 }])
   })
 
   test("an engine error inside the executor is the statement's error, and its rows are rolled back", async () => {
@@ -198,10 +194,8 @@ describe('simple protocol', () => {
     ])
     const id = seen.at(-1)?.queryId as number
     expect(await logged(id)).toMatchObject({ query_type: 'UNLOAD', status: 'success', returned_rows: 2 })
-    if (compatInstalled) {
-      const last = await c.query('SELECT pg_last_unload_id() AS id, pg_last_unload_count()::int AS n')
-      expect(last.rows).toEqual([{ id, n: 2 }])
-    }
+    const last = await c.query('SELECT pg_last_unload_id() AS id, pg_last_unload_count()::int AS n')
+    expect(last.rows).toEqual([{ id, n: 2 }])
   })
 })
 

@@ -36,7 +36,7 @@ describe('StatementCache', () => {
   test('a translation that depends on the session is made every time', () => {
     const { dialect, calls } = counting()
     const cache = new StatementCache(dialect, false)
-    const texts = [1, 2, 3, 4].map((id) => cache.prepare('select pg_last_query_id()', tctx(id)).sql)
+    const texts = [1, 2, 3, 4].map((id) => cache.prepare('select pg_last_query_id(), 1', tctx(id)).sql)
     expect(texts.map((s) => /\((\d+)\)/.exec(s)?.[1])).toEqual(['1', '2', '3', '4'])
     expect(calls()).toBe(5)
   })

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
-import { ADMIN, ALICE, compatInstalled, startTestGateway, type TestGateway } from './helpers.js'
+import { ADMIN, ALICE, startTestGateway, type TestGateway } from './helpers.js'
 import { sendCancel } from './raw-client.js'
 
 let t: TestGateway
@@ -82,11 +82,10 @@ test('pg_last_query_id() is the previous statement of the session, and its recor
   expect(Number(row.returned_bytes)).toBeGreaterThan(0)
 })
 
-test('query_group labels statements and routes them (stl_query sees the previous statement at once)', async (ctx) => {
+test('query_group labels statements and routes them (stl_query sees the previous statement at once)', async () => {
   const c = await t.connect(ADMIN)
   await c.query("set query_group to 'load_nightly'")
   await c.query('select 1 as one')
-  if (!compatInstalled) ctx.skip()
   const r = await c.query(
     'select label, trim(querytxt) as txt from stl_query where query = pg_last_query_id()',
   )
@@ -103,8 +102,7 @@ test('query_group labels statements and routes them (stl_query sees the previous
   expect(await record(id3)).toMatchObject({ service_class: 5 })
 })
 
-test('a running statement shows in stv_wlm_query_state with its queue', async (ctx) => {
-  if (!compatInstalled) ctx.skip()
+test('a running statement shows in stv_wlm_query_state with its queue', async () => {
   const c = await t.connect(ADMIN)
   const r = await c.query(
     'select service_class, trim(state) as state from stv_wlm_query_state where query = (select max(query) from stv_wlm_query_state)',

@@ -29,6 +29,7 @@ import {
   type RedshiftErrorCode,
   type RedshiftErrorOptions,
 } from '../../errors/redshift-error.js'
+import { SERVER_ERROR_FIELDS, serverFieldsOf } from '../../errors/server-error-fields.js'
 
 type ErrorClass = new (message: string, options: RedshiftErrorOptions) => RedshiftError
 
@@ -55,24 +56,6 @@ const CLASSES: Readonly<Record<RedshiftErrorCode, ErrorClass>> = {
   UNSUPPORTED: UnsupportedError,
 }
 
-const SERVER_FIELDS = [
-  'sqlState',
-  'severity',
-  'detail',
-  'hint',
-  'position',
-  'internalPosition',
-  'internalQuery',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'dataType',
-  'constraint',
-  'file',
-  'line',
-  'routine',
-] as const
 const BASE_KEYS = new Set<string>([
   'name',
   'code',
@@ -82,7 +65,7 @@ const BASE_KEYS = new Set<string>([
   'message',
   'stack',
   'cause',
-  ...SERVER_FIELDS,
+  ...SERVER_ERROR_FIELDS,
 ])
 
 /** A JSON form of anything an error carries: dates, bigints and bytes tagged, objects as `$object`. */
@@ -147,11 +130,7 @@ export function encodeError(error: unknown): RecordedError {
     const e = error instanceof Error ? error : new Error(String(error))
     return { name: e.name, message: redactSecrets(e.message) }
   }
-  const fields: Record<string, string> = {}
-  for (const f of SERVER_FIELDS) {
-    const v = error[f]
-    if (v !== undefined) fields[f] = v
-  }
+  const fields: { readonly [key: string]: string } = { ...serverFieldsOf(error) }
   const extra: Record<string, EncodedDeep> = {}
   for (const [k, v] of Object.entries(error)) if (!BASE_KEYS.has(k)) extra[k] = encodeDeep(v)
   return {

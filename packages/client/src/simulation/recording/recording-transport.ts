@@ -13,6 +13,7 @@ import type {
   TransportStatement,
 } from '../../transport/transport.js'
 import type { QueryParam, Value } from '../../types/value.js'
+import { delegatingCursor } from './delegating-cursor.js'
 import { encodeError } from './error-codec.js'
 import {
   encodeColumn,
@@ -253,19 +254,7 @@ function recordingCursor(
     }),
     complete,
   })
-  return {
-    get sessionId() {
-      return cursor.sessionId
-    },
-    get columns() {
-      return cursor.columns
-    },
-    get queryId() {
-      return cursor.queryId
-    },
-    get rowsFetched() {
-      return cursor.rowsFetched
-    },
+  return delegatingCursor(cursor, {
     async next() {
       try {
         const batch = await cursor.next()
@@ -279,10 +268,9 @@ function recordingCursor(
         throw error
       }
     },
-    cancel: () => cursor.cancel(),
     async close() {
       await cursor.close()
       write(asResult())
     },
-  }
+  })
 }

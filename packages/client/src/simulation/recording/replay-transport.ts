@@ -1,29 +1,27 @@
 import type { ColumnMetadata } from '../../query/column-metadata.js'
-import type { PoolStats } from '../../transport/pool-stats.js'
-import type {
-  PreparedStatementSpec,
-  StatementSettings,
-  Transport,
-  TransportCapabilities,
-  TransportCursor,
-  TransportCursorOptions,
-  TransportDiagnostics,
-  TransportResult,
-  TransportSession,
-  TransportStatement,
+import { type PoolStats, poolStatsWith } from '../../transport/pool-stats.js'
+import {
+  type PreparedStatementSpec,
+  type StatementSettings,
+  type Transport,
+  type TransportCapabilities,
+  type TransportCursor,
+  type TransportCursorOptions,
+  type TransportDiagnostics,
+  type TransportResult,
+  type TransportSession,
+  type TransportStatement,
+  WIRE_CAPABILITIES,
 } from '../../transport/transport.js'
 import type { QueryParam } from '../../types/value.js'
 import { MockCursor } from '../mock-cursor.js'
+import { delegatingCursor } from './delegating-cursor.js'
 import { decodeError } from './error-codec.js'
 import type { QueryReplayer } from './query-replayer.js'
 import { decodeColumn, decodeResult, type RecordedExchange, type RecordedOp } from './recording-format.js'
 
-const CAPABILITIES: TransportCapabilities = Object.freeze({
-  sessions: true,
-  preparedStatements: true,
-  cancel: false,
-  cursors: true,
-})
+// A recording holds no running statement to cancel.
+const CAPABILITIES: TransportCapabilities = Object.freeze({ ...WIRE_CAPABILITIES, cancel: false })
 
 /** A transport that answers every operation from a recording, and fails on what it does not hold. */
 export class ReplayTransport implements Transport {
@@ -105,19 +103,7 @@ export class ReplayTransport implements Transport {
     const replayer = this.#replayer
     let delivered = 0
     // A stream that was closed early (or failed) when recorded holds only the rows read then.
-    return {
-      get sessionId() {
-        return cursor.sessionId
-      },
-      get columns() {
-        return cursor.columns
-      },
-      get queryId() {
-        return cursor.queryId
-      },
-      get rowsFetched() {
-        return cursor.rowsFetched
-      },
+    return delegatingCursor(cursor, {
       async next() {
         const batch = await cursor.next()
         if (batch !== null) delivered += batch.length
@@ -131,9 +117,7 @@ export class ReplayTransport implements Transport {
         }
         return batch
       },
-      close: () => cursor.close(),
-      cancel: () => cursor.cancel(),
-    }
+    })
   }
 
   async cancel(): Promise<boolean> {
@@ -141,21 +125,13 @@ export class ReplayTransport implements Transport {
   }
 
   stats(): PoolStats {
-    return {
+    return poolStatsWith({
       total: this.#lent,
-      idle: 0,
       active: this.#lent,
-      pending: 0,
-      waiting: 0,
-      max: 0,
-      min: 0,
       acquiredTotal: this.#sessions,
       createdTotal: this.#sessions,
-      destroyedTotal: 0,
-      acquireTimeoutsTotal: 0,
-      acquireTimeMs: { p50: 0, p95: 0, p99: 0 },
       closed: this.#closed,
-    }
+    })
   }
 
   async diagnostics(): Promise<TransportDiagnostics> {

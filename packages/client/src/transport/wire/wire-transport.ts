@@ -3,17 +3,17 @@ import type { RedshiftError } from '../../errors/redshift-error.js'
 import { ColumnMetadata } from '../../query/column-metadata.js'
 import type { QueryParam } from '../../types/value.js'
 import type { PoolStats } from '../pool-stats.js'
-import type {
-  PreparedStatementSpec,
-  StatementSettings,
-  Transport,
-  TransportCapabilities,
-  TransportCursor,
-  TransportCursorOptions,
-  TransportDiagnostics,
-  TransportResult,
-  TransportSession,
-  TransportStatement,
+import {
+  type PreparedStatementSpec,
+  type StatementSettings,
+  type Transport,
+  type TransportCursor,
+  type TransportCursorOptions,
+  type TransportDiagnostics,
+  type TransportResult,
+  type TransportSession,
+  type TransportStatement,
+  WIRE_CAPABILITIES,
 } from '../transport.js'
 import { cancelOnAbort } from './cursor-cancel-request.js'
 import { WireCursor } from './cursor-portal.js'
@@ -97,20 +97,13 @@ function settingsKey(settings: StatementSettings): string {
   return `${settings.timeoutMs ?? '-'}\u0000${settings.queryGroup ?? '\u0001'}`
 }
 
-const CAPABILITIES: TransportCapabilities = Object.freeze({
-  sessions: true,
-  preparedStatements: true,
-  cancel: true,
-  cursors: true,
-})
-
 /**
  * The PostgreSQL wire protocol transport (`pg`), over its own pool. Every statement goes out with the
  * session settings it needs (only those that differ) and `pg_last_query_id()` in one round trip.
  */
 export class WireTransport implements Transport {
   readonly name = 'wire'
-  readonly capabilities = CAPABILITIES
+  readonly capabilities = WIRE_CAPABILITIES
   readonly #options: WireTransportOptions
   readonly #pool: Pool<WireConnection>
   /** Server names of deallocated statements, in order; each connection works through the new ones. */

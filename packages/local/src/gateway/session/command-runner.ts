@@ -22,7 +22,7 @@ import {
 import { Backend } from '../protocol/codes.js'
 import { BIND_UNNAMED, buildParse, EXECUTE_UNNAMED } from '../protocol/frontend.js'
 import { type CommandAbort, type Execution, RAISE_SQL } from './execution.js'
-import { INTERNAL_CLEANUP, InternalQuery, internalQueryMessages } from './internal-query.js'
+import { INTERNAL_CLEANUP, InternalQuery, internalQueryMessages, streamCopyIn } from './internal-query.js'
 import type { ResponseRouter } from './responses.js'
 import type { SessionState } from './session-state.js'
 
@@ -38,6 +38,8 @@ export interface CommandHost {
   toEngine(...frames: Buffer[]): void
   /** Resolves when every earlier message has been answered and its answer written to the client. */
   drained(): Promise<void>
+  /** Resolves when the engine socket can take more data (at once unless much is still queued on it). */
+  engineWritable(): Promise<void>
 }
 
 const NO_PARAMETER_TYPES = Buffer.alloc(2)
@@ -92,6 +94,8 @@ class CommandRun {
   /** Resolves once a cancel the gateway sent itself has reached the engine. */
   #cancelSent: Promise<void> = Promise.resolve()
   #ended = false
+  /** Settles when the running copyIn ends: until then nothing else may be sent to the engine. */
+  #copying: Promise<unknown> | undefined
   readonly context: CommandContext
 
   constructor(host: CommandHost, exec: Execution) {
@@ -107,6 +111,7 @@ class CommandRun {
       superuser: identity.superuser,
       signal: this.#controller.signal,
       query: (sql, params = []) => this.#query(sql, params),
+      copyIn: (sql, data, signal) => this.#track(this.#copyIn(sql, data, signal)),
       notice: (severity, message) => {
         if (this.#ended || host.closed) return
         host.toClient(buildNotice({ severity, code: '00000', message }, Backend.NoticeResponse))
@@ -140,30 +145,66 @@ class CommandRun {
     return this.#abort?.message ?? `Query (${this.#exec.record.queryId}) cancelled on user's request`
   }
 
-  #query(sql: string, params: readonly (string | null)[]): Promise<CommandQueryResult> {
-    const host = this.#host
-    if (this.#abort !== undefined) return Promise.reject(new GatewayCommandError('57014', this.#cancelText()))
-    if (this.#ended || host.closed) {
-      return Promise.reject(new GatewayCommandError('08006', 'the command has already ended'))
-    }
-    if (host.state.engineSkipping) {
-      return Promise.reject(
-        new GatewayCommandError(
-          '25P02',
-          'current transaction is aborted, commands ignored until end of transaction block',
-        ),
+  /** Why the engine cannot take a statement of the command now, if it cannot. */
+  #refusal(): GatewayCommandError | undefined {
+    if (this.#abort !== undefined) return new GatewayCommandError('57014', this.#cancelText())
+    if (this.#ended || this.#host.closed)
+      return new GatewayCommandError('08006', 'the command has already ended')
+    if (this.#host.state.engineSkipping) {
+      return new GatewayCommandError(
+        '25P02',
+        'current transaction is aborted, commands ignored until end of transaction block',
       )
     }
-    const promise = new Promise<CommandQueryResult>((resolve, reject) => {
-      host.router.expect({ kind: 'internal', query: new InternalQuery(resolve, reject) })
-      host.toEngine(...internalQueryMessages(sql, params))
-    })
+    return undefined
+  }
+
+  /** Counts `promise` among the engine work `settled()` waits for. */
+  #track<T>(promise: Promise<T>): Promise<T> {
     this.#inFlight.add(promise)
     const forget = (): void => {
       this.#inFlight.delete(promise)
     }
     promise.then(forget, forget)
     return promise
+  }
+
+  #query(sql: string, params: readonly (string | null)[]): Promise<CommandQueryResult> {
+    const copying = this.#copying
+    if (copying !== undefined) {
+      // The engine reads nothing but the COPY's data until it ends.
+      const next = copying.then(
+        () => this.#query(sql, params),
+        () => this.#query(sql, params),
+      )
+      return this.#track(next)
+    }
+    const refusal = this.#refusal()
+    if (refusal !== undefined) return Promise.reject(refusal)
+    const host = this.#host
+    const promise = new Promise<CommandQueryResult>((resolve, reject) => {
+      host.router.expect({ kind: 'internal', query: new InternalQuery(resolve, reject) })
+      host.toEngine(...internalQueryMessages(sql, params))
+    })
+    return this.#track(promise)
+  }
+
+  async #copyIn(
+    sql: string,
+    data: AsyncIterable<Uint8Array>,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
+    while (this.#copying !== undefined) await this.#copying.catch(() => undefined)
+    const refusal = this.#refusal()
+    if (refusal !== undefined) throw refusal
+    const signals = signal === undefined ? [this.context.signal] : [signal, this.context.signal]
+    const run = streamCopyIn(this.#host, sql, data, signals)
+    this.#copying = run
+    try {
+      return await run
+    } finally {
+      if (this.#copying === run) this.#copying = undefined
+    }
   }
 
   /** Waits for the engine to answer every query the executor started (even ones it did not await). */

@@ -4,7 +4,7 @@ import type { SlotRelease, SlotWait, WlmQueue } from '../../wlm/index.js'
 import type { Dialect } from '../context.js'
 import type { GatewayNotice } from '../protocol/backend.js'
 import type { QueryRecord } from '../query-log.js'
-import { isControlStatement } from '../statement-kind.js'
+import { isControlStatement, opensTransactionBlock } from '../statement-kind.js'
 import { rewriteVersionCall } from '../version-rewrite.js'
 
 /** A statement translated for the engine (a Parse, or one statement of a simple Query). */
@@ -19,6 +19,8 @@ export interface Prepared {
   readonly raise: GatewayNotice | undefined
   /** Transaction control or a session setting: no WLM slot, not a "query" for pg_last_query_id(). */
   readonly control: boolean
+  /** BEGIN / START TRANSACTION: opens an explicit transaction block. */
+  readonly opensBlock: boolean
   /** COPY / UNLOAD the gateway runs itself. */
   readonly gatewayCommand: Extract<GatewayCommand, { type: 'copy' | 'unload' }> | undefined
 }
@@ -27,6 +29,11 @@ export interface Prepared {
 export interface PortalState {
   readonly prepared: Prepared | undefined
   active: Execution | undefined
+  /**
+   * The execution begun when the portal was bound, before its Execute: a statement reading system views
+   * is logged (and the log flushed) before the engine takes its snapshot, which it does at Bind.
+   */
+  pending: Execution | undefined
 }
 
 /** One run of a statement, from its WLM queueing to its end. */
@@ -37,7 +44,8 @@ export interface Execution {
   readonly queue: WlmQueue
   /** Becomes the session's pg_last_query_id() when it ends. */
   readonly counted: boolean
-  readonly portal: PortalState | undefined
+  /** Set when the portal is bound, for an execution begun at Parse (a system view read). */
+  portal: PortalState | undefined
   release: SlotRelease | undefined
   wait: SlotWait | undefined
   /** WLM max execution time. */
@@ -53,6 +61,8 @@ export interface Execution {
   /** Called once when the execution ends (the simple-query chain waits on it). */
   done: ((ok: boolean) => void) | undefined
   finished: boolean
+  /** `pg_last_query_id()` as this statement sees it: the session's last counted statement sent before it. */
+  readonly lastQueryIdBefore: number
 }
 
 /** Why a gateway command was stopped: a cancel (with `CANCEL pid 'message'`'s text) or a time limit. */
@@ -81,6 +91,7 @@ export function prepareStatement(
   executorConfigured = false,
 ): Prepared {
   const control = isControlStatement(text)
+  const opensBlock = control && opensTransactionBlock(text)
   let translation: TranslatedStatement
   try {
     translation = dialect.translateStatement(text, tctx)
@@ -92,10 +103,11 @@ export function prepareStatement(
       sql: RAISE_SQL,
       raise: refused('42601', message),
       control,
+      opensBlock,
       gatewayCommand: undefined,
     }
   }
-  const base = { original: text, translation, control }
+  const base = { original: text, translation, control, opensBlock }
   if (translation.error !== undefined) {
     const e = translation.error
     return {
@@ -129,6 +141,7 @@ export function passThrough(text: string): Prepared {
     sql: text,
     raise: undefined,
     control: false,
+    opensBlock: false,
     gatewayCommand: undefined,
   }
 }

@@ -33,15 +33,32 @@ export type Expectation =
   | { readonly kind: 'parse' | 'bind' | 'close'; readonly hidden: boolean }
   /**
    * ParameterDescription?, then RowDescription or NoData. `simple`: part of a simple Query, where the
-   * client expects RowDescription only for row-returning statements.
+   * client expects RowDescription only for row-returning statements. `upper`: column names upper-cased
+   * (describe_field_name_in_uppercase as of when the Describe was sent).
    */
-  | { readonly kind: 'describe'; readonly noRows: boolean; readonly simple: boolean }
+  | {
+      readonly kind: 'describe'
+      readonly noRows: boolean
+      readonly simple: boolean
+      readonly upper: boolean
+    }
   | { readonly kind: 'execute'; readonly exec: Execution }
+  /** ReadyForQuery of the Sync (or message forwarded as is) numbered `generation`. */
   | { readonly kind: 'sync'; readonly generation: number }
   /** A message forwarded as is (empty Query, FunctionCall): everything up to ReadyForQuery. */
-  | { readonly kind: 'passthrough' }
+  | { readonly kind: 'passthrough'; readonly generation: number }
   /** A statement the gateway runs for itself (internal-query.ts): its whole answer goes to `query`. */
   | { readonly kind: 'internal'; readonly query: InternalQuery }
+  /**
+   * The gateway's answer to a message it did not forward (a leader-node statement): written to the
+   * client once every earlier message is answered, or dropped when the engine skips to the next Sync.
+   */
+  | { readonly kind: 'answer'; readonly frames: readonly Buffer[] }
+  /**
+   * An Execute the gateway sent ahead of the client's statement (setting rk.last_query_id): its rows
+   * and CommandComplete are not shown; its error is shown as the statement's own.
+   */
+  | { readonly kind: 'hidden' }
 
 const COPY_IN_REFUSED = buildNotice({
   severity: 'ERROR',
@@ -78,6 +95,27 @@ export class ResponseRouter implements BackendHandler {
     this.queue.push(e)
   }
 
+  /**
+   * Answers a message the gateway did not forward: at once when nothing earlier is owed, else in turn.
+   * The caller flushes the client outbox.
+   */
+  answer(frames: readonly Buffer[]): void {
+    if (this.queue.length > 0) {
+      this.queue.push({ kind: 'answer', frames })
+      return
+    }
+    for (const f of frames) this.#toClient.push(f)
+  }
+
+  /** The head was answered: the next one goes, and gateway answers now in turn are written. */
+  #shift(): void {
+    this.queue.shift()
+    for (let head = this.queue[0]; head?.kind === 'answer'; head = this.queue[0]) {
+      this.queue.shift()
+      for (const f of head.frames) this.#toClient.push(f)
+    }
+  }
+
   /** Executions still owed an answer (for the session's teardown). */
   pendingExecutions(): Execution[] {
     return this.queue.flatMap((e) => (e.kind === 'execute' ? [e.exec] : []))
@@ -91,7 +129,8 @@ export class ResponseRouter implements BackendHandler {
   }
 
   bulkRows(): boolean {
-    return this.queue[0]?.kind !== 'internal'
+    const kind = this.queue[0]?.kind
+    return kind !== 'internal' && kind !== 'hidden'
   }
 
   /** DataRows, whole or in part: counted against the running statement and forwarded (or dropped). */
@@ -113,6 +152,7 @@ export class ResponseRouter implements BackendHandler {
       this.#internal(type, frame, head.query)
       return
     }
+    if (head?.kind === 'hidden' && this.#hidden(type)) return
     if (type === Backend.DataRow) {
       this.rows(frame, 0, frame.length, 1, frame.length - 5)
       return
@@ -139,8 +179,8 @@ export class ResponseRouter implements BackendHandler {
       case 'parse':
       case 'bind':
       case 'close':
-        this.queue.shift()
         if (!head.hidden) this.#toClient.push(frame)
+        this.#shift()
         return
       case 'describe':
         this.#describe(type, frame, head)
@@ -151,14 +191,39 @@ export class ResponseRouter implements BackendHandler {
       case 'sync':
       case 'passthrough':
         if (type === Backend.ReadyForQuery) {
-          this.queue.shift()
-          this.#state.ready(frame[5] as number, head.kind === 'sync' ? head.generation : undefined)
-        } else if (type === Backend.CopyInResponse) {
+          this.#state.ready(frame[5] as number, head.generation)
+          this.#toClient.push(frame)
+          this.#shift()
+          return
+        }
+        if (type === Backend.CopyInResponse) {
           this.#sendEngine(buildCopyFail('COPY FROM STDIN is not supported'))
           return
         }
         this.#toClient.push(frame)
         return
+      case 'hidden':
+      case 'answer':
+        // Not reached: handled above, or written when it became the head.
+        this.#toClient.push(frame)
+        return
+    }
+  }
+
+  /** The answer to a hidden Execute, but its error (true when `type` was dealt with). */
+  #hidden(type: number): boolean {
+    switch (type) {
+      case Backend.CommandComplete:
+      case Backend.EmptyQueryResponse:
+      case Backend.PortalSuspended:
+        this.#shift()
+        return true
+      case Backend.DataRow:
+      case Backend.RowDescription:
+      case Backend.NoData:
+        return true
+      default:
+        return false
     }
   }
 
@@ -172,12 +237,12 @@ export class ResponseRouter implements BackendHandler {
         query.dataRow(frame)
         return
       case Backend.CommandComplete:
-        this.queue.shift()
+        this.#shift()
         query.complete(parseCommandTag(frame))
         return
       case Backend.EmptyQueryResponse:
       case Backend.PortalSuspended:
-        this.queue.shift()
+        this.#shift()
         query.complete('')
         return
       case Backend.ErrorResponse:
@@ -192,7 +257,8 @@ export class ResponseRouter implements BackendHandler {
         return
       }
       case Backend.CopyInResponse:
-        this.#sendEngine(buildCopyFail('COPY FROM STDIN is not supported'))
+        // A command's copyIn streams its data now; any other internal COPY FROM STDIN is refused.
+        if (!query.copyIn()) this.#sendEngine(buildCopyFail('COPY FROM STDIN is not supported'))
         return
       default:
         // ParseComplete, BindComplete, CloseComplete, NoData, notices, CopyOut data: nothing to tell.
@@ -206,23 +272,19 @@ export class ResponseRouter implements BackendHandler {
       this.#toClient.push(typeMap.size === 0 ? frame : (remapParameterDescription(frame, typeMap) ?? frame))
       return
     }
-    this.queue.shift()
     if (type === Backend.NoData) {
       if (!head.simple) this.#toClient.push(frame)
-      return
-    }
-    if (head.noRows) {
+    } else if (head.noRows) {
       if (!head.simple) this.#toClient.push(NO_DATA)
-      return
+    } else {
+      this.#toClient.push(type === Backend.RowDescription ? this.#rowDescription(frame, head.upper) : frame)
     }
-    this.#toClient.push(type === Backend.RowDescription ? this.#rowDescription(frame) : frame)
+    this.#shift()
   }
 
   /** Redshift type OIDs where the engine's differ, and upper-case names when the session asks for them. */
-  #rowDescription(frame: Buffer): Buffer {
+  #rowDescription(frame: Buffer, upper: boolean): Buffer {
     const { typeMap } = this.#state.ctx
-    const setting = this.#state.settings.describe_field_name_in_uppercase
-    const upper = setting !== 'off' && (setting.toLowerCase() === 'on' || setting.toLowerCase() === 'true')
     if (!rowDescriptionNeedsRewrite(frame, typeMap, upper)) return frame
     const fields = parseRowDescription(frame)
     let changed = false
@@ -244,27 +306,28 @@ export class ResponseRouter implements BackendHandler {
     const state = this.#state
     switch (type) {
       case Backend.CommandComplete: {
-        this.queue.shift()
         if (exec.copyOut) {
           state.finish(exec, 'failed', undefined, 'COPY TO STDOUT is not supported')
           this.#toClient.push(COPY_OUT_REFUSED)
+          this.#shift()
           return
         }
         const tag = parseCommandTag(frame)
         state.finish(exec, 'success', tag)
         const override = exec.prepared?.translation?.response?.commandTag
         this.#toClient.push(override === undefined ? frame : buildCommandComplete(override))
+        this.#shift()
         return
       }
       case Backend.EmptyQueryResponse:
-        this.queue.shift()
         state.finish(exec, 'success')
         this.#toClient.push(frame)
+        this.#shift()
         return
       case Backend.PortalSuspended:
-        this.queue.shift()
         state.suspend(exec)
         this.#toClient.push(frame)
+        this.#shift()
         return
       case Backend.CopyInResponse:
         exec.copyRefused = true

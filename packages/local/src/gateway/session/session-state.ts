@@ -2,12 +2,7 @@
  * What one session remembers between messages: Redshift settings, transaction bookkeeping, prepared
  * statements and portals, and the life of each execution (WLM slot, query log record, effects).
  */
-import {
-  REDSHIFT_SESSION_SETTINGS,
-  type RedshiftSessionSetting,
-  statementEffects,
-} from '../../dialect/index.js'
-import { REDSHIFT_SETTING_DEFAULTS } from '../../engine/engine.js'
+import { statementEffects } from '../../dialect/index.js'
 import { isGranted, routeStatement, SlotCountError } from '../../wlm/index.js'
 import { buildCancelRequest, forwardCancel } from '../cancel.js'
 import type { GatewayContext } from '../context.js'
@@ -20,6 +15,7 @@ import {
 } from '../query-log.js'
 import type { Execution, PortalState, Prepared } from './execution.js'
 import { rowsFromTag } from './execution.js'
+import { SessionSettings, type Settings } from './session-settings.js'
 
 /** Who the session is. */
 export interface SessionIdentity {
@@ -35,28 +31,23 @@ export interface SessionIdentity {
   readonly disconnectEvent: (durationMicros: number) => ConnectionEvent
 }
 
-/** Current values of the Redshift-only settings. */
-export type Settings = Record<RedshiftSessionSetting, string>
-
 const READY_IDLE = 0x49 // 'I'
-
-const defaults = (): Settings =>
-  Object.fromEntries(REDSHIFT_SESSION_SETTINGS.map((n) => [n, REDSHIFT_SETTING_DEFAULTS[n]])) as Settings
 
 /** A portal, with the Sync count when it was bound (it dies at the end of that transaction). */
 export interface BoundPortal extends PortalState {
   readonly syncGeneration: number
+  /** A leader statement's portal, which only the gateway knows: its column's format code. */
+  readonly leaderFormat?: number
 }
+
+/** The transaction status byte of the last ReadyForQuery: idle, in a block, or in a failed block. */
+export type TransactionStatus = 'I' | 'T' | 'E'
 
 /** The state of one session, shared by its client side and its engine side. */
 export class SessionState {
   readonly ctx: GatewayContext
   readonly identity: SessionIdentity
-  /** Values as statements see them now. */
-  settings: Settings = defaults()
-  /** Values as of the last transaction end (restored when a transaction rolls back). */
-  #committed: Settings = defaults()
-  readonly #localSettings = new Set<RedshiftSessionSetting>()
+  readonly #settings = new SessionSettings()
   lastQueryId = -1
   /**
    * The id of the last counted statement sent to the engine, finished or not. A client may pipeline a
@@ -66,21 +57,41 @@ export class SessionState {
   lastSentQueryId = -1
   readonly statements = new Map<string, Prepared>()
   readonly portals = new Map<string, BoundPortal>()
+  /**
+   * Executions begun at the Parse of a statement reading system views (under Redshift's SERIALIZABLE,
+   * the engine takes the transaction's snapshot there), waiting for a Bind of the same batch; by name.
+   */
+  readonly parsedReads = new Map<string, Execution>()
   /** Syncs sent so far. */
   syncGeneration = 0
   /** The engine discards messages until the next Sync (it reported an error in an extended batch). */
   engineSkipping = false
   /** The execution waiting for WLM or running, if any. */
   current: Execution | undefined
+  /**
+   * The gateway answered a statement of an extended batch with an error itself (a leader-node statement
+   * in a failed transaction): it drops the client's messages up to the next Sync, as the engine would.
+   */
+  gatewaySkipping = false
+  /** The status of the last ReadyForQuery, and its Sync generation. */
+  #readyStatus: TransactionStatus = 'I'
+  #readyGeneration = 0
+  /** Syncs sent before the last BEGIN / START TRANSACTION sent; -1 when none. */
+  #blockOpenedAt = -1
+  /** A statement succeeded in a failed transaction block (ROLLBACK, ROLLBACK TO SAVEPOINT): it left it. */
+  #leftFailedBlock = false
   #xid = 0
   #xidOpen = false
   #errorSinceReady = false
   #lastTag = ''
-  /** A setting changed since the last transaction end. */
-  #settingsChanged = false
   constructor(ctx: GatewayContext, identity: SessionIdentity) {
     this.ctx = ctx
     this.identity = identity
+  }
+
+  /** The Redshift-only settings as a statement sent now sees them (session-settings.ts). */
+  get settings(): Settings {
+    return this.#settings.current
   }
 
   get xid(): number {
@@ -91,6 +102,28 @@ export class SessionState {
   get queryGroup(): string | undefined {
     const g = this.settings.query_group
     return g === '' || g === 'unset' ? undefined : g
+  }
+
+  /** Column names go to the client upper-cased (describe_field_name_in_uppercase). */
+  get upperCaseNames(): boolean {
+    const setting = this.settings.describe_field_name_in_uppercase
+    return setting !== 'off' && (setting.toLowerCase() === 'on' || setting.toLowerCase() === 'true')
+  }
+
+  /**
+   * An explicit transaction block may be open where the engine is now (so a statement could fail for
+   * being in a failed one): the last ReadyForQuery said so, or a BEGIN was sent after its Sync.
+   */
+  get mayBeInBlock(): boolean {
+    return this.#readyStatus !== 'I' || this.#blockOpenedAt >= this.#readyGeneration
+  }
+
+  /**
+   * The engine is in a failed transaction block, where every statement but one ending it fails with
+   * 25P02. Exact only once every message sent before has been answered.
+   */
+  get inFailedBlock(): boolean {
+    return this.#readyStatus === 'E' && !this.#leftFailedBlock
   }
 
   /** Creates the execution of a statement and its query log record (status queued). */
@@ -105,6 +138,7 @@ export class SessionState {
     })
     const control = prepared?.control === true
     const slots = control ? 0 : Math.max(1, Number.parseInt(this.settings.wlm_query_slot_count, 10) || 1)
+    const lastQueryIdBefore = Math.max(this.lastQueryId, this.lastSentQueryId)
     if (!this.#xidOpen) {
       this.#xid = ctx.nextXid()
       this.#xidOpen = true
@@ -148,6 +182,7 @@ export class SessionState {
       copyRefused: false,
       done: undefined,
       finished: false,
+      lastQueryIdBefore,
     }
     this.current = exec
     ctx.queryLog.touch(record)
@@ -156,9 +191,12 @@ export class SessionState {
 
   /**
    * Everything before the statement may run: a WLM slot (control statements need none) and, for a
-   * statement reading system views, a flush of the bookkeeping. Undefined when nothing had to wait.
+   * statement reading system views, a flush of the bookkeeping once every message sent before it has
+   * been answered (`drained`: so every statement that ends before it in the engine is written as ended).
+   * Undefined when nothing had to wait. When the engine turns out to be skipping to the next Sync after
+   * `drained`, nothing is flushed and the statement is left queued: the caller sees `engineSkipping`.
    */
-  admit(exec: Execution): Promise<void> | undefined {
+  admit(exec: Execution, drained: () => Promise<void>): Promise<void> | undefined {
     let pending: Promise<void> | undefined
     if (exec.record.slotCount > 0 && exec.raise === undefined) {
       try {
@@ -185,9 +223,11 @@ export class SessionState {
       }
     }
     if (exec.prepared?.translation?.readsSystemViews === true) {
-      const flush = (): Promise<void> => {
+      const flush = async (): Promise<void> => {
+        await drained()
+        if (this.engineSkipping || exec.finished) return
         this.markRunning(exec)
-        return this.ctx.queryLog.flush()
+        await this.ctx.queryLog.flush()
       }
       pending = pending === undefined ? flush() : pending.then(flush)
     }
@@ -212,7 +252,12 @@ export class SessionState {
     this.ctx.queryLog.touch(record)
     const translation = exec.prepared?.translation
     const hasEffects = translation !== undefined && (translation.effect ?? translation.effects) !== undefined
+    if (exec.raise === undefined && exec.prepared?.opensBlock === true)
+      this.#blockOpenedAt = this.syncGeneration
     for (const effect of hasEffects ? statementEffects(translation) : []) {
+      if (effect.type === 'setting' && exec.raise === undefined) {
+        this.#settings.change(exec, effect.name, effect.value, effect.local === true, this.syncGeneration)
+      }
       // Registered before the CANCEL runs: the cancelled statement's error can come back before it ends.
       if (effect.type === 'cancel') {
         const target = this.ctx.sessions.get(effect.pid)
@@ -254,7 +299,12 @@ export class SessionState {
       this.#errorSinceReady = true
     }
     if (tag !== undefined) this.#lastTag = tag
-    if (status === 'success' && exec.prepared?.translation) this.#applyEffects(exec)
+    if (status === 'success') {
+      if (this.#readyStatus === 'E') this.#leftFailedBlock = true
+      if (exec.prepared?.translation) this.#recordTables(exec)
+    } else {
+      this.#settings.undo(exec)
+    }
     if (exec.counted) this.lastQueryId = record.queryId
     if (exec.portal?.active === exec) exec.portal.active = undefined
     if (this.current === exec) this.current = undefined
@@ -276,41 +326,35 @@ export class SessionState {
     exec.done?.(true)
   }
 
-  #applyEffects(exec: Execution): void {
+  #recordTables(exec: Execution): void {
     const translation = exec.prepared?.translation
-    if (translation === undefined) return
+    if (translation === undefined || (translation.effect ?? translation.effects) === undefined) return
     for (const effect of statementEffects(translation)) {
-      if (effect.type === 'setting') {
-        this.#settingsChanged = true
-        this.settings[effect.name] = effect.value ?? REDSHIFT_SETTING_DEFAULTS[effect.name]
-        if (effect.local === true) this.#localSettings.add(effect.name)
-      } else if (effect.type === 'createTable' && this.identity.database === this.ctx.adminDatabase) {
+      if (effect.type === 'createTable' && this.identity.database === this.ctx.adminDatabase) {
         this.ctx.queryLog.tableAttributes(effect.attributes)
       }
     }
   }
 
-  /** ReadyForQuery: at the end of a transaction, settings are kept (commit) or restored (rollback). */
-  ready(status: number, syncGeneration: number | undefined): void {
+  /**
+   * ReadyForQuery for the Sync of `generation` (undefined: a message outside the Sync numbering). At
+   * the end of a transaction, the changes of its statements are kept (commit; SET LOCAL ones end) or
+   * dropped (rollback); portals bound before that Sync die with it.
+   */
+  ready(status: number, generation: number | undefined): void {
+    this.#readyStatus = status === READY_IDLE ? 'I' : status === 0x45 ? 'E' : 'T'
+    this.#leftFailedBlock = false
+    if (generation !== undefined) this.#readyGeneration = generation
     if (status === READY_IDLE) {
-      // Copies only when a setting changed in the transaction (most end with none changed).
-      if (!this.#settingsChanged) {
-        // Nothing to keep or restore.
-      } else if (this.#errorSinceReady || this.#lastTag === 'ROLLBACK') {
-        this.settings = { ...this.#committed }
-      } else {
-        for (const name of this.#localSettings) this.settings[name] = this.#committed[name]
-        this.#committed = { ...this.settings }
-      }
-      this.#settingsChanged = false
-      this.#localSettings.clear()
+      this.#settings.transactionEnded(generation, this.#errorSinceReady || this.#lastTag === 'ROLLBACK')
       if (this.#xidOpen) this.ctx.noteTransactionEnd(this.#xid, this.identity.pid)
       this.#xidOpen = false
       // Portals die with their transaction; a row-limited statement the client stopped reading ends here.
-      if (syncGeneration !== undefined) {
+      if (generation !== undefined) {
         for (const [name, portal] of this.portals) {
-          if (portal.syncGeneration > syncGeneration) continue
-          if (portal.active !== undefined) this.finish(portal.active, 'success')
+          // Bound after this Sync was sent: in a later transaction.
+          if (portal.syncGeneration >= generation) continue
+          this.dropPortal(portal)
           this.portals.delete(name)
         }
       }
@@ -319,12 +363,53 @@ export class SessionState {
     this.#lastTag = ''
   }
 
+  /**
+   * A portal goes away (rebound, closed, or its transaction ended): a row-limited statement the client
+   * stopped reading ends there, and one bound but never executed is recorded as cancelled.
+   */
+  dropPortal(portal: PortalState): void {
+    if (portal.active !== undefined) this.finish(portal.active, 'success')
+    const pending = portal.pending
+    if (pending !== undefined) {
+      portal.pending = undefined
+      this.forget(pending)
+    }
+  }
+
+  /** The execution begun at the Parse of `name` was not bound in its batch: it never runs. */
+  dropParsed(name: string): void {
+    const exec = this.parsedReads.get(name)
+    if (exec === undefined) return
+    this.parsedReads.delete(name)
+    this.forget(exec)
+  }
+
+  /** Every execution begun at a Parse and not bound (the batch ended). */
+  dropAllParsed(): void {
+    for (const name of [...this.parsedReads.keys()]) this.dropParsed(name)
+  }
+
+  /**
+   * An execution begun ahead of its Execute that never came (the client only parsed, bound or described
+   * the statement): it was no query, so its record goes and the session's ids are as if it never was.
+   */
+  forget(exec: Execution): void {
+    if (exec.finished) return
+    exec.finished = true
+    if (exec.timer !== undefined) clearTimeout(exec.timer)
+    exec.release?.()
+    exec.release = undefined
+    exec.wait?.abort(new Error(''))
+    if (this.lastSentQueryId === exec.record.queryId) this.lastSentQueryId = exec.lastQueryIdBefore
+    if (this.current === exec) this.current = undefined
+    this.ctx.queryLog.forget(exec.record)
+  }
+
   /** The session ended: everything still queued or running is recorded as cancelled. */
   abandon(executions: Iterable<Execution>): void {
     for (const exec of executions) this.finish(exec, 'canceled', undefined, 'the client disconnected')
-    for (const portal of this.portals.values()) {
-      if (portal.active !== undefined) this.finish(portal.active, 'success')
-    }
+    for (const portal of this.portals.values()) this.dropPortal(portal)
+    this.dropAllParsed()
     if (this.current !== undefined)
       this.finish(this.current, 'canceled', undefined, 'the client disconnected')
   }
