@@ -35,6 +35,7 @@ interface Entry {
   readonly id: QueryId
   readonly submittedAt: Date
   readonly label: string | undefined
+  readonly sql: string
   readonly ttlMs: number
   state: AsyncQueryState
   startedAt: Date | null
@@ -83,6 +84,7 @@ export class AsyncQueries {
       id: `${ASYNC_ID_PREFIX}${randomUUID()}`,
       submittedAt: new Date(),
       label: query.label,
+      sql: query.sql,
       ttlMs,
       state: 'submitted',
       startedAt: null,
@@ -137,11 +139,15 @@ export class AsyncQueries {
   async status(id: QueryId): Promise<QueryStatus> {
     const entry = this.#get(id)
     if (entry.state === 'running' && entry.redshiftQueryId === '' && entry.session !== null) {
-      // Redshift numbers a query once it runs; STV_INFLIGHT tells which number, by session.
+      // Redshift numbers a query once it runs; STV_INFLIGHT tells which number, by session. The
+      // session may still be running a setting sent before the query (query group, timeout): only a
+      // statement whose text (STV_INFLIGHT keeps its first 100 characters) is this query's counts.
       try {
         const found = await this.#host.lookup(
-          'SELECT query FROM stv_inflight WHERE pid = $1 ORDER BY query DESC LIMIT 1',
-          [Number(entry.session.id)],
+          `SELECT query FROM stv_inflight
+           WHERE pid = $1 AND rtrim(text) <> '' AND strpos($2, rtrim(text)) > 0
+           ORDER BY query DESC LIMIT 1`,
+          [Number(entry.session.id), entry.sql],
         )
         const value = found.rows[0]?.[0]
         if (entry.redshiftQueryId === '' && value !== undefined && value !== null) {
