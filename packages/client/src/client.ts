@@ -1,84 +1,49 @@
+import {
+  cancelQuery,
+  executeQueryAsync,
+  getQueryMetrics,
+  getQueryResults,
+  getQueryStatus,
+  streamResults,
+} from './client/async-operations.js'
+import { type ClientContext, createClientContext, setQueryGroup, shutDown } from './client/client-context.js'
+import { ClientLifecycle } from './client/client-lifecycle.js'
+import type { CallOptions, ClientOptions } from './client/client-options.js'
+import { copy, getLoadErrors, unload, validateCopy, validateUnload } from './client/data-operations.js'
 import type { Diagnostics } from './client/diagnostics.js'
+import { getDiagnostics, healthCheck } from './client/health-operations.js'
 import type { HealthStatus } from './client/health-status.js'
-import { RecentErrors } from './client/recent-errors.js'
-import { wireTransportFromConfig } from './client/wire-transport-from-config.js'
+import { batchExecute, deallocate, executePrepared, prepare } from './client/prepared-operations.js'
+import { executeQuery, explainQuery } from './client/statement-operations.js'
+import { beginTransaction, inTransaction } from './client/transaction-operations.js'
 import { RedshiftConfig } from './config/redshift-config.js'
 import type { CopyCommand } from './data/copy-command.js'
-import { getLoadErrors, prepareCopy, runCopy } from './data/copy-operations.js'
-import {
-  assertDataCallOptions,
-  type DataCallOptions,
-  type DataOperationContext,
-} from './data/data-context.js'
+import type { DataCallOptions } from './data/data-context.js'
 import type { CopyResult, UnloadResult } from './data/data-results.js'
 import type { TableRef } from './data/table-ref.js'
 import type { UnloadCommand } from './data/unload-command.js'
-import { prepareUnload, runUnload } from './data/unload-operations.js'
-import { classifyError } from './errors/classify.js'
-import { ValidationError } from './errors/client-errors.js'
-import { PoolClosedError } from './errors/connection-errors.js'
 import type { LoadError } from './errors/load-error.js'
-import { createPipeline, type OperationRunner } from './pipeline/pipeline.js'
-import { AsyncQueries } from './query/async-queries.js'
 import type {
   AsyncQueryHandle,
   AsyncQueryOptions,
   QueryResultsOptions,
   QueryStatus,
 } from './query/async-query-handle.js'
-import { assertParamSets, multiRowInsertChunks, parseSingleRowInsert } from './query/batch.js'
-import { callDeadline } from './query/cancel-deadline.js'
-import { type CancelOutcome, type CancelTarget, cancelQuery } from './query/cancel-query.js'
-import { QueryPlan } from './query/explain-plan.js'
-import { fetchQueryMetrics, type QueryMetrics, type QueryMetricsOptions } from './query/metrics-query.js'
-import { newPreparedSpec, PreparedStatement, usableSpec } from './query/prepared-statement.js'
-import { createQuery, type Query, queryGroupProblem, toQuery } from './query/query.js'
+import type { CancelOutcome, CancelTarget } from './query/cancel-query.js'
+import type { QueryPlan } from './query/explain-plan.js'
+import type { QueryMetrics, QueryMetricsOptions } from './query/metrics-query.js'
+import type { PreparedStatement } from './query/prepared-statement.js'
+import type { Query } from './query/query.js'
 import type { QueryId } from './query/query-id.js'
-import { QueryResult, toQueryResult } from './query/query-result.js'
+import type { QueryResult } from './query/query-result.js'
 import type { ResultStream } from './query/result-stream.js'
-import { openResultStream, type StreamOptions } from './query/result-stream-open.js'
-import { runInTransaction, type TransactionOptions } from './transaction/run-in-transaction.js'
-import { Transaction } from './transaction/transaction.js'
+import type { StreamOptions } from './query/result-stream-open.js'
+import type { TransactionOptions } from './transaction/run-in-transaction.js'
+import type { Transaction } from './transaction/transaction.js'
 import type { PoolStats } from './transport/pool-stats.js'
-import type { StatementSettings, Transport, TransportCursor } from './transport/transport.js'
 import type { QueryParam } from './types/value.js'
 
-/**
- * Options of {@link createClient} beyond the configuration.
- *
- * @example
- * const recorder = new QueryRecorder()
- * const client = createClient(config, { wrapTransport: (t) => recorder.wrap(t), asyncResultTtlMs: 60_000 })
- */
-export interface ClientOptions {
-  /**
-   * The transport to run over instead of the one the configuration describes (the simulation kit's
-   * mock and replay transports, or a custom one).
-   */
-  readonly transport?: Transport
-  /**
-   * Wraps the transport the client would use (the simulation kit's `QueryRecorder` records through
-   * it): called once, with the configured or given transport, and the client runs over what it returns.
-   */
-  readonly wrapTransport?: (transport: Transport) => Transport
-  /**
-   * How long an async query's handle and unfetched result are kept after it ends.
-   * @default 600000 (10 minutes)
-   */
-  readonly asyncResultTtlMs?: number
-}
-
-/**
- * Options of a single call.
- *
- * @example
- * const controller = new AbortController()
- * const tx = await client.beginTransaction({ signal: controller.signal })
- */
-export interface CallOptions {
-  /** Gives up waiting for a connection (and between retries) when aborted. */
-  readonly signal?: AbortSignal
-}
+export type { CallOptions, ClientOptions } from './client/client-options.js'
 
 /**
  * The Redshift client: queries, prepared statements, batches and transactions over a pooled
@@ -98,50 +63,12 @@ export interface CallOptions {
 export class RedshiftClient {
   /** The configuration the client was created with. */
   readonly config: RedshiftConfig
-  readonly #transport: Transport
-  readonly #run: OperationRunner
-  readonly #errors = new RecentErrors()
-  readonly #inFlight = new Set<Promise<unknown>>()
-  readonly #openTransactions = new Set<Transaction>()
-  readonly #asyncQueries: AsyncQueries
-  readonly #cursors = new Set<TransportCursor>()
-  #queryGroup: string | null
-  #closing: Promise<void> | undefined
+  readonly #ctx: ClientContext
+  readonly #life = new ClientLifecycle()
 
   constructor(config: RedshiftConfig, options: ClientOptions = {}) {
-    if (!(config instanceof RedshiftConfig)) {
-      throw new ValidationError('createClient needs a RedshiftConfig', {
-        problems: [
-          {
-            field: 'config',
-            message: 'build one with RedshiftConfig.builder()...build() or RedshiftConfig.fromEnv()',
-          },
-        ],
-      })
-    }
+    this.#ctx = createClientContext(config, options, () => this.#life.closed)
     this.config = config
-    this.#queryGroup = config.defaultQueryGroup ?? null
-    const transport =
-      options.transport ?? wireTransportFromConfig(config, (error) => this.#errors.add(error, 'background'))
-    this.#transport = options.wrapTransport === undefined ? transport : options.wrapTransport(transport)
-    this.#run = createPipeline({
-      transport: this.#transport.name,
-      connectRetries: config.maxRetries,
-      retryBackoffMs: config.retryBackoffMs,
-      onError: (error, kind) => this.#errors.add(error, kind),
-    })
-    this.#asyncQueries = new AsyncQueries(
-      {
-        openSession: (signal) =>
-          this.#run({
-            kind: 'begin',
-            ...(signal === undefined ? {} : { signal }),
-            run: () => this.#transport.openSession(signal),
-          }),
-        lookup: (sql, params) => this.#lookup(sql, params),
-      },
-      options.asyncResultTtlMs ?? 600_000,
-    )
   }
 
   /**
@@ -152,34 +79,7 @@ export class RedshiftClient {
    * r.rows[0]?.get('email')
    */
   executeQuery(query: Query | string, options: CallOptions = {}): Promise<QueryResult> {
-    return this.#track(async () => {
-      const q = toQuery(query)
-      const settings = this.#settingsFor(q)
-      return this.#run({
-        kind: 'query',
-        sql: q.sql,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-        run: async () => {
-          const startedAt = Date.now()
-          // The server enforces the timeout (statement_timeout); this deadline covers a server that
-          // does not answer, and keeps a timeout and a cancel apart (Redshift says 57014 for both).
-          const deadline = callDeadline(settings.timeoutMs, options.signal)
-          try {
-            const result = await this.#transport.execute({
-              sql: q.sql,
-              params: q.params,
-              settings,
-              ...(deadline.signal === undefined ? {} : { signal: deadline.signal }),
-            })
-            return toQueryResult(result, startedAt)
-          } catch (error) {
-            throw deadline.settle(error)
-          } finally {
-            deadline.dispose()
-          }
-        },
-      })
-    })
+    return this.#life.track(async () => executeQuery(this.#ctx, query, options))
   }
 
   /**
@@ -190,11 +90,7 @@ export class RedshiftClient {
    * const stmt = await client.prepare('user_by_id', 'SELECT * FROM users WHERE id = $1')
    */
   prepare(name: string, sql: string): Promise<PreparedStatement> {
-    return this.#track(async () => {
-      const spec = newPreparedSpec(name, sql)
-      const columns = await this.#run({ kind: 'prepare', sql, run: () => this.#transport.prepare(spec) })
-      return new PreparedStatement(spec, columns)
-    })
+    return this.#life.track(() => prepare(this.#ctx, name, sql))
   }
 
   /**
@@ -204,19 +100,7 @@ export class RedshiftClient {
    * const r = await client.executePrepared(stmt, [123n])
    */
   executePrepared(statement: PreparedStatement, params: readonly QueryParam[] = []): Promise<QueryResult> {
-    return this.#track(async () => {
-      const spec = usableSpec(statement)
-      assertParamSets([params], statement.parameterCount)
-      const settings = this.#settingsFor({})
-      return this.#run({
-        kind: 'execute-prepared',
-        sql: spec.sql,
-        run: async () => {
-          const startedAt = Date.now()
-          return toQueryResult(await this.#transport.executePrepared(spec, params, settings), startedAt)
-        },
-      })
-    })
+    return this.#life.track(async () => executePrepared(this.#ctx, statement, params))
   }
 
   /**
@@ -233,31 +117,7 @@ export class RedshiftClient {
     paramSets: readonly (readonly QueryParam[])[],
     options: TransactionOptions = {},
   ): Promise<QueryResult[]> {
-    return this.#track(async () => {
-      const spec = usableSpec(statement)
-      assertParamSets(paramSets, statement.parameterCount)
-      if (paramSets.length === 0) return []
-      const insert = parseSingleRowInsert(spec.sql)
-      return this.#inTransaction(async (tx) => {
-        const results: QueryResult[] = []
-        if (insert === undefined || insert.paramCount !== statement.parameterCount) {
-          for (const params of paramSets) results.push(await tx.executePrepared(statement, params))
-          return results
-        }
-        for (const chunk of multiRowInsertChunks(insert, paramSets)) {
-          const r = await tx.query(createQuery({ sql: chunk.sql, params: chunk.params }))
-          // Each parameter set was one single-row INSERT: it inserted exactly one row.
-          const perRow = new QueryResult({
-            rowsAffected: 1,
-            executionTimeMs: r.executionTimeMs,
-            queryId: r.queryId,
-            command: r.command,
-          })
-          for (let i = 0; i < chunk.rows; i++) results.push(perRow)
-        }
-        return results
-      }, options)
-    })
+    return this.#life.track(() => batchExecute(this.#ctx, statement, paramSets, options))
   }
 
   /**
@@ -268,12 +128,7 @@ export class RedshiftClient {
    * await client.deallocate(stmt)
    */
   deallocate(statement: PreparedStatement): Promise<void> {
-    return this.#track(async () => {
-      if (statement.deallocated) return
-      const spec = usableSpec(statement)
-      statement.markDeallocated()
-      await this.#run({ kind: 'deallocate', run: () => this.#transport.deallocate(spec) })
-    })
+    return this.#life.track(() => deallocate(this.#ctx, statement))
   }
 
   /**
@@ -286,17 +141,17 @@ export class RedshiftClient {
    * await client.commit(tx)
    */
   beginTransaction(options: CallOptions = {}): Promise<Transaction> {
-    return this.#track(() => this.#begin(options.signal))
+    return this.#life.track(() => beginTransaction(this.#ctx, options.signal))
   }
 
   /** Commits `tx` (see {@link Transaction.commit}). */
   commit(tx: Transaction): Promise<void> {
-    return this.#track(() => tx.commit(), false)
+    return this.#life.track(() => tx.commit(), false)
   }
 
   /** Rolls back `tx` (see {@link Transaction.rollback}). */
   rollback(tx: Transaction): Promise<void> {
-    return this.#track(() => tx.rollback(), false)
+    return this.#life.track(() => tx.rollback(), false)
   }
 
   /**
@@ -313,7 +168,7 @@ export class RedshiftClient {
    * })
    */
   executeInTransaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return this.#track(() => this.#inTransaction(fn, options))
+    return this.#life.track(() => inTransaction(this.#ctx, fn, options))
   }
 
   /**
@@ -329,10 +184,7 @@ export class RedshiftClient {
    * console.log(`Loaded ${result.rowsLoaded} rows with ${result.errors} errors`)
    */
   copyFromS3(command: CopyCommand, options: DataCallOptions = {}): Promise<CopyResult> {
-    return this.#track(async () => {
-      const prepared = prepareCopy(command, this.config.defaultCopyIamRole, 'copyFromS3')
-      return runCopy(this.#dataContext(options), prepared)
-    })
+    return this.#life.track(async () => copy(this.#ctx, command, options, 'copyFromS3'))
   }
 
   /**
@@ -344,10 +196,7 @@ export class RedshiftClient {
    *   .iamRole('arn:aws:iam::123456789012:role/MyRedshiftRole').build())
    */
   copyFromDynamoDb(command: CopyCommand, options: DataCallOptions = {}): Promise<CopyResult> {
-    return this.#track(async () => {
-      const prepared = prepareCopy(command, this.config.defaultCopyIamRole, 'copyFromDynamoDb')
-      return runCopy(this.#dataContext(options), prepared)
-    })
+    return this.#life.track(async () => copy(this.#ctx, command, options, 'copyFromDynamoDb'))
   }
 
   /**
@@ -358,7 +207,7 @@ export class RedshiftClient {
    * client.validateCopy(copy)
    */
   validateCopy(command: CopyCommand): void {
-    prepareCopy(command, this.config.defaultCopyIamRole, 'validateCopy')
+    validateCopy(this.#ctx, command, 'validateCopy')
   }
 
   /**
@@ -369,7 +218,7 @@ export class RedshiftClient {
    * for (const e of errors.slice(0, 10)) console.error(`Load error: ${e.errorMessage} at line ${e.lineNumber}`)
    */
   getLoadErrors(table: TableRef | string, since: Date, options: CallOptions = {}): Promise<LoadError[]> {
-    return this.#track(() => getLoadErrors(this.#dataContext(options), table, since))
+    return this.#life.track(() => getLoadErrors(this.#ctx, table, since, options))
   }
 
   /**
@@ -384,10 +233,7 @@ export class RedshiftClient {
    * console.log(`Exported ${result.rowsUnloaded} rows to ${result.filesCreated} files`)
    */
   unloadToS3(command: UnloadCommand, options: DataCallOptions = {}): Promise<UnloadResult> {
-    return this.#track(async () => {
-      const prepared = prepareUnload(command, this.config.defaultUnloadIamRole, 'unloadToS3')
-      return runUnload(this.#dataContext(options), prepared)
-    })
+    return this.#life.track(async () => unload(this.#ctx, command, options))
   }
 
   /**
@@ -398,7 +244,7 @@ export class RedshiftClient {
    * client.validateUnload(unload)
    */
   validateUnload(command: UnloadCommand): void {
-    prepareUnload(command, this.config.defaultUnloadIamRole, 'validateUnload')
+    validateUnload(this.#ctx, command, 'validateUnload')
   }
 
   /**
@@ -409,12 +255,7 @@ export class RedshiftClient {
    * await client.setQueryGroup('etl')
    */
   async setQueryGroup(group: string | null): Promise<void> {
-    if (group !== null) {
-      const problem = queryGroupProblem('group', group)
-      if (problem !== undefined) throw new ValidationError('invalid query group', { problems: [problem] })
-    }
-    this.#assertOpen()
-    this.#queryGroup = group ?? this.config.defaultQueryGroup ?? null
+    setQueryGroup(this.#ctx, group, this.#life)
   }
 
   /**
@@ -424,29 +265,7 @@ export class RedshiftClient {
    * const { healthy, latencyMs } = await client.healthCheck()
    */
   async healthCheck(): Promise<HealthStatus> {
-    const startedAt = Date.now()
-    const checkedAt = new Date()
-    try {
-      this.#assertOpen()
-      await this.#track(() =>
-        this.#transport.execute({
-          sql: 'SELECT 1',
-          params: [],
-          settings: { timeoutMs: null, queryGroup: null },
-        }),
-      )
-      return { healthy: true, latencyMs: Date.now() - startedAt, checkedAt, pool: this.getPoolStats() }
-    } catch (raw) {
-      const error = classifyError(raw, { metadata: { transport: this.#transport.name } })
-      this.#errors.add(error, 'health-check')
-      return {
-        healthy: false,
-        latencyMs: Date.now() - startedAt,
-        checkedAt,
-        pool: this.getPoolStats(),
-        error: { code: error.code, message: error.message },
-      }
-    }
+    return healthCheck(this.#ctx, this.#life, () => this.getPoolStats())
   }
 
   /**
@@ -456,7 +275,7 @@ export class RedshiftClient {
    * const { active, idle, waiting, max } = client.getPoolStats()
    */
   getPoolStats(): PoolStats {
-    return this.#transport.stats()
+    return this.#ctx.transport.stats()
   }
 
   /**
@@ -467,26 +286,7 @@ export class RedshiftClient {
    * console.log(JSON.stringify(await client.getDiagnostics(), null, 2))
    */
   async getDiagnostics(): Promise<Diagnostics> {
-    const transport = await this.#transport.diagnostics()
-    const c = this.config
-    return {
-      ...transport,
-      pool: this.getPoolStats(),
-      settings: {
-        poolSize: c.poolSize,
-        minConnections: c.minConnections,
-        connectionTimeoutMs: c.connectionTimeoutMs,
-        idleTimeoutMs: c.idleTimeoutMs,
-        maxLifetimeMs: c.maxLifetimeMs,
-        defaultTimeoutMs: c.defaultTimeoutMs,
-        maxQueryTimeoutMs: c.maxQueryTimeoutMs,
-        maxRetries: c.maxRetries,
-        retryBackoffMs: c.retryBackoffMs,
-        queryGroup: this.#queryGroup,
-      },
-      recentErrors: this.#errors.list(),
-      closed: this.#closing !== undefined,
-    }
+    return getDiagnostics(this.#ctx, () => this.getPoolStats())
   }
 
   /**
@@ -501,16 +301,7 @@ export class RedshiftClient {
    * while ((batch = await stream.nextBatch()) !== null) for (const row of batch) process(row)
    */
   streamResults(query: Query | string, options: StreamOptions = {}): Promise<ResultStream> {
-    return this.#track(async () => {
-      const q = toQuery(query)
-      const host = {
-        transport: this.#transport,
-        run: this.#run,
-        defaultFetchSize: this.config.fetchSize,
-        cursors: this.#cursors,
-      }
-      return openResultStream(host, q, this.#settingsFor(q), options)
-    })
+    return this.#life.track(async () => streamResults(this.#ctx, query, options))
   }
 
   /**
@@ -522,10 +313,7 @@ export class RedshiftClient {
    * const result = await client.getQueryResults(handle, { timeoutMs: 60_000 })
    */
   executeQueryAsync(query: Query | string, options: AsyncQueryOptions = {}): Promise<AsyncQueryHandle> {
-    return this.#track(async () => {
-      const q = toQuery(query)
-      return this.#asyncQueries.submit(q, this.#settingsFor(q), options)
-    })
+    return this.#life.track(async () => executeQueryAsync(this.#ctx, query, options))
   }
 
   /**
@@ -536,7 +324,7 @@ export class RedshiftClient {
    * const { state, elapsedMs } = await client.getQueryStatus(handle)
    */
   getQueryStatus(handle: AsyncQueryHandle | QueryId): Promise<QueryStatus> {
-    return this.#track(() => this.#asyncQueries.status(asyncId(handle)), false)
+    return this.#life.track(() => getQueryStatus(this.#ctx, handle), false)
   }
 
   /**
@@ -550,7 +338,7 @@ export class RedshiftClient {
     handle: AsyncQueryHandle | QueryId,
     options: QueryResultsOptions = {},
   ): Promise<QueryResult> {
-    return this.#track(() => this.#asyncQueries.results(asyncId(handle), options), false)
+    return this.#life.track(() => getQueryResults(this.#ctx, handle, options), false)
   }
 
   /**
@@ -564,17 +352,7 @@ export class RedshiftClient {
    * if (!outcome.cancelled) console.log(outcome.message) // e.g. 'async query ... had already ended'
    */
   cancelQuery(target: CancelTarget, options: CallOptions = {}): Promise<CancelOutcome> {
-    return this.#track(
-      () =>
-        cancelQuery(
-          {
-            asyncQueries: this.#asyncQueries,
-            execute: (sql, params) => this.#lookup(sql, params, 'cancel', options.signal),
-          },
-          target,
-        ),
-      false,
-    )
+    return this.#life.track(() => cancelQuery(this.#ctx, target, options), false)
   }
 
   /**
@@ -586,25 +364,7 @@ export class RedshiftClient {
    * for (const w of plan.warnings) console.warn(w.code, w.message)
    */
   explainQuery(query: Query | string, options: CallOptions = {}): Promise<QueryPlan> {
-    return this.#track(async () => {
-      const q = toQuery(query)
-      const sql = /^\s*explain\b/i.test(q.sql) ? q.sql : `EXPLAIN ${q.sql}`
-      const settings = this.#settingsFor(q)
-      const signal = options.signal
-      const result = await this.#run({
-        kind: 'query',
-        sql,
-        ...(signal === undefined ? {} : { signal }),
-        run: () =>
-          this.#transport.execute({
-            sql,
-            params: q.params,
-            settings,
-            ...(signal === undefined ? {} : { signal }),
-          }),
-      })
-      return QueryPlan.parse(result.rows.map((row) => String(row[0] ?? '')).join('\n'))
-    })
+    return this.#life.track(() => explainQuery(this.#ctx, query, options))
   }
 
   /**
@@ -619,15 +379,7 @@ export class RedshiftClient {
     queryId: QueryId | AsyncQueryHandle,
     options: QueryMetricsOptions = {},
   ): Promise<QueryMetrics> {
-    return this.#track(async () => {
-      let id = asyncId(queryId)
-      if (this.#asyncQueries.has(id)) id = (await this.#asyncQueries.status(id)).redshiftQueryId || id
-      return fetchQueryMetrics(
-        (sql, params) => this.#lookup(sql, params, 'query', options.signal),
-        id,
-        options,
-      )
-    })
+    return this.#life.track(() => getQueryMetrics(this.#ctx, queryId, options))
   }
 
   /**
@@ -638,110 +390,8 @@ export class RedshiftClient {
    * process.on('SIGTERM', () => void client.close())
    */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
-      await this.#asyncQueries.drain()
-      await Promise.allSettled([...this.#cursors].map((cursor) => cursor.close()))
-      await Promise.allSettled([...this.#openTransactions].map((tx) => tx.rollback()))
-      await this.#transport.close()
-    })()
-    return this.#closing
+    return this.#life.close(() => shutDown(this.#ctx))
   }
-
-  #dataContext(options: DataCallOptions): DataOperationContext {
-    assertDataCallOptions(options)
-    return {
-      transport: this.#transport,
-      run: this.#run,
-      settings: this.#settingsFor(options),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    }
-  }
-
-  /** A small statement of the client's own (system views, CANCEL) on any pooled connection. */
-  #lookup(
-    sql: string,
-    params: readonly (string | number)[],
-    kind: 'query' | 'cancel' = 'query',
-    signal?: AbortSignal,
-  ) {
-    return this.#run({
-      kind,
-      sql,
-      ...(signal === undefined ? {} : { signal }),
-      run: () =>
-        this.#transport.execute({
-          sql,
-          params,
-          settings: { timeoutMs: null, queryGroup: null },
-          ...(signal === undefined ? {} : { signal }),
-        }),
-    })
-  }
-
-  #settingsFor(query: Pick<Query, 'timeoutMs' | 'queryGroup'>): StatementSettings {
-    const { defaultTimeoutMs, maxQueryTimeoutMs } = this.config
-    // A query's own timeout wins (0 there means "no limit"); a default of 0 leaves the server's.
-    let timeoutMs: number | null = query.timeoutMs ?? (defaultTimeoutMs > 0 ? defaultTimeoutMs : null)
-    if (maxQueryTimeoutMs > 0 && (timeoutMs === null || timeoutMs === 0 || timeoutMs > maxQueryTimeoutMs)) {
-      timeoutMs = maxQueryTimeoutMs
-    }
-    return { timeoutMs, queryGroup: query.queryGroup ?? this.#queryGroup }
-  }
-
-  async #begin(signal: AbortSignal | undefined): Promise<Transaction> {
-    return this.#run({
-      kind: 'begin',
-      sql: 'BEGIN',
-      ...(signal === undefined ? {} : { signal }),
-      run: async () => {
-        const session = await this.#transport.openSession(signal)
-        try {
-          await session.execute({ sql: 'BEGIN', params: [], settings: { timeoutMs: null, queryGroup: null } })
-        } catch (error) {
-          session.release(error)
-          throw error
-        }
-        const tx = new Transaction(session, {
-          run: this.#run,
-          settingsFor: (q) => this.#settingsFor(q),
-          ended: (t) => this.#openTransactions.delete(t),
-        })
-        this.#openTransactions.add(tx)
-        return tx
-      },
-    })
-  }
-
-  #inTransaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions): Promise<T> {
-    return runInTransaction(() => this.#begin(options.signal), fn, {
-      maxRetries: options.maxRetries ?? this.config.maxRetries,
-      retryBackoffMs: options.retryBackoffMs ?? this.config.retryBackoffMs,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    })
-  }
-
-  #assertOpen(): void {
-    if (this.#closing !== undefined) throw new PoolClosedError('the client is closed; create a new client')
-  }
-
-  /** Runs new work unless closing, and keeps it in the set `close()` waits for. */
-  #track<T>(work: () => Promise<T>, startsWork = true): Promise<T> {
-    if (startsWork && this.#closing !== undefined) {
-      return Promise.reject(new PoolClosedError('the client is closed; create a new client'))
-    }
-    const running = (async () => work())()
-    this.#inFlight.add(running)
-    const forget = (): void => {
-      this.#inFlight.delete(running)
-    }
-    running.then(forget, forget)
-    return running
-  }
-}
-
-function asyncId(handle: AsyncQueryHandle | QueryId): QueryId {
-  return typeof handle === 'string' ? handle : handle?.queryId
 }
 
 /**

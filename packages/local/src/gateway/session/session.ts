@@ -1,49 +1,27 @@
 /**
  * One client connection after its handshake: the client's messages, in order, to the engine (translated
  * where Redshift's dialect differs, held back while a statement waits for WLM or for a bookkeeping
- * flush), and the engine's answers back through the ResponseRouter.
+ * flush), and the engine's answers back through the ResponseRouter. The Session owns the sockets and
+ * the message order; the handlers in simple-query.ts and extended-protocol.ts act on a message through
+ * a SessionHost (session-host.ts), as command-runner.ts does through a CommandHost.
  */
 import type { Socket } from 'node:net'
-import type { LeaderOnlyStatement } from '../../dialect/translation.js'
 import { WaitAbortedError } from '../../wlm/index.js'
 import type { GatewayContext, SessionHandle } from '../context.js'
 import { Outbox } from '../outbox.js'
 import { BackendScanner } from '../protocol/backend-scanner.js'
 import { Frontend } from '../protocol/codes.js'
 import { type Frame, FrameReader } from '../protocol/framing.js'
-import {
-  BIND_UNNAMED,
-  buildParse,
-  DESCRIBE_UNNAMED_PORTAL,
-  EXECUTE_UNNAMED,
-  FLUSH,
-  parseBindNames,
-  parseExecute,
-  parseParse,
-  parseQuery,
-  parseTarget,
-  SYNC,
-} from '../protocol/frontend.js'
+import { FLUSH } from '../protocol/frontend.js'
 import { type CommandHost, runCommand } from './command-runner.js'
-import { type Execution, type Prepared, passThrough, RAISE_SQL } from './execution.js'
-import { setLastQueryId } from './last-query-id-setter.js'
-import {
-  BIND_COMPLETE,
-  bindShape,
-  CLOSE_COMPLETE,
-  IN_FAILED_TRANSACTION,
-  leaderRowDescription,
-  leaderRows,
-  NO_PARAMETERS,
-  PARSE_COMPLETE,
-} from './leader-answers.js'
+import { handleBind, handleClose, handleDescribe, handleExecute, handleParse } from './extended-protocol.js'
 import { ResponseRouter } from './responses.js'
-import { type BoundPortal, type SessionIdentity, SessionState } from './session-state.js'
+import type { SessionHost } from './session-host.js'
+import { type SessionIdentity, SessionState } from './session-state.js'
+import { handleQuery } from './simple-query.js'
 
 export type { SessionIdentity } from './session-state.js'
 
-/** Parse's parameter-type list with no types (Int16 0). */
-const NO_PARAMETER_TYPES = Buffer.alloc(2)
 /** Bytes a command's copyIn may leave queued on the engine socket before it waits for 'drain'. */
 const ENGINE_WRITE_BUFFER = 1 << 20
 
@@ -58,6 +36,8 @@ export class Session implements SessionHandle {
   readonly #toClient = new Outbox()
   readonly #clientReader = new FrameReader()
   readonly #engineReader: BackendScanner
+  /** What the message handlers (simple-query.ts, extended-protocol.ts) need of this session. */
+  readonly #host: SessionHost
   /** Gateway commands waiting for every earlier message to be answered (command-runner.ts). */
   #drainWaiters: (() => void)[] = []
   #inbox: Frame[] = []
@@ -83,6 +63,7 @@ export class Session implements SessionHandle {
       () => this.#closeSoon(),
     )
     this.#engineReader = new BackendScanner(this.#router)
+    this.#host = this.#handlerHost()
   }
 
   get pid(): number {
@@ -215,13 +196,26 @@ export class Session implements SessionHandle {
     if (!this.#toClient.flushTo(this.#client)) this.#engine.pause()
   }
 
-  /** Runs a COPY / UNLOAD through the executor, when one is configured and WLM let it run. */
-  #runsCommand(exec: Execution): boolean {
-    return (
-      exec.prepared?.gatewayCommand !== undefined &&
-      this.#ctx.commandExecutor !== undefined &&
-      exec.raise === undefined
-    )
+  /** What the message handlers need of this session. */
+  #handlerHost(): SessionHost {
+    const session = this
+    return {
+      ctx: this.#ctx,
+      state: this.#state,
+      router: this.#router,
+      get closed() {
+        return session.#closed
+      },
+      send: (frame) => this.#send(frame),
+      flushEngine: () => this.#flushEngine(),
+      flushClient: () => this.#flushClient(),
+      drained: () => this.#drained(),
+      launchCommand: (exec, execute) => {
+        const executor = this.#ctx.commandExecutor
+        if (executor === undefined) return Promise.resolve(false)
+        return runCommand(this.#commandHost(), exec, executor, execute)
+      },
+    }
   }
 
   // ---- client -> engine ----
@@ -298,17 +292,17 @@ export class Session implements SessionHandle {
     }
     switch (f.type) {
       case Frontend.Query:
-        return this.#simpleQuery(f.frame)
+        return handleQuery(this.#host, f.frame)
       case Frontend.Parse:
-        return this.#parse(f.frame)
+        return handleParse(this.#host, f.frame)
       case Frontend.Bind:
-        return this.#bind(f.frame)
+        return handleBind(this.#host, f.frame)
       case Frontend.Describe:
-        return this.#describe(f.frame)
+        return handleDescribe(this.#host, f.frame)
       case Frontend.Execute:
-        return this.#execute(f.frame)
+        return handleExecute(this.#host, f.frame)
       case Frontend.Close:
-        this.#close(f.frame)
+        handleClose(this.#host, f.frame)
         return undefined
       case Frontend.Sync:
         this.#send(f.frame)
@@ -331,417 +325,5 @@ export class Session implements SessionHandle {
         this.#send(f.frame)
         return undefined
     }
-  }
-
-  /**
-   * What translation knows of the session. A named statement runs again later, when a
-   * `pg_last_query_id()` literal would be stale: it reads the session setting the gateway sets instead.
-   */
-  #translateContext(queryId: number, named = false) {
-    const s = this.#state
-    const lastQueryId = Math.max(s.lastQueryId, s.lastSentQueryId)
-    return named
-      ? { queryId, lastQueryId, settings: s.settings, lastQueryIdFromSession: true }
-      : { queryId, lastQueryId, settings: s.settings }
-  }
-
-  #parse(frame: Buffer): Promise<void> | undefined {
-    const state = this.#state
-    if (state.engineSkipping) {
-      this.#send(frame)
-      return undefined
-    }
-    const msg = parseParse(frame)
-    const parts = this.#split(msg.sql)
-    const prepared =
-      parts.length === 1
-        ? this.#ctx.statementCache.prepare(
-            parts[0] as string,
-            this.#translateContext(this.#ctx.peekQueryId(), msg.name !== ''),
-          )
-        : passThrough(msg.sql)
-    // (A name already in use goes to the engine, which reports it: 42P05.)
-    if (
-      prepared.translation?.leaderOnly !== undefined &&
-      (msg.name === '' || !state.statements.has(msg.name))
-    ) {
-      state.dropParsed(msg.name)
-      state.statements.set(msg.name, prepared)
-      return this.#leader(() => [PARSE_COMPLETE])
-    }
-    state.dropParsed(msg.name)
-    state.statements.set(msg.name, prepared)
-    const out = prepared.sql === msg.sql ? frame : buildParse(msg.name, prepared.sql, msg.paramTypes)
-    const forward = (): void => {
-      this.#send(out)
-      this.#router.expect({ kind: 'parse', hidden: false })
-    }
-    if (prepared.translation?.readsSystemViews !== true || prepared.raise !== undefined) {
-      forward()
-      return undefined
-    }
-    // Under SERIALIZABLE the engine takes the transaction's snapshot at the first Parse or Bind that
-    // needs one: the statement is logged as running, and every statement before it written as ended,
-    // before its Parse goes. Its Bind in this batch takes the execution over (#bind).
-    const exec = state.begin(prepared, undefined)
-    state.parsedReads.set(msg.name, exec)
-    return this.#admitted(exec, () => {
-      if (state.engineSkipping) state.dropParsed(msg.name)
-      forward()
-    })
-  }
-
-  /** Runs `then` once `exec` may run (WLM, and the log flushed for a system view read). */
-  #admitted(exec: Execution, then: () => void): Promise<void> | undefined {
-    const admitted = this.#state.admit(exec, () => this.#drained())
-    const go = (): void => {
-      if (!this.#closed) then()
-    }
-    if (admitted === undefined) {
-      go()
-      return undefined
-    }
-    return admitted.then(go)
-  }
-
-  #bind(frame: Buffer): Promise<void> | undefined {
-    const state = this.#state
-    if (state.engineSkipping) {
-      this.#send(frame)
-      return undefined
-    }
-    const { portal: name, statement } = parseBindNames(frame)
-    const prepared = state.statements.get(statement)
-    const old = state.portals.get(name)
-    if (old !== undefined) state.dropPortal(old)
-    const parsed = state.parsedReads.get(statement)
-    state.parsedReads.delete(statement)
-    const leader = prepared?.translation?.leaderOnly
-    const portal: BoundPortal = {
-      prepared,
-      active: undefined,
-      pending: undefined,
-      syncGeneration: state.syncGeneration,
-      ...(leader === undefined ? {} : { leaderFormat: bindShape(frame).format }),
-    }
-    state.portals.set(name, portal)
-    if (leader !== undefined) return this.#leader(() => [BIND_COMPLETE])
-    const forward = (): void => {
-      this.#send(frame)
-      this.#router.expect({ kind: 'bind', hidden: false })
-    }
-    if (parsed !== undefined && !parsed.finished) {
-      // Begun at its Parse, in this batch: the snapshot was taken after the flush.
-      parsed.portal = portal
-      portal.pending = parsed
-      forward()
-      return undefined
-    }
-    if (prepared?.translation?.readsSystemViews !== true || prepared.raise !== undefined) {
-      forward()
-      return undefined
-    }
-    // A statement parsed in an earlier batch starts a transaction (and takes its snapshot) here.
-    const exec = state.begin(prepared, portal)
-    portal.pending = exec
-    return this.#admitted(exec, () => {
-      if (state.engineSkipping) state.dropPortal(portal)
-      forward()
-    })
-  }
-
-  #describe(frame: Buffer): Promise<void> | undefined {
-    const state = this.#state
-    if (state.engineSkipping) {
-      this.#send(frame)
-      return undefined
-    }
-    const target = parseTarget(frame)
-    const portal = target.kind === 'P' ? state.portals.get(target.name) : undefined
-    const prepared = target.kind === 'S' ? state.statements.get(target.name) : portal?.prepared
-    const leader = prepared?.translation?.leaderOnly
-    const upper = state.upperCaseNames
-    if (leader !== undefined) {
-      return this.#leader(() =>
-        target.kind === 'S'
-          ? [NO_PARAMETERS, leaderRowDescription(leader, upper)]
-          : [leaderRowDescription(leader, upper, portal?.leaderFormat ?? 0)],
-      )
-    }
-    this.#send(frame)
-    this.#router.expect({
-      kind: 'describe',
-      noRows: prepared?.translation?.response?.noRows === true,
-      simple: false,
-      upper,
-    })
-    return undefined
-  }
-
-  #close(frame: Buffer): void {
-    const state = this.#state
-    if (state.engineSkipping) {
-      this.#send(frame)
-      return
-    }
-    const target = parseTarget(frame)
-    let gatewayOnly: boolean
-    if (target.kind === 'S') {
-      gatewayOnly = state.statements.get(target.name)?.translation?.leaderOnly !== undefined
-      state.statements.delete(target.name)
-      state.dropParsed(target.name)
-    } else {
-      const portal = state.portals.get(target.name)
-      gatewayOnly = portal?.leaderFormat !== undefined
-      if (portal !== undefined) state.dropPortal(portal)
-      state.portals.delete(target.name)
-    }
-    if (gatewayOnly) {
-      // A leader statement or portal: only the gateway knew it.
-      this.#router.answer([CLOSE_COMPLETE])
-      this.#flushClient()
-      return
-    }
-    this.#send(frame)
-    this.#router.expect({ kind: 'close', hidden: false })
-  }
-
-  /**
-   * Answers a message of a leader-node statement (`build` makes the answer). In a failed transaction
-   * block it fails as any statement would: that is only known once every earlier message is answered,
-   * so when a block may be open the answer waits for that.
-   */
-  #leader(build: () => Buffer[]): Promise<void> | undefined {
-    const state = this.#state
-    const now = (): void => {
-      // The engine skips the rest of the batch after an earlier error: so does the gateway.
-      if (this.#closed || state.engineSkipping) return
-      if (this.#router.queue.length === 0 && state.inFailedBlock) {
-        this.#router.answer([IN_FAILED_TRANSACTION])
-        state.noteError()
-        state.gatewaySkipping = true
-      } else {
-        this.#router.answer(build())
-      }
-      this.#flushClient()
-    }
-    if (this.#router.queue.length > 0 && state.mayBeInBlock) return this.#drained().then(now)
-    now()
-    return undefined
-  }
-
-  #split(sql: string): readonly string[] {
-    return this.#ctx.statementCache.split(sql)
-  }
-
-  #execute(frame: Buffer): Promise<void> | undefined {
-    const state = this.#state
-    if (state.engineSkipping) {
-      this.#send(frame)
-      return undefined
-    }
-    const portal = state.portals.get(parseExecute(frame).portal)
-    if (portal?.active !== undefined) {
-      // The next batch of a row-limited portal: the same statement, still running.
-      this.#send(frame)
-      this.#router.expect({ kind: 'execute', exec: portal.active })
-      return undefined
-    }
-    if (portal?.prepared?.translation?.leaderOnly !== undefined) {
-      const value = Math.max(state.lastQueryId, state.lastSentQueryId)
-      return this.#leader(() => leaderRows(value, portal.leaderFormat ?? 0))
-    }
-    if (portal?.pending !== undefined) {
-      // Begun and admitted at Bind (a system view read).
-      const exec = portal.pending
-      portal.pending = undefined
-      this.#launchExecute(exec, frame)
-      return undefined
-    }
-    const exec = state.begin(portal?.prepared, portal)
-    const launch = (): Promise<void> | undefined => {
-      if (this.#runsCommand(exec)) return this.#launchCommand(exec, frame).then(() => undefined)
-      if (state.engineSkipping && !exec.finished) {
-        // Found out while waiting for earlier answers: the engine skips this Execute.
-        state.finish(exec, 'failed', undefined, 'not executed: an earlier message of the batch failed')
-        this.#send(frame)
-        return undefined
-      }
-      this.#launchExecute(exec, frame)
-      return undefined
-    }
-    const pending = state.admit(exec, () => this.#drained())
-    return pending === undefined ? launch() : pending.then(launch)
-  }
-
-  #launchCommand(exec: Execution, execute: Buffer | undefined): Promise<boolean> {
-    const executor = this.#ctx.commandExecutor
-    if (executor === undefined) return Promise.resolve(false)
-    return runCommand(this.#commandHost(), exec, executor, execute)
-  }
-
-  #launchExecute(exec: Execution, frame: Buffer): void {
-    this.#state.markRunning(exec)
-    if (exec.raise === undefined && exec.prepared?.translation?.readsLastQueryId === true) {
-      setLastQueryId(exec.lastQueryIdBefore, (f) => this.#send(f), this.#router)
-    }
-    if (exec.raise !== undefined && exec.prepared?.raise === undefined) {
-      // Refused after Parse (WLM): the engine runs a failing statement instead, so its transaction
-      // state matches what the client is told.
-      this.#send(buildParse('', RAISE_SQL, NO_PARAMETER_TYPES))
-      this.#send(BIND_UNNAMED)
-      this.#send(EXECUTE_UNNAMED)
-      this.#router.expect({ kind: 'parse', hidden: true })
-      this.#router.expect({ kind: 'bind', hidden: true })
-    } else {
-      this.#send(frame)
-    }
-    this.#router.expect({ kind: 'execute', exec })
-  }
-
-  /**
-   * A simple Query: each statement is translated, queued and logged on its own, and sent as an
-   * unnamed extended-protocol statement without Sync until the last, so the statements share one
-   * implicit transaction as they would in one Query message, yet the gateway can act between them.
-   */
-  #simpleQuery(frame: Buffer): Promise<void> | undefined {
-    const parts = this.#split(parseQuery(frame))
-    // A simple Query replaces the unnamed statement and portal, in the engine as here.
-    const state = this.#state
-    state.statements.delete('')
-    state.dropParsed('')
-    const unnamed = state.portals.get('')
-    if (unnamed !== undefined) state.dropPortal(unnamed)
-    state.portals.delete('')
-    if (parts.length === 0) {
-      this.#send(frame)
-      this.#router.expect({ kind: 'passthrough', generation: ++state.syncGeneration })
-      return undefined
-    }
-    return this.#chain(parts, 0)
-  }
-
-  #chain(parts: readonly string[], from: number): Promise<void> | undefined {
-    const state = this.#state
-    for (let i = from; i < parts.length; i++) {
-      const last = i === parts.length - 1
-      const prepared = this.#ctx.statementCache.prepare(
-        parts[i] as string,
-        this.#translateContext(this.#ctx.peekQueryId()),
-      )
-      const leader = prepared.translation?.leaderOnly
-      if (leader !== undefined) {
-        const next = this.#chainLeader(parts, i, last, leader)
-        if (next !== undefined) return next
-        continue
-      }
-      const exec = state.begin(prepared, undefined, this.#ctx.nextQueryId())
-      const pending = state.admit(exec, () => this.#drained())
-      if (pending !== undefined) return pending.then(() => this.#chainStep(parts, i, exec, last))
-      if (this.#runsCommand(exec)) return this.#chainCommand(parts, i, exec, last)
-      const next = this.#chainSend(parts, i, exec, last)
-      if (next !== undefined) return next
-    }
-    return undefined
-  }
-
-  #chainStep(parts: readonly string[], i: number, exec: Execution, last: boolean): Promise<void> | undefined {
-    return this.#runsCommand(exec)
-      ? this.#chainCommand(parts, i, exec, last)
-      : this.#chainSend(parts, i, exec, last)
-  }
-
-  /**
-   * A leader-node statement among a simple Query's statements, answered by the gateway; in a failed
-   * transaction block it fails, and the statements after it do not run. Undefined when the chain goes
-   * on at once.
-   */
-  #chainLeader(
-    parts: readonly string[],
-    i: number,
-    last: boolean,
-    leader: LeaderOnlyStatement,
-  ): Promise<void> | undefined {
-    const state = this.#state
-    const value = Math.max(state.lastQueryId, state.lastSentQueryId)
-    const upper = state.upperCaseNames
-    /** False when the chain stops here. */
-    const answer = (): boolean => {
-      if (this.#router.queue.length === 0 && state.inFailedBlock) {
-        this.#router.answer([IN_FAILED_TRANSACTION])
-        state.noteError()
-        this.#sync()
-        this.#flushClient()
-        this.#flushEngine()
-        return false
-      }
-      this.#router.answer([leaderRowDescription(leader, upper), ...leaderRows(value)])
-      this.#flushClient()
-      if (!last) return true
-      this.#sync()
-      this.#flushEngine()
-      return false
-    }
-    if (this.#router.queue.length > 0 && state.mayBeInBlock) {
-      return this.#drained().then(() => {
-        if (this.#closed) return undefined
-        return answer() ? this.#chain(parts, i + 1) : undefined
-      })
-    }
-    // A settled promise ends the loop: the chain stopped at this statement's error.
-    return answer() || last ? undefined : Promise.resolve()
-  }
-
-  /** A COPY / UNLOAD among a simple Query's statements: the chain goes on after it, or stops at its error. */
-  #chainCommand(parts: readonly string[], i: number, exec: Execution, last: boolean): Promise<void> {
-    return this.#launchCommand(exec, undefined).then((ok) => {
-      if (this.#closed) return undefined
-      if (ok && !last) return this.#chain(parts, i + 1)
-      this.#sync()
-      this.#flushEngine()
-      return undefined
-    })
-  }
-
-  #chainSend(parts: readonly string[], i: number, exec: Execution, last: boolean): Promise<void> | undefined {
-    const state = this.#state
-    state.markRunning(exec)
-    const prepared = exec.prepared as Prepared
-    const sql = exec.raise !== undefined ? RAISE_SQL : prepared.sql
-    this.#send(buildParse('', sql, NO_PARAMETER_TYPES))
-    this.#send(BIND_UNNAMED)
-    this.#send(DESCRIBE_UNNAMED_PORTAL)
-    this.#send(EXECUTE_UNNAMED)
-    this.#router.expect({ kind: 'parse', hidden: true })
-    this.#router.expect({ kind: 'bind', hidden: true })
-    this.#router.expect({
-      kind: 'describe',
-      noRows: prepared.translation?.response?.noRows === true,
-      simple: true,
-      upper: state.upperCaseNames,
-    })
-    this.#router.expect({ kind: 'execute', exec })
-    if (last) {
-      this.#sync()
-      return undefined
-    }
-    this.#send(FLUSH)
-    const done = new Promise<boolean>((resolve) => {
-      exec.done = resolve
-    })
-    this.#flushEngine()
-    return done.then((ok) => {
-      if (ok && !this.#closed) return this.#chain(parts, i + 1)
-      this.#sync()
-      this.#flushEngine()
-      return undefined
-    })
-  }
-
-  #sync(): void {
-    const state = this.#state
-    this.#send(SYNC)
-    state.engineSkipping = false
-    this.#router.expect({ kind: 'sync', generation: ++state.syncGeneration })
   }
 }
