@@ -3,6 +3,7 @@ import pg from 'pg'
 import { installCompat } from '../../src/engine/compat/index.js'
 import { type Engine, startEngine } from '../../src/engine/engine.js'
 import { type Gateway, type GatewayOptions, type LocalUser, startGateway } from '../../src/gateway/index.js'
+import { errorFields, RawClient } from './raw-client.js'
 
 export const USERS: readonly LocalUser[] = [
   { name: 'alice', password: 'Alice-pass-1', groups: ['analysts'] },
@@ -89,4 +90,15 @@ export async function startTestGateway(options: Partial<GatewayOptions> = {}): P
       await engine.stop()
     },
   }
+}
+
+/** A raw protocol client logged in to `t`'s gateway as `user` (database dev); throws the server's refusal. */
+export async function connectRaw(t: TestGateway, user: LocalUser): Promise<RawClient> {
+  const { client, error } = await RawClient.connect(
+    t.gateway.port,
+    { user: user.name, database: 'dev' },
+    user.password,
+  )
+  if (error) throw new Error(errorFields(error.body).M)
+  return client
 }

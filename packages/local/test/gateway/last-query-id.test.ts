@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { MessageWriter } from '../../src/gateway/protocol/writer.js'
-import { ALICE, startTestGateway, type TestGateway } from './helpers.js'
+import { ALICE, connectRaw, startTestGateway, type TestGateway } from './helpers.js'
 import { alone, answers, columns, group, LAST_QUERY_ID, rows, types } from './pipeline-support.js'
-import { errorFields, msg, RawClient, type RawMessage } from './raw-client.js'
+import { errorFields, msg, type RawClient, type RawMessage } from './raw-client.js'
 
 let t: TestGateway
 
@@ -17,15 +17,7 @@ afterAll(async () => {
   await t?.stop()
 })
 
-async function raw(): Promise<RawClient> {
-  const { client, error } = await RawClient.connect(
-    t.gateway.port,
-    { user: ALICE.name, database: 'dev' },
-    ALICE.password,
-  )
-  if (error) throw new Error(errorFields(error.body).M)
-  return client
-}
+const raw = (): Promise<RawClient> => connectRaw(t, ALICE)
 
 /** Every record of session `pid` once none is queued or running: query id -> text. */
 async function records(pid: number, count: number): Promise<Map<number, string>> {

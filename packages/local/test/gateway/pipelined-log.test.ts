@@ -4,9 +4,9 @@
  * the log is flushed before those), and failures among groups in flight are recorded as failures.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { ALICE, startTestGateway, type TestGateway } from './helpers.js'
+import { ALICE, connectRaw, startTestGateway, type TestGateway } from './helpers.js'
 import { alone, answers, group, rows, types } from './pipeline-support.js'
-import { errorFields, msg, RawClient } from './raw-client.js'
+import { msg, type RawClient } from './raw-client.js'
 
 let t: TestGateway
 
@@ -20,15 +20,7 @@ afterAll(async () => {
   await t?.stop()
 })
 
-async function raw(): Promise<RawClient> {
-  const { client, error } = await RawClient.connect(
-    t.gateway.port,
-    { user: ALICE.name, database: 'dev' },
-    ALICE.password,
-  )
-  if (error) throw new Error(errorFields(error.body).M)
-  return client
-}
+const raw = (): Promise<RawClient> => connectRaw(t, ALICE)
 
 /** How many STL_QUERY rows of this session have `text`, as the session itself reads them. */
 const stlCount = (text: string): string =>

@@ -4,9 +4,9 @@
  * undone once that is known.
  */
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
-import { ALICE, startTestGateway, type TestGateway } from './helpers.js'
+import { ALICE, connectRaw, startTestGateway, type TestGateway } from './helpers.js'
 import { alone, answers, columns, group, rows, types } from './pipeline-support.js'
-import { errorFields, msg, RawClient, type RawMessage } from './raw-client.js'
+import { msg, type RawClient, type RawMessage } from './raw-client.js'
 
 let t: TestGateway
 
@@ -22,15 +22,7 @@ afterAll(async () => {
   await t?.stop()
 })
 
-async function raw(): Promise<RawClient> {
-  const { client, error } = await RawClient.connect(
-    t.gateway.port,
-    { user: ALICE.name, database: 'dev' },
-    ALICE.password,
-  )
-  if (error) throw new Error(errorFields(error.body).M)
-  return client
-}
+const raw = (): Promise<RawClient> => connectRaw(t, ALICE)
 
 /** The query log record of the statement `text` run by `pid`, once it has ended. */
 async function recordOf(pid: number, text: string): Promise<Record<string, unknown>> {

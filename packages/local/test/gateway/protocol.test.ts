@@ -1,7 +1,7 @@
 import Cursor from 'pg-cursor'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { ALICE, startTestGateway, type TestGateway } from './helpers.js'
-import { errorFields, msg, RawClient } from './raw-client.js'
+import { ALICE, connectRaw, startTestGateway, type TestGateway } from './helpers.js'
+import { errorFields, msg, type RawClient } from './raw-client.js'
 
 let t: TestGateway
 
@@ -12,15 +12,7 @@ afterAll(async () => {
   await t?.stop()
 })
 
-async function raw(): Promise<RawClient> {
-  const { client, error } = await RawClient.connect(
-    t.gateway.port,
-    { user: ALICE.name, database: 'dev' },
-    ALICE.password,
-  )
-  if (error) throw new Error(errorFields(error.body).M)
-  return client
-}
+const raw = (): Promise<RawClient> => connectRaw(t, ALICE)
 
 const types = (messages: { type: string }[]): string => messages.map((m) => m.type).join('')
 
