@@ -78,6 +78,9 @@ export const queryCommand: Command = {
         signal: io.signal,
         ...(fetch !== undefined ? { fetchSize: Number(fetch) } : {}),
       })
+      // Ctrl+C: cancel the statement on the server, whatever the stream is waiting for.
+      const cancel = () => void stream.cancel().catch(() => undefined)
+      io.signal.addEventListener('abort', cancel, { once: true })
       try {
         await output.sink.begin(stream.columns)
         let rows = 0
@@ -89,6 +92,7 @@ export const queryCommand: Command = {
         await output.sink.end()
         progress.done()
       } finally {
+        io.signal.removeEventListener('abort', cancel)
         await stream.close()
       }
     } catch (err) {
