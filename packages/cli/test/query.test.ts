@@ -33,19 +33,25 @@ afterAll(async () => {
 })
 
 describe('redshift-kit query', () => {
-  it('writes exact CSV into a pipe by default (header, quoting, NULL as empty, bigint and decimal digits kept)', slow, async () => {
-    const r = await runCli(['query', 'select * from cli_query_t order by id', '--url', url])
-    expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toBe(
-      'id,name,big,amount,at,note\n' +
-        '1,plain,9007199254740993,12345678901234.123456,2024-06-01 12:34:56.789,\n' +
-        '2,"with, comma and ""quote""",-1,0.500000,2024-06-02 00:00:00,"line\nbreak"\n',
-    )
-    expect(r.stderr).toBe('')
-  })
+  it(
+    'writes exact CSV into a pipe by default (header, quoting, NULL as empty, bigint and decimal digits kept)',
+    slow,
+    async () => {
+      const r = await runCli(['query', 'select * from cli_query_t order by id', '--url', url])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toBe(
+        'id,name,big,amount,at,note\n' +
+          '1,plain,9007199254740993,12345678901234.123456,2024-06-01 12:34:56.789,\n' +
+          '2,"with, comma and ""quote""",-1,0.500000,2024-06-02 00:00:00,"line\nbreak"\n',
+      )
+      expect(r.stderr).toBe('')
+    },
+  )
 
   it('draws an aligned table on a terminal, in colour unless NO_COLOR is set', slow, async () => {
-    const coloured = await runCli(['query', 'select id, name from cli_query_t order by id', '--url', url], { tty: true })
+    const coloured = await runCli(['query', 'select id, name from cli_query_t order by id', '--url', url], {
+      tty: true,
+    })
     expect(coloured.code).toBe(0)
     expect(coloured.stdout).toContain('\x1b[1m')
     const plain = await runCli(['query', 'select id, name from cli_query_t order by id', '--url', url], {
@@ -64,15 +70,42 @@ describe('redshift-kit query', () => {
   })
 
   it('writes TSV, JSON lines and Parquet files that read back with the same values', slow, async () => {
-    const tsv = await runCli(['query', 'select id, note from cli_query_t order by id', '--url', url, '--format', 'tsv'])
+    const tsv = await runCli([
+      'query',
+      'select id, note from cli_query_t order by id',
+      '--url',
+      url,
+      '--format',
+      'tsv',
+    ])
     expect(tsv.stdout).toBe('id\tnote\n1\t\\N\n2\tline\\nbreak\n')
-    const jsonl = await runCli(['query', 'select id, big, amount from cli_query_t order by id', '--url', url, '--format', 'jsonl'])
-    expect(jsonl.stdout.split('\n')[0]).toBe('{"id":1,"big":9007199254740993,"amount":"12345678901234.123456"}')
+    const jsonl = await runCli([
+      'query',
+      'select id, big, amount from cli_query_t order by id',
+      '--url',
+      url,
+      '--format',
+      'jsonl',
+    ])
+    expect(jsonl.stdout.split('\n')[0]).toBe(
+      '{"id":1,"big":9007199254740993,"amount":"12345678901234.123456"}',
+    )
     const file = tmp('out.parquet')
-    const pq = await runCli(['query', 'select id, name, big from cli_query_t order by id', '--url', url, '--format', 'parquet', '-o', file])
+    const pq = await runCli([
+      'query',
+      'select id, name, big from cli_query_t order by id',
+      '--url',
+      url,
+      '--format',
+      'parquet',
+      '-o',
+      file,
+    ])
     expect(pq.code, pq.stderr).toBe(0)
     const buf = await readFile(file)
-    const rows = await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer })
+    const rows = await parquetReadObjects({
+      file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer,
+    })
     expect(rows).toEqual([
       { id: 1, name: 'plain', big: 9007199254740993n },
       { id: 2, name: 'with, comma and "quote"', big: -1n },
@@ -80,31 +113,43 @@ describe('redshift-kit query', () => {
   })
 
   it('takes SQL from stdin and typed -p parameters; --no-header drops the header', slow, async () => {
-    const r = await runCli(['query', '--url', url, '-p', 'int:2', '-p', 'bigint:9007199254740993', '--no-header'], {
-      stdin: 'select id from cli_query_t where id = $1 or big = $2 order by id',
-    })
+    const r = await runCli(
+      ['query', '--url', url, '-p', 'int:2', '-p', 'bigint:9007199254740993', '--no-header'],
+      {
+        stdin: 'select id from cli_query_t where id = $1 or big = $2 order by id',
+      },
+    )
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toBe('1\n2\n')
   })
 
   it('reports a command outcome for statements without rows', slow, async () => {
-    const r = await runCli(['query', "insert into cli_query_t (id, name) values (3, 'three'), (4, 'four')", '--url', url])
+    const r = await runCli([
+      'query',
+      "insert into cli_query_t (id, name) values (3, 'three'), (4, 'four')",
+      '--url',
+      url,
+    ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain('INSERT: 2 row(s)')
     await runCli(['query', 'delete from cli_query_t where id > 2', '--url', url])
   })
 
-  it('streams a large result into a file with a progress line on a terminal, and none into a pipe', slow, async () => {
-    const file = tmp('big.csv')
-    const sql = 'select g as i, md5(g::text) as h from generate_series(1, 200000) as g'
-    const tty = await runCli(['query', sql, '--url', url, '-o', file], { tty: true })
-    expect(tty.code).toBe(0)
-    expect(tty.stdout).toMatch(/200,000 rows +[\d.]+ MB +[\d,]+ rows\/s +00:\d\d/)
-    const text = await readFile(file, 'utf8')
-    expect(text.split('\n').length).toBe(200_002)
-    const piped = await runCli(['query', sql, '--url', url, '-o', file])
-    expect(piped.stderr).toBe('')
-  })
+  it(
+    'streams a large result into a file with a progress line on a terminal, and none into a pipe',
+    slow,
+    async () => {
+      const file = tmp('big.csv')
+      const sql = 'select g as i, md5(g::text) as h from generate_series(1, 200000) as g'
+      const tty = await runCli(['query', sql, '--url', url, '-o', file], { tty: true })
+      expect(tty.code).toBe(0)
+      expect(tty.stdout).toMatch(/200,000 rows +[\d.]+ MB +[\d,]+ rows\/s +00:\d\d/)
+      const text = await readFile(file, 'utf8')
+      expect(text.split('\n').length).toBe(200_002)
+      const piped = await runCli(['query', sql, '--url', url, '-o', file])
+      expect(piped.stderr).toBe('')
+    },
+  )
 })
 
 describe('redshift-kit errors and exit statuses', () => {

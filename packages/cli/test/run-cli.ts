@@ -24,7 +24,8 @@ export interface RunOptions {
 /** The environment of a user's shell, without the test runner's variables that change colours. */
 function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
-  for (const k of ['FORCE_COLOR', 'NO_COLOR', 'CI', 'REDSHIFT_URL', 'REDSHIFT_HOST']) if (!(k in extra)) delete env[k]
+  for (const k of ['FORCE_COLOR', 'NO_COLOR', 'CI', 'REDSHIFT_URL', 'REDSHIFT_HOST'])
+    if (!(k in extra)) delete env[k]
   for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k]
   return env
 }
@@ -43,7 +44,11 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
         env: baseEnv({ TERM: 'xterm', ...options.env }),
         stdio: ['pipe', 'pipe', 'pipe'],
       })
-    : spawn(argv[0] as string, argv.slice(1), { cwd: repo, env: baseEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(argv[0] as string, argv.slice(1), {
+        cwd: repo,
+        env: baseEnv(options.env),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', (d: Buffer) => {
