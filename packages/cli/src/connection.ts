@@ -1,5 +1,5 @@
 import { RedshiftClient, RedshiftConfig, type SslMode } from '@redshift-kit/client'
-import { type LocalRedshift, startLocalRedshift } from '@redshift-kit/local'
+import type { LocalRedshift } from '@redshift-kit/local'
 import { bool, type Flags, str } from './command.js'
 import { UsageError } from './exit-codes.js'
 import type { CliIo } from './io.js'
@@ -55,6 +55,8 @@ export async function connect(options: ConnectionOptions, io: CliIo): Promise<Co
   let local: LocalRedshift | undefined
   const builder = RedshiftConfig.builder().applicationName('redshift-kit')
   if (options.local) {
+    // Loaded only for --local: the rest of the command stays small and starts fast.
+    const { startLocalRedshift } = await import('@redshift-kit/local')
     local = await startLocalRedshift({ tls: false })
     builder.fromUrl(local.url())
   } else {

@@ -59,7 +59,7 @@ export const explainCommand: Command = {
     try {
       if (metricsOf !== undefined) {
         const metrics = await connection.client.getQueryMetrics(QueryId.new(metricsOf))
-        const output = openOutput(str(flags, 'format'), undefined, io)
+        const output = await openOutput(str(flags, 'format'), undefined, io)
         await writeRecords(output.sink, METRIC_COLUMNS, [metrics])
         await output.close()
         return EXIT.ok

@@ -43,7 +43,7 @@ export const loadErrorsCommand: Command = {
     const table = args[0]
     if (!table) throw new UsageError('name the table: redshift-kit load-errors schema.table')
     const since = parseSince(str(flags, 'since') ?? '24h')
-    const output = openOutput(str(flags, 'format'), undefined, io)
+    const output = await openOutput(str(flags, 'format'), undefined, io)
     const connection = await connectWith(flags, io)
     try {
       const errors = await connection.client.getLoadErrors(table, since, { signal: io.signal })

@@ -56,7 +56,7 @@ export const queryCommand: Command = {
     const label = str(flags, 'label')
     if (label !== undefined) builder = builder.label(label)
     const query = builder.build()
-    const output = openOutput(str(flags, 'format'), str(flags, 'output'), io, {
+    const output = await openOutput(str(flags, 'format'), str(flags, 'output'), io, {
       header: !bool(flags, 'no-header'),
     })
     const fetch = str(flags, 'fetch-size')

@@ -4,7 +4,6 @@ import { UsageError } from '../exit-codes.js'
 import { type CliIo, painter } from '../io.js'
 import { DelimitedSink } from './delimited-sink.js'
 import { JsonLinesSink } from './jsonl-sink.js'
-import { ParquetSink } from './parquet-sink.js'
 import type { RowSink } from './sink.js'
 import { TableSink } from './table-sink.js'
 
@@ -22,18 +21,19 @@ export interface Output {
  * The output for `--format` and `--output`: a table on a terminal, CSV into a pipe or a file, unless
  * told otherwise. Parquet is binary, so it is refused on a terminal.
  */
-export function openOutput(
+export async function openOutput(
   format: string | undefined,
   file: string | undefined,
   io: CliIo,
   options: { header?: boolean } = {},
-): Output {
+): Promise<Output> {
   const toFile = file !== undefined && file !== '-'
   const chosen = (format ?? (toFile || io.stdout.isTTY !== true ? 'csv' : 'table')) as OutputFormat
   if (!FORMATS.includes(chosen)) throw new UsageError(`--format ${format}: use one of ${FORMATS.join(', ')}`)
   if (chosen === 'parquet') {
     if (!toFile && io.stdout.isTTY === true)
       throw new UsageError('--format parquet writes binary: give --output FILE or redirect standard output')
+    const { ParquetSink } = await import('./parquet-sink.js')
     const sink = ParquetSink.open(toFile ? (file as string) : '-')
     return { sink, format: chosen, close: async () => undefined }
   }
