@@ -6,7 +6,7 @@ export {
   type LocalSecret,
   type LocalWorkgroup,
 } from './aws/index.js'
-export type { LocalUser, WlmQueueConfig } from './gateway/index.js'
+export type { ListenerLimits, LocalUser, WlmQueueConfig } from './gateway/index.js'
 export type { LocalAws, LocalRedshift, LocalRedshiftOptions } from './local-redshift.js'
 export { startLocalRedshift } from './local-redshift.js'
 export type { LocalS3, ObjectInfo } from './s3/index.js'
