@@ -15,7 +15,8 @@ const FORGET_AFTER_MS = 60_000
 const MAX_ENTRIES = 10_000
 
 interface Pair {
-  failures: number
+  /** Attempts since the pair last succeeded, counted when they start (giving up early still counts). */
+  attempts: number
   lastFailure: number
   /** When the next attempt of this pair may be checked. */
   nextSlot: number
@@ -27,7 +28,8 @@ interface Pair {
  * @example
  * const throttle = new LoginThrottle(2000)
  * await throttle.admit('10.0.0.7', 'awsuser')
- * if (!ok) throttle.failed('10.0.0.7', 'awsuser')
+ * if (ok) throttle.succeeded('10.0.0.7', 'awsuser')
+ * else throttle.failed('10.0.0.7', 'awsuser')
  */
 export class LoginThrottle {
   readonly #maxDelayMs: number
@@ -43,28 +45,32 @@ export class LoginThrottle {
     return `${address}\u0000${user}`
   }
 
-  #live(key: string): Pair | undefined {
-    const pair = this.#pairs.get(key)
-    if (pair !== undefined && this.#now() - pair.lastFailure > FORGET_AFTER_MS) {
-      this.#pairs.delete(key)
-      return undefined
-    }
-    return pair
-  }
-
-  #delay(failures: number): number {
-    if (this.#maxDelayMs === 0 || failures < FREE_LOGIN_FAILURES) return 0
-    const exponent = Math.min(failures - FREE_LOGIN_FAILURES, 20)
+  #delay(attempts: number): number {
+    if (this.#maxDelayMs === 0 || attempts < FREE_LOGIN_FAILURES) return 0
+    const exponent = Math.min(attempts - FREE_LOGIN_FAILURES, 20)
     return Math.min(this.#maxDelayMs, FIRST_DELAY_MS * 2 ** exponent)
   }
 
-  /** How long the attempt must wait before its password is checked (0: at once); takes its turn. */
+  /** How long this attempt must wait before its password is checked (0: at once); takes its turn. */
   reserve(address: string, user: string): number {
-    const pair = this.#live(this.#key(address, user))
-    if (pair === undefined) return 0
-    const delay = this.#delay(pair.failures)
-    if (delay === 0) return 0
+    if (this.#maxDelayMs === 0) return 0
+    const key = this.#key(address, user)
     const now = this.#now()
+    let pair = this.#pairs.get(key)
+    if (pair !== undefined && now - pair.lastFailure > FORGET_AFTER_MS) pair = undefined
+    if (pair === undefined) {
+      this.#pairs.delete(key)
+      if (this.#pairs.size >= MAX_ENTRIES) {
+        const stalest = this.#pairs.keys().next().value
+        if (stalest !== undefined) this.#pairs.delete(stalest)
+      }
+      pair = { attempts: 0, lastFailure: now, nextSlot: now }
+      this.#pairs.set(key, pair)
+    }
+    // Attempts in flight count: parallel guesses queue up instead of sharing one pause.
+    const delay = this.#delay(pair.attempts)
+    pair.attempts++
+    if (delay === 0) return 0
     const slot = Math.max(now, pair.nextSlot)
     pair.nextSlot = slot + delay
     return slot - now
@@ -76,21 +82,12 @@ export class LoginThrottle {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref())
   }
 
-  /** The attempt failed. */
+  /** The attempt failed: the pair stays remembered for another minute. */
   failed(address: string, user: string): void {
     const key = this.#key(address, user)
-    const now = this.#now()
-    const pair = this.#live(key)
-    if (pair === undefined) {
-      if (this.#pairs.size >= MAX_ENTRIES) {
-        const stalest = this.#pairs.keys().next().value
-        if (stalest !== undefined) this.#pairs.delete(stalest)
-      }
-      this.#pairs.set(key, { failures: 1, lastFailure: now, nextSlot: now })
-      return
-    }
-    pair.failures++
-    pair.lastFailure = now
+    const pair = this.#pairs.get(key)
+    if (pair === undefined) return
+    pair.lastFailure = this.#now()
     // Map order is insertion order: move the pair to the end so eviction takes the stalest.
     this.#pairs.delete(key)
     this.#pairs.set(key, pair)
