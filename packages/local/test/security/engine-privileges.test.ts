@@ -184,6 +184,8 @@ describe('a Redshift superuser keeps what Redshift grants it', () => {
     const them = await m.query(`select usesuper from pg_user where usename = 'mallory'`)
     expect(them.rows[0]).toEqual({ usesuper: false })
     await expect(m.query('select count(*) from mallory_own, host_t')).rejects.toMatchObject({ code: '42501' })
+    // Unlike Redshift: PostgreSQL leaves dropping and altering to owners when there is no SUPERUSER.
+    await expect(a.query('drop table mallory_own')).rejects.toMatchObject({ code: '42501' })
   })
 
   it('sees every user’s statements in the system views, cancels their sessions', async () => {
