@@ -31,7 +31,7 @@ export class MessageLengthError extends Error {
     super(
       declared > limit
         ? `${what} declares ${declared} bytes, more than the ${limit} accepted here`
-        : `invalid length ${declared} of ${what}`,
+        : `invalid message length ${declared} for ${what}`,
     )
     this.declared = declared
     this.limit = limit
