@@ -175,6 +175,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       default_transaction_isolation: 'serializable',
       max_connections: '500',
       max_pred_locks_per_transaction: '256',
+      // PostgreSQL logs a failing statement's text (log_min_error_statement = error), passwords of
+      // CREATE/ALTER USER included; the gateway's query log keeps statements, masked.
+      log_min_error_statement: 'panic',
       // Redshift-only session settings live in the engine as custom settings, so SET/RESET/SHOW of them
       // are transactional and per session as on Redshift.
       ...Object.fromEntries(Object.entries(REDSHIFT_SETTING_DEFAULTS).map(([k, v]) => [`rk.${k}`, v])),
