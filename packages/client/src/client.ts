@@ -6,7 +6,13 @@ import {
   getQueryStatus,
   streamResults,
 } from './client/async-operations.js'
-import { type ClientContext, createClientContext, setQueryGroup, shutDown } from './client/client-context.js'
+import {
+  type ClientContext,
+  createClientContext,
+  forceClose,
+  setQueryGroup,
+  shutDown,
+} from './client/client-context.js'
 import { ClientLifecycle } from './client/client-lifecycle.js'
 import type { CallOptions, ClientOptions } from './client/client-options.js'
 import { copy, getLoadErrors, unload, validateCopy, validateUnload } from './client/data-operations.js'
@@ -389,13 +395,19 @@ export class RedshiftClient {
 
   /**
    * Drains and closes: new calls fail with `PoolClosedError`, running calls finish, transactions
-   * left open are rolled back, then every connection is closed. Calling it again returns the same promise.
+   * left open are rolled back, then every connection is closed. It takes at most `closeTimeout`
+   * (default 30 s) plus a moment: calls still running then (a server that stopped answering) fail
+   * with `ConnectionLostError` as every connection is dropped. Calling it again returns the same promise.
    *
    * @example
    * process.on('SIGTERM', () => void client.close())
    */
   close(): Promise<void> {
-    return this.#life.close(() => shutDown(this.#ctx))
+    return this.#life.close(
+      () => shutDown(this.#ctx),
+      this.config.closeTimeoutMs,
+      () => forceClose(this.#ctx),
+    )
   }
 }
 

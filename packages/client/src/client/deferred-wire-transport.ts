@@ -119,6 +119,10 @@ export class DeferredWireTransport implements Transport {
     }
   }
 
+  destroy(reason: unknown): void {
+    this.#inner?.destroy?.(reason)
+  }
+
   async close(): Promise<void> {
     this.#closed = true
     const inner = this.#inner ?? (await this.#creating?.catch(() => undefined))

@@ -79,6 +79,8 @@ function wireTransport(
       },
       types: createTypeParsers(),
       applicationName: config.applicationName,
+      keepAliveInitialDelayMs: config.keepAliveMs,
+      readTimeoutMs: config.readTimeoutMs,
       onError,
     },
     provider,

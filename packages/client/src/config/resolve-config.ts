@@ -68,6 +68,12 @@ export interface RedshiftConfigData {
   readonly sslRootCertPath?: string
   readonly applicationName: string
   readonly validateAfterIdleMs: number
+  /** A statement silent this long drops its connection (0: never). */
+  readonly readTimeoutMs: number
+  /** Delay before the first TCP keepalive probe (0: keepalive off). */
+  readonly keepAliveMs: number
+  /** How long `close()` waits for running calls before it drops every connection. */
+  readonly closeTimeoutMs: number
   /** Endpoint URL of the credential providers' AWS calls (a local Redshift's, in tests). */
   readonly awsEndpoint?: string
   /** Keys for the credential providers' AWS calls; the SDK's default chain when absent. */
@@ -432,6 +438,9 @@ export function resolveConfig(
       ) ?? CONFIG_DEFAULTS.applicationName,
     validateAfterIdleMs: r.int('validateAfterIdleMs', 0, MAX_MS, CONFIG_DEFAULTS.validateAfterIdleMs),
     pipelineDepth: r.int('pipelineDepth', 1, 64, CONFIG_DEFAULTS.pipelineDepth),
+    readTimeoutMs: r.int('readTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.readTimeoutMs),
+    keepAliveMs: r.int('keepAliveMs', 0, MAX_MS, CONFIG_DEFAULTS.keepAliveMs),
+    closeTimeoutMs: r.int('closeTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.closeTimeoutMs),
     ...optional(
       'awsEndpoint',
       r.text('awsEndpoint', (u) =>

@@ -250,4 +250,9 @@ export interface Transport {
   diagnostics(): Promise<TransportDiagnostics>
   /** Waits for lent sessions to come back, then closes everything. */
   close(): Promise<void>
+  /**
+   * Drops every connection at once, lent ones included: their calls in flight fail with
+   * `ConnectionLostError`. A bounded `client.close()` calls it once its `closeTimeout` is over.
+   */
+  destroy?(reason: unknown): void
 }

@@ -228,6 +228,10 @@ export class RecordingTransport implements Transport {
   close(): Promise<void> {
     return this.#inner.close()
   }
+
+  destroy(reason: unknown): void {
+    this.#inner.destroy?.(reason)
+  }
 }
 
 /** A cursor that records the rows read through it, as one exchange, when it ends or is closed. */

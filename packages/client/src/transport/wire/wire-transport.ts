@@ -1,5 +1,5 @@
 import { classifyError } from '../../errors/classify.js'
-import type { RedshiftError } from '../../errors/redshift-error.js'
+import { isRedshiftError, type RedshiftError } from '../../errors/redshift-error.js'
 import { ColumnMetadata } from '../../query/column-metadata.js'
 import type { QueryParam } from '../../types/value.js'
 import type { PoolStats } from '../pool-stats.js'
@@ -83,8 +83,10 @@ export interface WireTransportOptions {
   readonly types: TypeParserSource
   /** @default 'redshift-kit' */
   readonly applicationName?: string
-  /** @default 60000 */
+  /** Delay before the first TCP keepalive probe; 0 turns keepalive off. @default 60000 */
   readonly keepAliveInitialDelayMs?: number
+  /** A statement that receives nothing for this long drops its connection; 0: never. @default 0 */
+  readonly readTimeoutMs?: number
   /** Failures nobody awaits: background connects, connections dying while idle. */
   readonly onError?: (error: RedshiftError) => void
 }
@@ -131,6 +133,7 @@ export class WireTransport implements Transport {
       {
         create: (onBroken) => this.#open(onBroken),
         destroy: (connection) => connection.close(),
+        kill: (connection, reason) => connection.destroy(reason),
         validate: (connection) => connection.validate(),
         reusable: (connection) => !connection.broken && !connection.inTransaction,
         expiresAt: (connection) => this.#credentialsExpireAt.get(connection),
@@ -273,6 +276,10 @@ export class WireTransport implements Transport {
     return this.#pool.close()
   }
 
+  destroy(reason: unknown): void {
+    this.#pool.destroyAll(reason)
+  }
+
   async #open(onBroken: (error: unknown) => void): Promise<WireConnection> {
     let connection: WireConnection
     try {
@@ -289,6 +296,7 @@ export class WireTransport implements Transport {
             ssl,
             connectTimeoutMs: this.#options.connectTimeoutMs,
             keepAliveInitialDelayMs: this.#options.keepAliveInitialDelayMs ?? 60_000,
+            readTimeoutMs: this.#options.readTimeoutMs ?? 0,
             applicationName: this.#options.applicationName ?? 'redshift-kit',
             types: this.#options.types,
             managedSettings: MANAGED_SETTINGS,
@@ -389,15 +397,15 @@ export class WireTransport implements Transport {
       }
       if (preparedName === undefined && this.#shares.size < MAX_SHARE_KEYS) this.#shares.set(key, share)
     }
-    const lease = await this.#acquire(signal, share)
-    return this.#runLeased(lease, work)
+    const chosen = share
+    return this.#onLiveConnection(() => this.#acquire(signal, chosen), work)
   }
 
   async #withConnection<T>(
     signal: AbortSignal | undefined,
     work: (c: WireConnection) => Promise<T>,
   ): Promise<T> {
-    return this.#runLeased(await this.#acquire(signal), work)
+    return this.#onLiveConnection(() => this.#acquire(signal), work)
   }
 
   async #runLeased<T>(lease: PoolLease<WireConnection>, work: (c: WireConnection) => Promise<T>): Promise<T> {
@@ -408,6 +416,25 @@ export class WireTransport implements Transport {
     } catch (error) {
       lease.release(isFatalForConnection(error, lease.connection) ? error : undefined)
       throw error
+    }
+  }
+
+  /**
+   * Runs `work` on leases from `acquire` until it runs on a live connection: a statement that could
+   * not even be written (the server had reset the connection; `sent === false`) goes out again on
+   * another one, at most once per pooled connection. It never ran, so this cannot run it twice.
+   */
+  async #onLiveConnection<T>(
+    acquire: () => Promise<PoolLease<WireConnection>>,
+    work: (c: WireConnection) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#runLeased(await acquire(), work)
+      } catch (error) {
+        const unsent = isRedshiftError(error) && error.code === 'CONNECTION_LOST' && !error.sent
+        if (!unsent || attempt >= this.#options.pool.max) throw error
+      }
     }
   }
 }
