@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import type { Problem } from '../errors/client-errors.js'
-import { queryGroupProblem } from '../query/query.js'
+import { queryGroupProblem } from '../types/limits.js'
 import { AwsCredentials } from './aws-credentials.js'
 import { type AuthMethod, type CredentialSource, DatabaseCredentials } from './credentials.js'
 import {

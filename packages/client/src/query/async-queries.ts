@@ -5,6 +5,7 @@ import { NotFoundError, QueryCancelledError, QueryTimeoutError } from '../errors
 import type { RedshiftError } from '../errors/redshift-error.js'
 import type { StatementExecutor } from '../pipeline/statement-executor.js'
 import type { StatementSettings, TransportResult, TransportSession } from '../transport/transport.js'
+import type { QueryId } from '../types/query-id.js'
 import type {
   AsyncQueryHandle,
   AsyncQueryOptions,
@@ -13,7 +14,6 @@ import type {
   QueryStatus,
 } from './async-query-handle.js'
 import type { Query } from './query.js'
-import type { QueryId } from './query-id.js'
 import { QueryResult, toQueryResult } from './query-result.js'
 
 /** What the async registry needs from its client. */

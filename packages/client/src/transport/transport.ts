@@ -1,5 +1,5 @@
-import type { ColumnMetadata } from '../query/column-metadata.js'
-import type { QueryId } from '../query/query-id.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
+import type { QueryId } from '../types/query-id.js'
 import type { QueryParam, Value } from '../types/value.js'
 import type { PoolStats } from './pool-stats.js'
 

@@ -1,6 +1,6 @@
 import { classifyError } from '../../errors/classify.js'
 import { isRedshiftError, type RedshiftError } from '../../errors/redshift-error.js'
-import { ColumnMetadata } from '../../query/column-metadata.js'
+import { ColumnMetadata } from '../../types/column-metadata.js'
 import type { QueryParam } from '../../types/value.js'
 import type { PoolStats } from '../pool-stats.js'
 import {
