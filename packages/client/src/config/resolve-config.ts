@@ -351,10 +351,19 @@ export function resolveConfig(
 
   // A Secrets Manager secret of a Redshift database carries host, port and database itself.
   const hostFromSecret = r.entry('authMethod')?.value === 'secrets-manager'
-  if (transport === 'wire' && host === undefined && r.entry('host') === undefined && !hostFromSecret) {
+  // IAM authentication with a cluster id finds the host as the JDBC driver does (DescribeClusters).
+  const hostFromCluster =
+    r.entry('authMethod')?.value === 'iam' && givenCluster !== undefined && workgroup === undefined
+  if (
+    transport === 'wire' &&
+    host === undefined &&
+    r.entry('host') === undefined &&
+    !hostFromSecret &&
+    !hostFromCluster
+  ) {
     r.problem(
       'host',
-      'is required for the wire transport: call endpoint(host, port, database), or set REDSHIFT_HOST or REDSHIFT_URL',
+      'is required for the wire transport: call endpoint(host, port, database), or set REDSHIFT_HOST or REDSHIFT_URL (with withIamAuth(), a clusterIdentifier is enough: its host is looked up)',
     )
   }
   if (transport === 'data-api' && clusterIdentifier === undefined && workgroup === undefined) {
@@ -450,5 +459,13 @@ export function resolveConfig(
     ...optional('awsCredentials', awsCredentialsOf(r)),
   }
   iamProblems(r, credentials, host, hostInfo.kind, clusterIdentifier, workgroup)
+  if (transport === 'data-api') {
+    // Refused rather than accepted and ignored: nothing would reach the Data API yet.
+    r.problem(
+      'transport',
+      "'data-api' is not available in this version yet: use the wire transport (the default; remove transport('data-api') or REDSHIFT_TRANSPORT)",
+      r.entry('transport'),
+    )
+  }
   return r.problems.length > 0 ? { problems: r.problems } : { data, problems: [] }
 }
