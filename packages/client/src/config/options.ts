@@ -94,7 +94,10 @@ export const CONFIG_DEFAULTS = Object.freeze({
   maxQueryTimeoutMs: 0,
   /** Rows per batch when streaming. */
   fetchSize: 1000,
-  /** Retries of a retryable failure (so up to 1 + maxRetries attempts). */
+  /**
+   * Reruns of a call whose statement never reached the server, and of a transaction after a
+   * serialization conflict (so up to 1 + maxRetries runs).
+   */
   maxRetries: 3,
   /** First retry delay; later ones back off exponentially with jitter. */
   retryBackoffMs: 100,

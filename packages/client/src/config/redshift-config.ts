@@ -236,7 +236,13 @@ export class RedshiftConfigBuilder {
   defaultQueryGroup(group: string): this {
     return this.#set('defaultQueryGroup', group)
   }
-  /** @default 3 @example .maxRetries(5) */
+  /**
+   * How many times a call is run again when its statement never reached the server (no connection
+   * could be opened, or the one it got was found reset before anything was written: `error.sent ===
+   * false`), and how many times `executeInTransaction` / `batchExecute` rerun their transaction after
+   * a serialization conflict. A statement that may have reached the server is never run again by
+   * this setting. @default 3 @example .maxRetries(5)
+   */
   maxRetries(n: number): this {
     return this.#set('maxRetries', n)
   }
