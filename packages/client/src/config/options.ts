@@ -120,6 +120,11 @@ export const CONFIG_DEFAULTS = Object.freeze({
    * with `ConnectionLostError`).
    */
   closeTimeoutMs: 30_000,
+  /**
+   * Fetch Redshift's query id (`pg_last_query_id()`) with every statement, in the same round trip,
+   * so that `result.queryId`, `getQueryMetrics(result.queryId)` and telemetry have it.
+   */
+  fetchQueryId: true,
   /** Lifetime of IAM temporary passwords. */
   iamDurationSeconds: 900,
 })

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import { ConfigError } from '../errors/client-errors.js'
+import type { TypeParserOptions } from '../types/type-parsers.js'
 import {
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,
@@ -67,6 +68,8 @@ export class RedshiftConfig implements RedshiftConfigData {
   readonly readTimeoutMs!: number
   readonly keepAliveMs!: number
   readonly closeTimeoutMs!: number
+  readonly fetchQueryId!: boolean
+  readonly typeParsers!: TypeParserOptions
   declare readonly awsEndpoint?: string
   declare readonly awsCredentials?: AwsCredentials
 
@@ -334,6 +337,29 @@ export class RedshiftConfigBuilder {
    */
   closeTimeout(ms: number): this {
     return this.#set('closeTimeoutMs', ms)
+  }
+
+  /**
+   * Whether every statement fetches its Redshift query id (`pg_last_query_id()`, sent behind it in
+   * the same round trip) for `result.queryId`. On by default: metrics, errors and telemetry name
+   * queries by it. Off saves the leader node one statement per query on hot paths (`result.queryId`
+   * is then `''`; a call can still ask with `{ fetchQueryId: true }`).
+   * @default true @example .fetchQueryId(false)
+   */
+  fetchQueryId(enabled: boolean): this {
+    return this.#set('fetchQueryId', enabled)
+  }
+
+  /**
+   * How result values are read; every option defaults to the lossless choice. `timestamps: 'string'`
+   * keeps TIMESTAMP/TIMESTAMPTZ microseconds (the server's exact text; TIME and TIMETZ are always
+   * text); `super: 'text'` gives SUPER's JSON text untouched (the default parses it keeping every
+   * digit: integers beyond 2^53 as `bigint`, long decimals as exact strings); `numeric: 'number'`
+   * and `bigint: 'string'` trade exactness for convenience; `overrides` maps type OIDs to parsers.
+   * @default {} @example .typeParsers({ timestamps: 'string' })
+   */
+  typeParsers(options: TypeParserOptions): this {
+    return this.#set('typeParsers', options)
   }
 
   /** Values from a URL, below options set on this builder. @example .fromUrl(process.env.DB_URL!) */

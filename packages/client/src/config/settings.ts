@@ -46,6 +46,8 @@ export const SETTING_KEYS = [
   'readTimeoutMs',
   'keepAliveMs',
   'closeTimeoutMs',
+  'fetchQueryId',
+  'typeParsers',
   'awsEndpoint',
   'awsCredentials',
 ] as const

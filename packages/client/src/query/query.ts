@@ -78,3 +78,22 @@ export function toQuery(input: Query | string): Query {
   if (typeof input === 'string') return createQuery({ sql: input, params: [] })
   return Object.isFrozen(input) && Object.isFrozen(input.params) ? input : createQuery(input)
 }
+
+/**
+ * The SQL a query is sent as: with its label, when it has one, as a leading comment
+ * (`/* label: user-lookup *\/ SELECT ...`), so the label shows wherever the server records the
+ * statement's text (STL_QUERY.querytxt, SYS_QUERY_HISTORY.query_text, the local query log).
+ *
+ * @example
+ * sqlToSend(createQuery({ sql: 'SELECT 1', params: [], label: 'ping' })) // '/* label: ping *\/ SELECT 1'
+ */
+export function sqlToSend(query: Pick<Query, 'sql' | 'label'>): string {
+  if (query.label === undefined) return query.sql
+  // The label cannot end the comment early, nor carry control characters into the log.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  const safe = query.label
+    .replace(/\*\//g, '* /')
+    .replace(/\/\*/g, '/ *')
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+  return `/* label: ${safe} */ ${query.sql}`
+}

@@ -36,6 +36,8 @@ export interface TransportStatement {
    * drops the connection at once rather than wait for a server that may never answer.
    */
   readonly deadline?: AbortSignal | undefined
+  /** Fetch Redshift's query id with this statement, overriding the transport's default. */
+  readonly fetchQueryId?: boolean | undefined
 }
 
 /**

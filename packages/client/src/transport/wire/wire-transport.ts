@@ -87,6 +87,11 @@ export interface WireTransportOptions {
   readonly keepAliveInitialDelayMs?: number
   /** A statement that receives nothing for this long drops its connection; 0: never. @default 0 */
   readonly readTimeoutMs?: number
+  /**
+   * Fetch Redshift's query id (`pg_last_query_id()`) with every statement, in the same round trip.
+   * A statement may ask otherwise (`TransportStatement.fetchQueryId`). @default true
+   */
+  readonly fetchQueryId?: boolean
   /** Failures nobody awaits: background connects, connections dying while idle. */
   readonly onError?: (error: RedshiftError) => void
 }
@@ -154,7 +159,7 @@ export class WireTransport implements Transport {
     const transport = this
     this.#context = {
       get fetchQueryId() {
-        return transport.#fetchQueryId
+        return transport.#fetchQueryId && options.fetchQueryId !== false
       },
       retireOn: (connection) => this.#retireOn(connection),
       traits: (sql) => this.#traits.get(sql),
@@ -163,9 +168,11 @@ export class WireTransport implements Transport {
 
   execute(statement: TransportStatement): Promise<TransportResult> {
     const { signal, deadline } = statement
+    const context =
+      statement.fetchQueryId === undefined ? this.#context : this.#withQueryIds(statement.fetchQueryId)
     const work = (c: WireConnection) =>
       guardCall(c, statement, () =>
-        runOnConnection(c, this.#context, statement.sql, statement.params, statement.settings),
+        runOnConnection(c, context, statement.sql, statement.params, statement.settings),
       )
     // A caller's signal needs a connection of its own: aborting sends a CancelRequest, which would
     // hit whatever a shared connection is running. A timeout does not: the server enforces it per
@@ -354,6 +361,20 @@ export class WireTransport implements Transport {
     this.#fetchQueryId = await this.#queryIdProbe
     this.#retiredSeen.set(connection, this.#retired.length)
     return connection
+  }
+
+  /** The runner context with the per-statement query id fetch turned on or off. */
+  #withQueryIds(wanted: boolean): RunnerContext {
+    const base = this.#context
+    const transport = this
+    return {
+      get fetchQueryId() {
+        // The server must have pg_last_query_id() (probed on the first connection).
+        return wanted && transport.#fetchQueryId
+      },
+      retireOn: base.retireOn,
+      traits: base.traits,
+    }
   }
 
   #retireOn(connection: WireConnection): void {
