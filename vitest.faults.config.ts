@@ -15,6 +15,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/faults/**/*.test.ts'],
+    // Collects each scenario's figures, prints them and writes docs/reliability.md.
+    globalSetup: ['./test/faults/report.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
