@@ -6,9 +6,9 @@
  * problems name a method that was called; nothing else is ever thrown. `npm test` runs it briefly
  * (builder-fuzz.test.ts); the fault suite runs it for 100,000+ inputs.
  */
+
+import { isSignificant, splitStatements, tokenize } from '@redshift-kit/dialect'
 import fc from 'fast-check'
-import { isSignificant, tokenize } from '../../../local/src/dialect/lexer.js'
-import { splitStatements } from '../../../local/src/dialect/split.js'
 import { ValidationError } from '../../src/errors/client-errors.js'
 import { CopyCommandBuilder, TableRef, UnloadCommandBuilder } from '../../src/index.js'
 import { scanStatement } from './sql-tokens.js'
