@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import type { Problem } from '../errors/client-errors.js'
-import { queryGroupProblem } from '../query/query.js'
+import { queryGroupProblem } from '../types/limits.js'
 import { AwsCredentials } from './aws-credentials.js'
 import { type AuthMethod, type CredentialSource, DatabaseCredentials } from './credentials.js'
 import {
@@ -68,6 +68,12 @@ export interface RedshiftConfigData {
   readonly sslRootCertPath?: string
   readonly applicationName: string
   readonly validateAfterIdleMs: number
+  /** A statement silent this long drops its connection (0: never). */
+  readonly readTimeoutMs: number
+  /** Delay before the first TCP keepalive probe (0: keepalive off). */
+  readonly keepAliveMs: number
+  /** How long `close()` waits for running calls before it drops every connection. */
+  readonly closeTimeoutMs: number
   /** Endpoint URL of the credential providers' AWS calls (a local Redshift's, in tests). */
   readonly awsEndpoint?: string
   /** Keys for the credential providers' AWS calls; the SDK's default chain when absent. */
@@ -345,10 +351,19 @@ export function resolveConfig(
 
   // A Secrets Manager secret of a Redshift database carries host, port and database itself.
   const hostFromSecret = r.entry('authMethod')?.value === 'secrets-manager'
-  if (transport === 'wire' && host === undefined && r.entry('host') === undefined && !hostFromSecret) {
+  // IAM authentication with a cluster id finds the host as the JDBC driver does (DescribeClusters).
+  const hostFromCluster =
+    r.entry('authMethod')?.value === 'iam' && givenCluster !== undefined && workgroup === undefined
+  if (
+    transport === 'wire' &&
+    host === undefined &&
+    r.entry('host') === undefined &&
+    !hostFromSecret &&
+    !hostFromCluster
+  ) {
     r.problem(
       'host',
-      'is required for the wire transport: call endpoint(host, port, database), or set REDSHIFT_HOST or REDSHIFT_URL',
+      'is required for the wire transport: call endpoint(host, port, database), or set REDSHIFT_HOST or REDSHIFT_URL (with withIamAuth(), a clusterIdentifier is enough: its host is looked up)',
     )
   }
   if (transport === 'data-api' && clusterIdentifier === undefined && workgroup === undefined) {
@@ -432,6 +447,9 @@ export function resolveConfig(
       ) ?? CONFIG_DEFAULTS.applicationName,
     validateAfterIdleMs: r.int('validateAfterIdleMs', 0, MAX_MS, CONFIG_DEFAULTS.validateAfterIdleMs),
     pipelineDepth: r.int('pipelineDepth', 1, 64, CONFIG_DEFAULTS.pipelineDepth),
+    readTimeoutMs: r.int('readTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.readTimeoutMs),
+    keepAliveMs: r.int('keepAliveMs', 0, MAX_MS, CONFIG_DEFAULTS.keepAliveMs),
+    closeTimeoutMs: r.int('closeTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.closeTimeoutMs),
     ...optional(
       'awsEndpoint',
       r.text('awsEndpoint', (u) =>
@@ -441,5 +459,13 @@ export function resolveConfig(
     ...optional('awsCredentials', awsCredentialsOf(r)),
   }
   iamProblems(r, credentials, host, hostInfo.kind, clusterIdentifier, workgroup)
+  if (transport === 'data-api') {
+    // Refused rather than accepted and ignored: nothing would reach the Data API yet.
+    r.problem(
+      'transport',
+      "'data-api' is not available in this version yet: use the wire transport (the default; remove transport('data-api') or REDSHIFT_TRANSPORT)",
+      r.entry('transport'),
+    )
+  }
   return r.problems.length > 0 ? { problems: r.problems } : { data, problems: [] }
 }

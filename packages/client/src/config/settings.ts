@@ -43,6 +43,9 @@ export const SETTING_KEYS = [
   'sslRootCertPath',
   'applicationName',
   'validateAfterIdleMs',
+  'readTimeoutMs',
+  'keepAliveMs',
+  'closeTimeoutMs',
   'awsEndpoint',
   'awsCredentials',
 ] as const
