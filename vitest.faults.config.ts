@@ -24,9 +24,7 @@ export default defineConfig({
     // Scenarios that wait for another branch's fix are kept in describe blocks named after it and left
     // out here until it is merged (their reason is in docs/reliability.md):
     // - 'needs sec-local masking': redshift-local masking secrets in its system views and log.
-    // - 'needs foundations [deadline-fix]': the wire transport settling calls on a stalled server,
-    //   keeping the connection on a parameter-count mismatch, and a fresh connection after a reset.
-    testNamePattern: /^(?!.*needs (sec-local masking|foundations \[deadline-fix\])).*$/,
+    testNamePattern: /^(?!.*needs sec-local masking).*$/,
     // Each file starts its own servers; two cores are shared, so one file at a time.
     fileParallelism: false,
   },
