@@ -41,7 +41,6 @@ export interface Engine {
 
 export const ENGINE_SUPERUSER = 'rdsdb'
 
-
 /**
  * As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter every directory above
  * the data directory; say which one is in the way rather than let initdb fail with "Permission denied".
