@@ -19,8 +19,8 @@ import {
   startGateway,
   type WlmQueueConfig,
 } from './gateway/index.js'
-import { createS3CommandExecutor } from './load/index.js'
 import { type LocalS3, type OpenedS3, openLocalS3 } from './s3/index.js'
+import { createS3CommandExecutor } from './s3-commands/index.js'
 
 /** Options of {@link startLocalRedshift}. Every field is optional. */
 export interface LocalRedshiftOptions {

@@ -3,7 +3,7 @@ import type { Engine } from '../engine/engine.js'
 import type { WlmQueueConfig } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import type { CommandExecutor } from './command-executor.js'
-import type { Dialect } from './context.js'
+import type { Dialect } from './dialect-seam.js'
 
 /** A database user clients log in as (the engine must have a role of that name). */
 export interface LocalUser {
