@@ -24,6 +24,7 @@ import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
 import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
+import { translateShowMetadata } from './show-metadata.js'
 import { classifyStatement, firstKeyword } from './statement-kind.js'
 import { TokenStream } from './token-stream.js'
 import type {
@@ -127,6 +128,9 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     case 'set':
     case 'reset':
     case 'show': {
+      const metadata = keyword === 'show' ? translateShowMetadata(ts, first) : null
+      if (metadata !== null && 'sqlState' in metadata) return failed('UTILITY', metadata)
+      if (metadata !== null) return { ...base, queryType: 'UTILITY', sql: metadata.sql }
       const session = translateSessionCommand(ts, first)
       if (session !== null) return { ...base, queryType: 'UTILITY', ...session }
       break

@@ -1,6 +1,7 @@
 import { DATETIME_FUNCTIONS_SQL } from './datetime-functions-sql.js'
 import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
 import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
+import { SHOW_COMMANDS_SQL } from './show-commands-sql.js'
 import { REDSHIFT_TYPES_SQL } from './types-sql.js'
 import { VARBYTE_FUNCTIONS_SQL } from './varbyte-functions-sql.js'
 
@@ -25,4 +26,5 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   JSON_FUNCTIONS_SQL,
   DATETIME_FUNCTIONS_SQL,
   VARBYTE_FUNCTIONS_SQL,
+  SHOW_COMMANDS_SQL,
 ].join('\n')
