@@ -10,11 +10,13 @@ import {
 } from './date-parts.js'
 import { rewriteDecode } from './decode.js'
 import {
+  rewriteApproximate,
   rewriteJsonSerialize,
   rewriteLastQueryId,
   rewriteMaxLength,
   rewriteMinus,
   rewriteNvarchar,
+  rewriteRatioToReport,
   rewriteSysdate,
   rewriteVarbinary,
 } from './expression-rewrites.js'
@@ -51,6 +53,8 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['decode', rewriteDecode],
   ['json_serialize', rewriteJsonSerialize],
   ['extract', rewriteExtract],
+  ['approximate', rewriteApproximate],
+  ['ratio_to_report', rewriteRatioToReport],
   ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
   ...BUILTIN_DATE_PART_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteBuiltinDatePart]),
 ])

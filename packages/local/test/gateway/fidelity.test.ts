@@ -137,3 +137,56 @@ describe('PostgreSQL-only SQL over the wire', () => {
     ).rejects.toMatchObject({ code: '42601', message: 'syntax error at or near "ON"' })
   })
 })
+
+describe('Redshift functions from the SQL reference', () => {
+  const row = async (sql: string) => (await alice.query(sql)).rows[0]
+
+  it('date functions: ADD_MONTHS keeps month ends, LAST_DAY, NEXT_DAY, DATE_PART_YEAR, DATE_CMP', async () => {
+    expect(
+      await row(`SELECT ADD_MONTHS('2008-02-29'::date, 1)::text AS end_to_end,
+        ADD_MONTHS('2008-01-30'::date, 1)::text AS clamped, ADD_MONTHS('2008-03-15 10:30:00'::timestamp, -1)::text AS back,
+        LAST_DAY('2024-02-10'::date)::text AS last, NEXT_DAY('2024-05-01'::date, 'Mon')::text AS mon,
+        NEXT_DAY('2024-05-06'::date, 'monday')::text AS week_later,
+        DATE_PART_YEAR('2019-07-04'::date) AS y, DATE_CMP('2024-01-01', '2024-01-02') AS cmp`),
+    ).toEqual({
+      end_to_end: '2008-03-31 00:00:00',
+      clamped: '2008-02-29 00:00:00',
+      back: '2008-02-15 10:30:00',
+      last: '2024-02-29',
+      mon: '2024-05-06',
+      week_later: '2024-05-13',
+      y: 2019,
+      cmp: -1,
+    })
+  })
+
+  it('string functions: REPLICATE, SHA2, CRC32 (CRC-32C, the documented example), VARBYTE', async () => {
+    expect(
+      await row(`SELECT REPLICATE('ab', 3) AS r, SHA2('Amazon Redshift', 256) AS s,
+        CRC32('Amazon Redshift') AS c, TO_HEX(FROM_HEX('00ff')) AS h`),
+    ).toEqual({
+      r: 'ababab',
+      s: '15013dc10bc5b293f1f66ea28d818387f191cafeb26f89639fae0b4acf9c8772',
+      c: 'f2726906',
+      h: '00ff',
+    })
+  })
+
+  it('MEDIAN (aggregate and window), RATIO_TO_REPORT, APPROXIMATE COUNT(DISTINCT)', async () => {
+    await admin.query(`CREATE TABLE public.scores (team VARCHAR(5), points INTEGER);
+      INSERT INTO public.scores VALUES ('a', 1), ('a', 2), ('a', 10), ('b', 4), ('b', 6);
+      GRANT SELECT ON public.scores TO alice`)
+    const r = await alice.query(`SELECT team, MEDIAN(points) AS med, APPROXIMATE COUNT(DISTINCT points) AS n
+      FROM public.scores GROUP BY team ORDER BY team`)
+    expect(r.rows).toEqual([
+      { team: 'a', med: '2', n: '3' },
+      { team: 'b', med: '5', n: '2' },
+    ])
+    const w = await alice.query(`SELECT points, RATIO_TO_REPORT(points) OVER (PARTITION BY team) AS share,
+      MEDIAN(points) OVER (PARTITION BY team) AS med FROM public.scores WHERE team = 'b' ORDER BY points`)
+    expect(w.rows.map((x) => [x.points, Number(x.share), x.med])).toEqual([
+      [4, 0.4, '5'],
+      [6, 0.6, '5'],
+    ])
+  })
+})
