@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type pg from 'pg'
+import { GlueCatalog } from './aws/glue/glue-catalog.js'
 import {
   type AwsEndpoint,
   type EngineRoles,
@@ -12,6 +13,7 @@ import {
 } from './aws/index.js'
 import { installCompat } from './engine/compat/index.js'
 import { type Engine, startEngine } from './engine/engine.js'
+import { DEFAULT_DIALECT } from './gateway/context.js'
 import {
   type Gateway,
   generateCertificates,
@@ -21,6 +23,9 @@ import {
 } from './gateway/index.js'
 import { createS3CommandExecutor } from './load/index.js'
 import { type LocalS3, type OpenedS3, openLocalS3 } from './s3/index.js'
+import { ExternalSchemas } from './spectrum/external-schemas.js'
+import { spectrumDialect } from './spectrum/spectrum-dialect.js'
+import { SpectrumService } from './spectrum/spectrum-service.js'
 
 /** Options of {@link startLocalRedshift}. Every field is optional. */
 export interface LocalRedshiftOptions {
@@ -175,6 +180,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
   let s3: OpenedS3 | undefined
   let awsEndpoint: AwsEndpoint | undefined
   let roles: EngineRoles | undefined
+  let spectrum: SpectrumService | undefined
   const awsOptions =
     options.aws === false
       ? undefined
@@ -188,6 +194,22 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
     const certificates = await certificatesPromise
     s3 = await openLocalS3(options.s3Dir)
     const s3Commands = createS3CommandExecutor(s3.store, () => engine.client(database))
+    // Spectrum's catalog (Glue) and external schemas live beside the cluster's data, kept with it.
+    const root = path.dirname(engine.dataDir)
+    const glue = await GlueCatalog.open(path.join(root, 'glue-catalog.json'), awsOptions?.accountId)
+    const externalSchemas = await ExternalSchemas.open(path.join(root, 'spectrum-schemas.json'))
+    const dialect = spectrumDialect(DEFAULT_DIALECT, externalSchemas, () => glue.generation)
+    spectrum = new SpectrumService({
+      catalog: glue,
+      schemas: externalSchemas,
+      store: s3.store,
+      dialect,
+      connect: (db) => engine.client(db),
+      adminDatabase: database,
+      log: log ?? (() => undefined),
+    })
+    await spectrum.start()
+    const spectrumService = spectrum
     const localS3 = s3
     let tls: LocalRedshift['tls']
     if (certificates) {
@@ -205,6 +227,8 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       ...(certificates ? { tls: { key: certificates.key, cert: certificates.cert } } : {}),
       ...(log ? { onLog: log } : {}),
       commandExecutor: s3Commands.execute,
+      dialect,
+      statementHook: spectrumService,
       // IAM temporary passwords and secret-held passwords, issued by the AWS endpoint started below.
       ...(awsOptions ? { temporaryPassword: (user: string) => awsEndpoint?.passwordFor(user) } : {}),
     })
@@ -222,6 +246,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
         },
         users: new Map(users.map((u) => [u.name, u.password])),
         roles,
+        glue,
         ...(log ? { onLog: log } : {}),
       })
     }
@@ -267,6 +292,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       stop() {
         stopping ??= Promise.all([aws?.stop(), awsRoles?.close()])
           .then(() => started.stop())
+          .finally(() => spectrumService.close())
           .finally(() => s3Commands.close())
           .finally(() => engine.stop())
           .finally(() => localS3.dispose())
@@ -277,6 +303,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
     await awsEndpoint?.stop().catch(() => undefined)
     await roles?.close().catch(() => undefined)
     await gateway?.stop().catch(() => undefined)
+    await spectrum?.close().catch(() => undefined)
     await engine.stop().catch(() => undefined)
     await s3?.dispose().catch(() => undefined)
     throw err

@@ -8,11 +8,14 @@ import { CancelMessages, engineSocketPath } from './cancel.js'
 import type { CommandExecutor } from './command-executor.js'
 import type { QueryLog } from './query-log.js'
 import { StatementCache } from './statement-cache.js'
+import type { StatementHook } from './statement-hook.js'
 
 /** The dialect as the gateway uses it (a seam, so a test can hand in its own). */
 export interface Dialect {
   splitStatements(sql: string): string[]
   translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement
+  /** Changes when earlier translations may be stale (the statement cache is then emptied). */
+  generation?(): number
 }
 
 /** The real dialect of `../dialect/`. */
@@ -71,6 +74,8 @@ export class GatewayContext {
   readonly log: (line: string) => void
   /** Runs COPY / UNLOAD; undefined: they fail with 0A000. */
   readonly commandExecutor: CommandExecutor | undefined
+  /** Work before each statement (Spectrum); undefined: none. */
+  readonly statementHook: StatementHook | undefined
   /** Translations shared by every session. */
   readonly statementCache: StatementCache
   #queryId = FIRST_QUERY_ID
@@ -92,6 +97,7 @@ export class GatewayContext {
     loadRole: (name: string) => Promise<RoleRecord | undefined>
     log: (line: string) => void
     commandExecutor?: CommandExecutor | undefined
+    statementHook?: StatementHook | undefined
   }) {
     this.loadRole = init.loadRole
     this.engine = init.engine
@@ -108,6 +114,7 @@ export class GatewayContext {
     this.log = init.log
     this.engineSocket = engineSocketPath(init.engine.socketDir, init.engine.port)
     this.commandExecutor = init.commandExecutor
+    this.statementHook = init.statementHook
     this.statementCache = new StatementCache(init.dialect, init.commandExecutor !== undefined)
   }
 

@@ -4,6 +4,7 @@ import type { WlmQueueConfig } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import type { CommandExecutor } from './command-executor.js'
 import type { Dialect } from './context.js'
+import type { StatementHook } from './statement-hook.js'
 
 /** A database user clients log in as (the engine must have a role of that name). */
 export interface LocalUser {
@@ -44,6 +45,8 @@ export interface GatewayOptions {
    * @default none: those statements fail with 0A000 "not available yet"
    */
   readonly commandExecutor?: CommandExecutor
+  /** Work done before each statement reaches the engine (Spectrum). @default none */
+  readonly statementHook?: StatementHook
 }
 
 /** A running gateway. */

@@ -96,6 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       loadRole,
       log,
       commandExecutor: options.commandExecutor,
+      statementHook: options.statementHook,
     })
     const secureContext =
       options.tls === undefined

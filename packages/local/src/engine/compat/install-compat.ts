@@ -11,6 +11,7 @@ import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
 import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
+import { SPECTRUM_TABLES_SQL, SPECTRUM_VIEW_NAMES, SPECTRUM_VIEWS_SQL } from './spectrum-views-sql.js'
 import { REDSHIFT_TYPES_SQL } from './types-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
 
@@ -25,6 +26,7 @@ export const PUBLIC_COMPAT_VIEWS: readonly string[] = [
   ...QUERY_VIEW_NAMES,
   ...LOAD_UNLOAD_VIEW_NAMES,
   ...PUBLIC_CATALOG_VIEW_NAMES,
+  ...SPECTRUM_VIEW_NAMES,
 ]
 
 const BODY = [
@@ -38,6 +40,8 @@ const BODY = [
   QUERY_VIEWS_SQL,
   LOAD_UNLOAD_VIEWS_SQL,
   CATALOG_VIEWS_SQL,
+  SPECTRUM_TABLES_SQL,
+  SPECTRUM_VIEWS_SQL,
 ].join('\n')
 
 /** Names this exact script, so a kept data directory is upgraded when (and only when) it changes. */

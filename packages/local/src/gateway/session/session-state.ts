@@ -5,6 +5,7 @@
 import { statementEffects } from '../../dialect/index.js'
 import { isGranted, routeStatement, SlotCountError } from '../../wlm/index.js'
 import { buildCancelRequest, forwardCancel } from '../cancel.js'
+import { GatewayCommandError } from '../command-executor.js'
 import type { GatewayContext } from '../context.js'
 import type { GatewayNotice } from '../protocol/backend.js'
 import {
@@ -222,6 +223,8 @@ export class SessionState {
         exec.raise = { severity: 'ERROR', code: '53000', message: error.message }
       }
     }
+    const hooked = this.#hook(exec)
+    if (hooked !== undefined) pending = pending === undefined ? hooked() : pending.then(hooked)
     if (exec.prepared?.translation?.readsSystemViews === true) {
       const flush = async (): Promise<void> => {
         await drained()
@@ -232,6 +235,31 @@ export class SessionState {
       pending = pending === undefined ? flush() : pending.then(flush)
     }
     return pending
+  }
+
+  /** The statement hook's work for `exec`, to run once it has its slot; undefined when there is none. */
+  #hook(exec: Execution): (() => Promise<void>) | undefined {
+    const hook = this.ctx.statementHook
+    const translation = exec.prepared?.translation
+    if (hook === undefined || translation === undefined || exec.raise !== undefined) return undefined
+    const { identity } = this
+    const session = {
+      user: identity.user,
+      userId: identity.userId,
+      database: identity.database,
+      superuser: identity.superuser,
+      pid: identity.pid,
+      inTransactionBlock: this.mayBeInBlock,
+    }
+    if (!hook.wants(translation)) return undefined
+    return async () => {
+      if (exec.raise !== undefined || exec.finished) return
+      try {
+        await hook.beforeStatement(translation, exec.record.queryId, session)
+      } catch (error) {
+        if (exec.raise === undefined) exec.raise = hookNotice(error)
+      }
+    }
   }
 
   #cancelNotice(exec: Execution, error: unknown): GatewayNotice {
@@ -420,4 +448,17 @@ function loggedText(text: string): string {
   if (text.length <= MAX_LOGGED_QUERY_TEXT) return text
   const high = text.charCodeAt(MAX_LOGGED_QUERY_TEXT - 1)
   return text.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_LOGGED_QUERY_TEXT - 1 : MAX_LOGGED_QUERY_TEXT)
+}
+
+function hookNotice(error: unknown): GatewayNotice {
+  if (error instanceof GatewayCommandError) {
+    return {
+      severity: 'ERROR',
+      code: error.sqlState,
+      message: error.message,
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    }
+  }
+  return { severity: 'ERROR', code: 'XX000', message: error instanceof Error ? error.message : String(error) }
 }
