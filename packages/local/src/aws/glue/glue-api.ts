@@ -188,6 +188,10 @@ async function run(catalog: GlueCatalog, operation: string, input: Input): Promi
 
 /** Glue's table name expressions: `*` matches any run of characters, `|` separates alternatives. */
 function globMatch(expression: string, name: string): boolean {
+  // Bounded, so a pattern cannot make the matcher backtrack for long.
+  if (expression.length > 255 || expression.split('*').length > 11) {
+    throw invalid('Expression may be at most 255 characters with at most 10 wildcards.')
+  }
   return expression.split('|').some((alt) => {
     const parts = alt.split('*').map((p) => p.replace(/[.+?^${}()[\]\\]/g, '\\$&'))
     return new RegExp(`^${parts.join('.*')}$`, 'i').test(name)
