@@ -155,6 +155,15 @@ export { QueryResult, type QueryResultInit } from './query/query-result.js'
 export { type ReadableOptions, ResultStream } from './query/result-stream.js'
 export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamOptions } from './query/result-stream-open.js'
 export { Row } from './query/row.js'
+export type {
+  ExternalColumn,
+  ExternalPartition,
+  ExternalSchema,
+  ExternalTable,
+  SpectrumIssue,
+  ValidationResult,
+} from './spectrum/spectrum.js'
+export { WIDE_TABLE_COLUMNS } from './spectrum/validate-spectrum.js'
 export type { TransactionOptions } from './transaction/run-in-transaction.js'
 export { Transaction, type TransactionContext, type TransactionState } from './transaction/transaction.js'
 export type { AcquireTimePercentiles, PoolStats } from './transport/pool-stats.js'
@@ -197,3 +206,10 @@ export {
   type TypeParsers,
   type Value,
 } from './types/index.js'
+export {
+  type PoolSizingHint,
+  poolSizingHint,
+  type QueueState,
+  type RunningQuery,
+  redactQueryText,
+} from './workload/workload.js'

@@ -89,6 +89,26 @@ SELECT s.user_id, s.query_id, 0 AS child_query_sequence, 0::bigint AS transactio
   (s.schemaname || '.' || s.tablename)::character(136) AS table_name
 FROM rk_internal.external_scans s WHERE ${VISIBLE};
 
+-- WLM's classification rules, one per routing condition, in routing order (superuser only, as on Redshift).
+CREATE OR REPLACE VIEW pg_catalog.stv_wlm_classification_config AS
+SELECT (row_number() OVER (ORDER BY r.service_class, r.ord))::integer AS id,
+  r.condition::character(128) AS condition, 0 AS action_seq, 'assign'::character(64) AS action,
+  r.service_class AS action_service_class
+FROM (
+  SELECT 5 AS service_class, 0 AS ord, '(super user) and (query group: superuser)' AS condition
+  UNION ALL
+  SELECT w.service_class, g.ord::integer, '(query group: ' || g.name || ')'
+  FROM rk_internal.wlm_queues w, unnest(w.query_groups) WITH ORDINALITY AS g(name, ord)
+  WHERE w.service_class > 5
+  UNION ALL
+  SELECT w.service_class, 1000 + g.ord::integer, '(user group: ' || g.name || ')'
+  FROM rk_internal.wlm_queues w, unnest(w.user_groups) WITH ORDINALITY AS g(name, ord)
+  WHERE w.service_class > 5
+  UNION ALL
+  SELECT max(w.service_class), 9999, '(querytype: any)' FROM rk_internal.wlm_queues w WHERE w.service_class > 5
+) r
+WHERE ${CURRENT_USER_IS_SUPERUSER};
+
 -- Sessions, locks and open transactions, from the engine's own activity (the gateway's sessions are
 -- its backends: the pid clients see is the backend pid).
 CREATE OR REPLACE VIEW pg_catalog.stv_sessions AS
@@ -125,6 +145,7 @@ export const SPECTRUM_VIEW_NAMES = [
   'svv_external_partitions',
   'svl_s3query_summary',
   'sys_external_query_detail',
+  'stv_wlm_classification_config',
   'stv_sessions',
   'stv_locks',
   'svv_transactions',

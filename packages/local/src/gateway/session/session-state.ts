@@ -295,10 +295,14 @@ export class SessionState {
       }
     }
     const limit = exec.queue.maxExecutionTimeMs
-    if (limit > 0 && exec.record.slotCount > 0) {
+    // COPY and maintenance (VACUUM, ANALYZE) are not subject to WLM timeout on Redshift.
+    const exempt = record.queryType === 'COPY' || record.queryType === 'UTILITY'
+    if (limit > 0 && exec.record.slotCount > 0 && !exempt) {
       const { pid, secretKey } = this.identity
       exec.timer = setTimeout(() => {
-        exec.abort?.({ message: undefined })
+        const message = wlmTimeoutMessage(record.queryId, exec.queue.name, limit)
+        this.ctx.cancelMessages.set(pid, message)
+        exec.abort?.({ message })
         void forwardCancel(this.ctx.engineSocket, buildCancelRequest(pid, secretKey))
       }, limit)
       exec.timer.unref()
@@ -461,4 +465,13 @@ function hookNotice(error: unknown): GatewayNotice {
     }
   }
   return { severity: 'ERROR', code: 'XX000', message: error instanceof Error ? error.message : String(error) }
+}
+
+/**
+ * The error of a statement its WLM queue's max_execution_time stopped. Redshift hops a timed-out
+ * read-only query to the next matching queue and cancels it when there is none; locally there is never
+ * another queue to hop to, so it is cancelled (SQLSTATE 57014, as every cancel).
+ */
+export function wlmTimeoutMessage(queryId: number, queue: string, limitMs: number): string {
+  return `Query (${queryId}) cancelled by WLM timeout: it ran longer than the max_execution_time of ${limitMs} ms of WLM queue "${queue}"`
 }
