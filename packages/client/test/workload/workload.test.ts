@@ -32,7 +32,11 @@ describe('getQueueState', () => {
       [8, 'short', 2],
       [9, 'default', 20],
     ])
-    expect(queues[1]).toMatchObject({ queryGroups: ['etl', 'load*'], queryGroupWildcard: true, superuser: false })
+    expect(queues[1]).toMatchObject({
+      queryGroups: ['etl', 'load*'],
+      queryGroupWildcard: true,
+      superuser: false,
+    })
     expect(queues[2]).toMatchObject({ userGroups: ['analysts'], maxExecutionTimeMs: 0 })
     expect(queues[3]).toMatchObject({ maxExecutionTimeMs: 1500 })
     expect(queues[0]).toMatchObject({ superuser: true, queryGroups: ['superuser'] })
@@ -85,12 +89,27 @@ describe('pool sizing', () => {
   })
 
   it('poolSizingHint is quiet when the pool is within range', () => {
-    const queue = { serviceClass: 6, name: 'q', slots: 5, running: 0, queued: 0, serviced: 0, maxExecutionTimeMs: 0, queryGroups: [], userGroups: [], queryGroupWildcard: false, userGroupWildcard: false, superuser: false }
+    const queue = {
+      serviceClass: 6,
+      name: 'q',
+      slots: 5,
+      running: 0,
+      queued: 0,
+      serviced: 0,
+      maxExecutionTimeMs: 0,
+      queryGroups: [],
+      userGroups: [],
+      queryGroupWildcard: false,
+      userGroupWildcard: false,
+      superuser: false,
+    }
     expect(poolSizingHint([queue], 10).advice).toBeNull()
     expect(poolSizingHint([queue], 50).advice).toContain('more than twice')
   })
 
   it('redacts literals from query text', () => {
-    expect(redactQueryText("select * from t where name = 'ada' and id = 42")).toBe('select * from t where name = ? and id = ?')
+    expect(redactQueryText("select * from t where name = 'ada' and id = 42")).toBe(
+      'select * from t where name = ? and id = ?',
+    )
   })
 })
