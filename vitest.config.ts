@@ -6,6 +6,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 export default defineConfig({
   resolve: {
     alias: {
+      '@redshift-kit/dialect': src('./packages/dialect/src/index.ts'),
       '@redshift-kit/local': src('./packages/local/src/index.ts'),
       '@redshift-kit/client/simulation/vitest': src('./packages/client/src/simulation/vitest.ts'),
       '@redshift-kit/client/simulation': src('./packages/client/src/simulation/index.ts'),

@@ -1,6 +1,4 @@
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
-import { isSignificant, tokenize } from '../dialect/lexer.js'
-import { translateStatement } from '../dialect/translate.js'
+import { CommandSyntaxError, isSignificant, tokenize, translateStatement } from '@redshift-kit/dialect'
 import { REDSHIFT_SETTING_DEFAULTS } from '../engine/engine.js'
 import type { SqlRunner } from '../load/sql-runner.js'
 import { quoteIdent } from '../load/target-table.js'

@@ -1,11 +1,10 @@
 /** A statement on its way through the gateway: translated (Prepared), then run (Execution). */
-import type { GatewayCommand, TranslateContext, TranslatedStatement } from '../../dialect/translation.js'
+import type { GatewayCommand, TranslateContext, TranslatedStatement } from '@redshift-kit/dialect'
+import { isControlStatement, opensTransactionBlock, rewriteVersionCall } from '@redshift-kit/dialect'
 import type { SlotRelease, SlotWait, WlmQueue } from '../../wlm/index.js'
 import type { Dialect } from '../context.js'
 import type { GatewayNotice } from '../protocol/backend.js'
 import type { QueryRecord } from '../query-log.js'
-import { isControlStatement, opensTransactionBlock } from '../statement-kind.js'
-import { rewriteVersionCall } from '../version-rewrite.js'
 
 /** A statement translated for the engine (a Parse, or one statement of a simple Query). */
 export interface Prepared {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { stringValue, type Token, tokenize } from '../../src/dialect/index.js'
+import { stringValue, type Token, tokenize } from '../src/index.js'
 
 const kinds = (sql: string) => tokenize(sql).map((t) => [t.kind, t.text])
 const significant = (sql: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CommandSyntaxError } from '../../src/dialect/copy-parse-scanner.js'
-import { parseUnload } from '../../src/dialect/unload-parse.js'
+import { CommandSyntaxError } from '../src/copy-parse-scanner.js'
+import { parseUnload } from '../src/unload-parse.js'
 
 function refused(sql: string): CommandSyntaxError {
   try {

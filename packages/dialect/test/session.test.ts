@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { REDSHIFT_SESSION_SETTINGS, statementEffects, translateStatement } from '../../src/dialect/index.js'
+import { REDSHIFT_SESSION_SETTINGS, statementEffects, translateStatement } from '../src/index.js'
 import { ctx } from './context.js'
 
 const t = (text: string) => translateStatement(text, ctx)

@@ -1,5 +1,5 @@
 /** What the gateway needs to know about a statement before it runs, beyond its translation. */
-import { isSignificant, tokenize } from '../dialect/lexer.js'
+import { isSignificant, tokenize } from './lexer.js'
 
 /**
  * Statements Redshift runs on the leader without a WLM slot: transaction control and session settings.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseCopy } from '../../src/dialect/copy-parse.js'
-import { CommandSyntaxError } from '../../src/dialect/copy-parse-scanner.js'
+import { parseCopy } from '../src/copy-parse.js'
+import { CommandSyntaxError } from '../src/copy-parse-scanner.js'
 
 const ROLE = "IAM_ROLE 'arn:aws:iam::0123456789012:role/MyRedshiftRole'"
 

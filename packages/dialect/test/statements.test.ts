@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { translateStatement } from '../../src/dialect/index.js'
+import { translateStatement } from '../src/index.js'
 import { ctx } from './context.js'
 
 const t = (text: string) => translateStatement(text, ctx)

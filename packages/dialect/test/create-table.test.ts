@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type TableAttributes, translateStatement } from '../../src/dialect/index.js'
+import { type TableAttributes, translateStatement } from '../src/index.js'
 import { ctx } from './context.js'
 
 function created(text: string): { sql: string; attributes: TableAttributes } {

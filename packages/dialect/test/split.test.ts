@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { splitStatements } from '../../src/dialect/index.js'
+import { splitStatements } from '../src/index.js'
 
 describe('splitStatements', () => {
   it('splits on top-level semicolons and trims each statement', () => {

@@ -2,7 +2,7 @@
  * `version()` -> `rk_internal.redshift_version()`: PostgreSQL's own `version()` cannot be replaced in
  * the engine (pg_catalog is searched first), so the call is rewritten on the way in, token by token.
  */
-import { TokenStream } from '../dialect/token-stream.js'
+import { TokenStream } from './token-stream.js'
 
 const REPLACEMENT = 'rk_internal.redshift_version()'
 /** Words after a select-list item that end it (so the call keeps its column name `version`). */
