@@ -2,7 +2,7 @@
  * A seam for work the gateway must do before a statement runs, outside the engine session of the
  * client (Spectrum brings external tables up to date, and runs external DDL, this way).
  */
-import type { TranslatedStatement } from '../dialect/translation.js'
+import type { TranslatedStatement } from '@redshift-kit/dialect'
 
 /** Who runs the statement. */
 export interface StatementHookSession {

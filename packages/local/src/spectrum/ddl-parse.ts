@@ -2,7 +2,7 @@
  * Parses Redshift Spectrum's DDL (DG `r_CREATE_EXTERNAL_SCHEMA`, `r_CREATE_EXTERNAL_TABLE`,
  * `r_ALTER_TABLE` partition clauses, DROP of external tables and schemas) from the dialect's tokens.
  */
-import { isSignificant, stringValue, type Token, tokenize } from '../dialect/lexer.js'
+import { isSignificant, stringValue, type Token, tokenize } from '@redshift-kit/dialect'
 
 /** A column of CREATE EXTERNAL TABLE, with its type as written. */
 export interface ExternalColumnDef {

@@ -4,9 +4,10 @@
  * except that Parquet columns are matched by name (not position) and a file may hold more columns
  * than the table. The first value that cannot be read fails the scan, as Spectrum does.
  */
+
+import { type CopyOptions, parseCopy } from '@redshift-kit/dialect'
 import { parquetMetadata, parquetReadObjects } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
-import { type CopyOptions, parseCopy } from '../dialect/copy-parse.js'
 import { CopyOutput } from '../load/copy-output.js'
 import { csvReader } from '../load/csv-reader.js'
 import { decodedText, decompressed, type InputCompression } from '../load/decompress.js'

@@ -5,7 +5,7 @@
  * date before the engine takes its snapshot.
  */
 
-import type { TranslatedStatement } from '../dialect/translation.js'
+import type { TranslatedStatement } from '@redshift-kit/dialect'
 import type { Dialect } from '../gateway/context.js'
 import { parseSpectrumStatement, type SpectrumStatement, SpectrumSyntaxError } from './ddl-parse.js'
 import type { ExternalSchemas } from './external-schemas.js'

@@ -5,9 +5,10 @@
  * connections (one per database, one operation at a time), never in the client's session: external
  * tables are not transactional on Redshift either.
  */
+
+import type { TranslatedStatement } from '@redshift-kit/dialect'
 import type pg from 'pg'
 import { type GlueCatalog, GlueError, type GlueTable } from '../aws/glue/glue-catalog.js'
-import type { TranslatedStatement } from '../dialect/translation.js'
 import { GatewayCommandError } from '../gateway/command-executor.js'
 import type { StatementHook, StatementHookSession } from '../gateway/statement-hook.js'
 import type { ObjectStore } from '../s3/index.js'

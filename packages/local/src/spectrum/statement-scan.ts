@@ -7,7 +7,7 @@
  * and a top-level WHERE of AND-ed `column = literal` / `column IN (literals)` conditions; anything else
  * scans every partition (the engine still applies the WHERE, so results never depend on pruning).
  */
-import { isSignificant, stringValue, type Token, tokenize } from '../dialect/lexer.js'
+import { isSignificant, stringValue, type Token, tokenize } from '@redshift-kit/dialect'
 
 /** A reference to an external table. */
 export interface ExternalRef {
