@@ -12,7 +12,7 @@ import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { ObjectInfo, ObjectStore } from '../s3/index.js'
 import { parseS3Url } from '../s3/index.js'
-import { type ExternalTable, storageSchema } from './external-table.js'
+import { dataSchema, type ExternalTable, storageSchema } from './external-table.js'
 import { fileRows } from './file-rows.js'
 
 export function quoteIdent(name: string): string {
@@ -30,6 +30,8 @@ export interface CachePartition {
 }
 
 interface FileState {
+  /** The file's number in the cache table's `$file` column. */
+  readonly id: number
   readonly size: number
   readonly mtime: number
   readonly rows: number
@@ -68,32 +70,42 @@ export async function listFiles(store: ObjectStore, location: string): Promise<O
   return all.filter((f) => !f.key.slice(prefix.length).includes('/') && visible(f))
 }
 
-/** The DDL of a table's cache table and view. */
+/**
+ * The DDL of a table's engine objects: the cache table and its file list (unlogged: a cache, rebuilt
+ * after a restart) in `rk_spectrum_data_<schema>`, the view users query in `<schema>`, and the view
+ * with `$path` and `$size` in `rk_spectrum_<schema>` that statements naming those are rewritten to.
+ * The cache rows carry a file number, not the path, so scans read rows as narrow as a local table's.
+ */
 export function cacheDdl(t: ExternalTable): string[] {
-  const store = `${quoteIdent(storageSchema(t.schema))}.${quoteIdent(t.name)}`
+  const data = quoteIdent(dataSchema(t.schema))
+  const cache = `${data}.${quoteIdent(t.name)}`
+  const files = `${data}.${quoteIdent(`${t.name}$files`)}`
   const view = `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`
+  const pseudoView = `${quoteIdent(storageSchema(t.schema))}.${quoteIdent(t.name)}`
   const columns = t.columns.map((c) => `${quoteIdent(c.name)} ${c.type.sql}`)
   const keys = t.partitionKeys.map(
     (c, i) =>
       `${quoteIdent(c.name)} ${c.type.sql} DEFAULT (pg_catalog.current_setting('rk.spectrum_p${i}'))::${c.type.sql}`,
   )
-  const pseudo = [
-    `"$path" character varying(1024) DEFAULT pg_catalog.current_setting('rk.spectrum_path')`,
-    `"$size" bigint DEFAULT (pg_catalog.current_setting('rk.spectrum_size'))::bigint`,
-  ]
-  const visibleColumns = [...t.columns, ...t.partitionKeys].map((c) => quoteIdent(c.name)).join(', ')
+  const fileColumn = `"$file" integer DEFAULT (pg_catalog.current_setting('rk.spectrum_file'))::integer`
+  const visible = [...t.columns, ...t.partitionKeys].map((c) => `c.${quoteIdent(c.name)}`).join(', ')
   return [
     `DROP VIEW IF EXISTS ${view}`,
-    `DROP TABLE IF EXISTS ${store}`,
-    `CREATE TABLE ${store} (${[...columns, ...keys, ...pseudo].join(', ')})`,
-    `CREATE VIEW ${view} AS SELECT ${visibleColumns} FROM ${store}`,
-    `GRANT SELECT ON ${store}, ${view} TO PUBLIC`,
+    `DROP VIEW IF EXISTS ${pseudoView}`,
+    `DROP TABLE IF EXISTS ${cache}`,
+    `DROP TABLE IF EXISTS ${files}`,
+    `CREATE UNLOGGED TABLE ${files} (id integer PRIMARY KEY, path character varying(1024) NOT NULL, size bigint NOT NULL)`,
+    `CREATE UNLOGGED TABLE ${cache} (${[...columns, ...keys, fileColumn].join(', ')})`,
+    `CREATE VIEW ${view} AS SELECT ${visible} FROM ${cache} c`,
+    `CREATE VIEW ${pseudoView} AS SELECT ${visible}, f.path AS "$path", f.size AS "$size" FROM ${cache} c JOIN ${files} f ON f.id = c."$file"`,
+    `GRANT SELECT ON ${view}, ${pseudoView} TO PUBLIC`,
   ]
 }
 
 /** The cache state of every table of one database (lost on restart: the tables are rebuilt then). */
 export class EngineCache {
   readonly #tables = new Map<string, TableState>()
+  #nextFile = 1
 
   forget(schema: string, table: string): void {
     this.#tables.delete(`${schema}.${table}`)
@@ -114,12 +126,14 @@ export class EngineCache {
     const key = `${t.schema}.${t.name}`
     const state: TableState = this.#tables.get(key) ?? new Map()
     const next: TableState = new Map(state)
-    const cache = `${quoteIdent(storageSchema(t.schema))}.${quoteIdent(t.name)}`
-    const stale: string[] = []
+    const data = quoteIdent(dataSchema(t.schema))
+    const cache = `${data}.${quoteIdent(t.name)}`
+    const fileList = `${data}.${quoteIdent(`${t.name}$files`)}`
+    const stale: number[] = []
     const live = new Set(allPartitions.map(partitionKey))
     for (const [pk, files] of state) {
       if (live.has(pk)) continue
-      stale.push(...files.keys())
+      for (const f of files.values()) stale.push(f.id)
       next.delete(pk)
     }
     const toLoad: { file: ObjectInfo; partition: CachePartition; pk: string }[] = []
@@ -142,10 +156,10 @@ export class EngineCache {
           rows += had.rows
           continue
         }
-        if (had !== undefined) stale.push(f.url)
+        if (had !== undefined) stale.push(had.id)
         toLoad.push({ file: f, partition: p, pk })
       }
-      for (const url of known.keys()) if (!seen.has(url)) stale.push(url)
+      for (const [url, had] of known) if (!seen.has(url)) stale.push(had.id)
       next.set(pk, kept)
     }
     if (stale.length === 0 && toLoad.length === 0) {
@@ -155,11 +169,15 @@ export class EngineCache {
     const columns = t.columns.map((c) => quoteIdent(c.name)).join(', ')
     await client.query('BEGIN')
     try {
-      if (stale.length > 0) await client.query(`DELETE FROM ${cache} WHERE "$path" = ANY($1)`, [stale])
+      if (stale.length > 0) {
+        await client.query(`DELETE FROM ${cache} WHERE "$file" = ANY($1::integer[])`, [stale])
+        await client.query(`DELETE FROM ${fileList} WHERE id = ANY($1::integer[])`, [stale])
+      }
       for (const { file, partition, pk } of toLoad) {
+        const id = this.#nextFile++
+        await client.query(`INSERT INTO ${fileList} VALUES ($1, $2, $3)`, [id, file.url, file.size])
         const settings = [
-          ['rk.spectrum_path', file.url],
-          ['rk.spectrum_size', String(file.size)],
+          ['rk.spectrum_file', String(id)],
           ...partition.values.map((v, i) => [`rk.spectrum_p${i}`, v]),
         ]
         await client.query(
@@ -172,7 +190,9 @@ export class EngineCache {
         )
         await pipeline(Readable.from(fileRows(store, file, t, read, signal)), copy)
         rows += read.rows
-        next.get(pk)?.set(file.url, { size: file.size, mtime: file.lastModified.getTime(), rows: read.rows })
+        next
+          .get(pk)
+          ?.set(file.url, { id, size: file.size, mtime: file.lastModified.getTime(), rows: read.rows })
       }
       await client.query('COMMIT')
     } catch (error) {

@@ -55,9 +55,14 @@ export interface ExternalTable {
   readonly definitionKey: string
 }
 
-/** The engine schema holding the cache tables of external schema `schema`. */
+/** The engine schema of the views with `$path` and `$size` of external schema `schema`. */
 export function storageSchema(schema: string): string {
   return `rk_spectrum_${schema}`.slice(0, 63)
+}
+
+/** The engine schema holding the cache tables and file lists of external schema `schema`. */
+export function dataSchema(schema: string): string {
+  return `rk_spectrum_data_${schema}`.slice(0, 63)
 }
 
 /** Hive's TEXTFILE default field delimiter (Ctrl-A). */

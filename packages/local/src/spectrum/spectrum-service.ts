@@ -15,7 +15,13 @@ import type { ObjectStore } from '../s3/index.js'
 import type { SpectrumStatement } from './ddl-parse.js'
 import { type CachePartition, cacheDdl, EngineCache, quoteIdent, type RefreshResult } from './engine-cache.js'
 import type { ExternalSchemas } from './external-schemas.js'
-import { type ExternalTable, glueStorage, resolveExternalTable, storageSchema } from './external-table.js'
+import {
+  dataSchema,
+  type ExternalTable,
+  glueStorage,
+  resolveExternalTable,
+  storageSchema,
+} from './external-table.js'
 import { ExternalTypeError, externalType } from './external-types.js'
 import { SpectrumScanError } from './file-rows.js'
 import type { SpectrumDialect } from './spectrum-dialect.js'
@@ -152,6 +158,8 @@ export class SpectrumService implements StatementHook {
             await c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s)}`)
             await c.query(`GRANT USAGE ON SCHEMA ${quoteIdent(s)} TO PUBLIC`)
           }
+          // Users reach the cache only through the views (which run with their owner's rights).
+          await c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(dataSchema(r.schema))}`)
           link.schemas.add(r.schema)
           if (!catalog.hasDatabase(r.glueDatabase)) continue
           for (const g of catalog.listTables(r.glueDatabase)) {
@@ -173,8 +181,11 @@ export class SpectrumService implements StatementHook {
           if (wanted.has(key)) continue
           const [schema, table] = splitKey(key)
           if (records.some((r) => r.schema === schema)) {
+            const data = quoteIdent(dataSchema(schema))
             await c.query(`DROP VIEW IF EXISTS ${quoteIdent(schema)}.${quoteIdent(table)}`)
-            await c.query(`DROP TABLE IF EXISTS ${quoteIdent(storageSchema(schema))}.${quoteIdent(table)}`)
+            await c.query(`DROP VIEW IF EXISTS ${quoteIdent(storageSchema(schema))}.${quoteIdent(table)}`)
+            await c.query(`DROP TABLE IF EXISTS ${data}.${quoteIdent(table)}`)
+            await c.query(`DROP TABLE IF EXISTS ${data}.${quoteIdent(`${table}$files`)}`)
           }
           link.built.delete(key)
           link.cache.forget(schema, table)
@@ -183,6 +194,7 @@ export class SpectrumService implements StatementHook {
           if (records.some((r) => r.schema === schema)) continue
           await c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)
           await c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(storageSchema(schema))} CASCADE`)
+          await c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(dataSchema(schema))} CASCADE`)
           link.schemas.delete(schema)
         }
       })
