@@ -184,6 +184,17 @@ class Cursor {
   }
 }
 
+/** An `s3://bucket/prefix/` location without `.` or `..` segments. */
+function checkLocation(location: string): void {
+  const m = /^s3:\/\/([^/]+)(\/.*)?$/i.exec(location)
+  if (m === null || (m[2] ?? '').split('/').some((seg) => seg === '.' || seg === '..')) {
+    throw new SpectrumSyntaxError(
+      '22023',
+      `LOCATION '${location}' is not an S3 location; write s3://bucket/prefix/`,
+    )
+  }
+}
+
 function properties(c: Cursor): Record<string, string> {
   const out: Record<string, string> = {}
   c.expectPunct('(')
@@ -325,12 +336,7 @@ function createTable(c: Cursor): SpectrumStatement {
   }
   if (storedAs === null) throw syntax('CREATE EXTERNAL TABLE needs STORED AS (TEXTFILE, PARQUET, ...)')
   if (location === null) throw syntax("CREATE EXTERNAL TABLE needs LOCATION 's3://bucket/prefix/'")
-  if (!/^s3:\/\//i.test(location)) {
-    throw new SpectrumSyntaxError(
-      '22023',
-      `LOCATION '${location}' is not an S3 location; write s3://bucket/prefix/`,
-    )
-  }
+  checkLocation(location)
   return {
     kind: 'createTable',
     schema,
@@ -353,7 +359,9 @@ function alterTable(c: Cursor): SpectrumStatement | undefined {
     while (c.acceptWords('partition')) {
       const values = partitionSpec(c)
       c.expectWords('location')
-      partitions.push({ values, location: c.string('the partition location') })
+      const location = c.string('the partition location')
+      checkLocation(location)
+      partitions.push({ values, location })
     }
     c.end()
     return { kind: 'addPartitions', schema, table, ifNotExists, partitions }
