@@ -68,7 +68,9 @@ export async function spectrumBench(redshift: LocalRedshift): Promise<BenchRepor
       await c.query('TRUNCATE bench_spectrum_local')
       copies.push(
         await timed(() =>
-          c.query(`COPY bench_spectrum_local FROM 's3://${BUCKET}/${KEY}' IAM_ROLE default FORMAT AS PARQUET`),
+          c.query(
+            `COPY bench_spectrum_local FROM 's3://${BUCKET}/${KEY}' IAM_ROLE default FORMAT AS PARQUET`,
+          ),
         ),
       )
       await c.query('DROP TABLE IF EXISTS bench_spectrum.sales')

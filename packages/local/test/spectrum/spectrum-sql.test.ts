@@ -69,6 +69,13 @@ describe('external tables', () => {
       [q],
     )
     expect(summary.rows).toEqual([{ total_partitions: 2, qualified_partitions: 1, scanned_files: 1 }])
+    const s3 = await client.query(
+      `SELECT trim(external_table_name) AS t, trim(file_format) AS f, is_partitioned, s3_scanned_rows, files FROM svl_s3query_summary WHERE query = $1`,
+      [q],
+    )
+    expect(s3.rows).toEqual([
+      { t: `${ext}.sales`, f: 'CSV', is_partitioned: 't', s3_scanned_rows: '1', files: 1 },
+    ])
     const path = await client.query(`SELECT "$path" AS p, "$size" AS s FROM ${ext}.sales WHERE id = 3`)
     expect(path.rows).toEqual([{ p: `s3://${bucket}/sales/year=2024/part-0.csv`, s: '30' }])
   })
