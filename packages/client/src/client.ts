@@ -39,6 +39,7 @@ import type { QueryId } from './query/query-id.js'
 import type { QueryResult } from './query/query-result.js'
 import type { ResultStream } from './query/result-stream.js'
 import type { StreamOptions } from './query/result-stream-open.js'
+import { countPlaceholders } from './query/sql-scan.js'
 import {
   type ExternalSchema,
   type ExternalTable,
@@ -365,9 +366,11 @@ export class RedshiftClient {
   ): Promise<ValidationResult> {
     const sql = typeof query === 'string' ? query : query.sql
     const schemas = await listExternalSchemas(this.#sql)
+    const params = typeof query === 'string' ? 0 : query.params.length
     return validateSpectrumQuery(this.#sql, schemas, sql, {
       ...options,
-      explain: (text) => this.explainQuery(text),
+      // EXPLAIN needs the parameters a statement takes: one without them is checked from the catalog only.
+      ...(countPlaceholders(sql) > params ? {} : { explain: () => this.explainQuery(query) }),
     })
   }
 

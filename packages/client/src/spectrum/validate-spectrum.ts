@@ -207,6 +207,7 @@ export async function validateSpectrumQuery(
     }
   }
   const readsExternal = refs.length > 0 && errors.length === 0
+  // A statement with `$n` placeholders can only be explained with its parameters (`explain` has them).
   const onlyRead =
     statements.filter((s) => s.length > 0).length === 1 &&
     ['select', 'with'].includes(statements[0]?.[0]?.value ?? '')

@@ -121,7 +121,10 @@ export async function getQueueState(run: SqlRunner): Promise<QueueState[]> {
   })
 }
 
-const RUNNING_SQL = `SELECT w.query, w.service_class, trim(w.state) AS state, w.queue_time, w.exec_time,
+/** Marks the statement reading the list, so it can leave itself out. */
+const SELF_MARK = '/* redshift-kit getRunningQueries */'
+
+const RUNNING_SQL = `${SELF_MARK} SELECT w.query, w.service_class, trim(w.state) AS state, w.queue_time, w.exec_time,
   h.session_id, trim(h.query_label) AS label, h.query_text, h.start_time, trim(h.service_class_name) AS queue,
   u.usename
 FROM stv_wlm_query_state w
@@ -144,9 +147,9 @@ export function redactQueryText(sql: string, max = 200): string {
  * user's), oldest first. The query reading the list is left out.
  */
 export async function getRunningQueries(run: SqlRunner): Promise<RunningQuery[]> {
-  const rows = await run(RUNNING_SQL)
+  const rows = (await run(RUNNING_SQL)).filter((r) => !text(r.query_text).startsWith(SELF_MARK))
   const now = Date.now()
-  const list = rows.map((r): RunningQuery => {
+  return rows.map((r): RunningQuery => {
     const startedAt = r.start_time instanceof Date ? r.start_time : new Date(String(r.start_time ?? now))
     return {
       queryId: String(r.query),
@@ -162,12 +165,6 @@ export async function getRunningQueries(run: SqlRunner): Promise<RunningQuery[]>
       queryText: redactQueryText(text(r.query_text)),
     }
   })
-  // The newest entry is the statement that read the list: it is not one of "the others".
-  const self = list.reduce<RunningQuery | undefined>(
-    (latest, q) => (latest === undefined || BigInt(q.queryId) > BigInt(latest.queryId) ? q : latest),
-    undefined,
-  )
-  return list.filter((q) => q !== self || !/stv_wlm_query_state/i.test(q.queryText))
 }
 
 /**
