@@ -33,5 +33,7 @@ export interface StatementHook {
     translation: TranslatedStatement,
     queryId: number,
     session: StatementHookSession,
+    /** Aborted when the statement is cancelled or its client disconnects: stop, and throw. */
+    signal: AbortSignal,
   ): Promise<void>
 }

@@ -125,6 +125,7 @@ export class SpectrumService implements StatementHook {
     translation: TranslatedStatement,
     queryId: number,
     session: StatementHookSession,
+    signal?: AbortSignal,
   ): Promise<void> {
     const action = this.#o.dialect.actionOf(translation)
     if (action === undefined) return
@@ -133,7 +134,7 @@ export class SpectrumService implements StatementHook {
       return
     }
     await this.#syncing
-    for (const ref of action.refs) await this.#scan(ref, queryId, session)
+    for (const ref of action.refs) await this.#scan(ref, queryId, session, signal)
   }
 
   /** Rebuilds what changed in the engine (all databases with external schemas) and the catalog mirror. */
@@ -318,7 +319,12 @@ export class SpectrumService implements StatementHook {
       .map((p) => ({ values: p.Values, location: p.StorageDescriptor.Location ?? '' }))
   }
 
-  async #scan(ref: ExternalRef, queryId: number, session: StatementHookSession): Promise<void> {
+  async #scan(
+    ref: ExternalRef,
+    queryId: number,
+    session: StatementHookSession,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     if (this.#o.schemas.find(session.database, ref.schema) === undefined) return
     const { external: t } = this.#table(session.database, ref.schema, ref.table)
     const all = this.#partitions(t)
@@ -327,7 +333,10 @@ export class SpectrumService implements StatementHook {
     const link = this.#link(session.database)
     let result: RefreshResult
     try {
-      result = await link.run((c) => link.cache.refresh(c, this.#o.store, t, chosen, all))
+      result = await link.run((c) => {
+        signal?.throwIfAborted()
+        return link.cache.refresh(c, this.#o.store, t, chosen, all, signal)
+      })
     } catch (e) {
       if (e instanceof SpectrumScanError) {
         throw new GatewayCommandError('XX000', 'Spectrum Scan Error', {

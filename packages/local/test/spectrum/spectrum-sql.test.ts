@@ -5,7 +5,7 @@
  */
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { connect, failure, IAM_ROLE, sharedStore, uniqueBucket } from '../load/s3-test-kit.js'
 
 const bucket = uniqueBucket('spectrum')
@@ -191,6 +191,33 @@ describe("Redshift's rules", () => {
       client.query(`CREATE EXTERNAL SCHEMA ${ext}_x FROM DATA CATALOG DATABASE 'missing_${tag}' ${IAM_ROLE}`),
     )
     expect(e.message).toContain('does not exist')
+  })
+
+  it('stops reading files when the statement is cancelled, and keeps nothing of that read', async () => {
+    const rows = Array.from({ length: 150_000 }, (_, i) => `${i}|word${i % 100}`).join('\n')
+    await store.put(bucket, 'big/x.txt', `${rows}\n`)
+    await client.query(`CREATE EXTERNAL TABLE ${ext}.big (id int, word varchar(10))
+      ROW FORMAT DELIMITED FIELDS TERMINATED BY '|' STORED AS TEXTFILE LOCATION 's3://${bucket}/big/'`)
+    const { client: other } = await connect()
+    const pid = (await other.query('SELECT pg_backend_pid() AS p')).rows[0].p as number
+    const text = `SELECT count(*) FROM ${ext}.big`
+    const running = other.query(text)
+    running.catch(() => undefined)
+    await vi.waitFor(
+      async () => {
+        const r = await client.query(
+          "SELECT 1 FROM sys_query_history WHERE session_id = $1 AND query_text = $2 AND status = 'queued'",
+          [pid, text],
+        )
+        expect(r.rowCount).toBe(1)
+      },
+      { timeout: 10_000, interval: 10 },
+    )
+    await client.query(`CANCEL ${pid}`)
+    await expect(running).rejects.toMatchObject({ code: '57014' })
+    const full = await other.query(text)
+    expect(full.rows[0].count).toBe('150000')
+    await other.end()
   })
 
   it('drops external tables', async () => {

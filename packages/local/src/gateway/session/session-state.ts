@@ -254,10 +254,23 @@ export class SessionState {
     if (!hook.wants(translation)) return undefined
     return async () => {
       if (exec.raise !== undefined || exec.finished) return
+      // A cancel (CancelRequest, CANCEL pid) or a disconnection stops the hook's work.
+      const controller = new AbortController()
+      let stopped: string | undefined
+      const abort = (reason: { readonly message: string | undefined }) => {
+        stopped = reason.message ?? `Query (${exec.record.queryId}) cancelled on user's request`
+        controller.abort()
+      }
+      exec.abort = abort
       try {
-        await hook.beforeStatement(translation, exec.record.queryId, session)
+        await hook.beforeStatement(translation, exec.record.queryId, session, controller.signal)
       } catch (error) {
-        if (exec.raise === undefined) exec.raise = hookNotice(error)
+        if (exec.raise === undefined) {
+          exec.raise =
+            stopped === undefined ? hookNotice(error) : { severity: 'ERROR', code: '57014', message: stopped }
+        }
+      } finally {
+        if (exec.abort === abort) exec.abort = undefined
       }
     }
   }
