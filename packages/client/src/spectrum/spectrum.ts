@@ -28,6 +28,12 @@ export interface ExternalSchema {
   readonly options: Readonly<Record<string, string>>
 }
 
+/**
+ * A column of an external table.
+ *
+ * @example
+ * const types = table.columns.map((c: ExternalColumn) => `${c.name} ${c.type}`) // ['id int', 'total decimal(8,2)']
+ */
 export interface ExternalColumn {
   readonly name: string
   /** As the catalog stores it: `int`, `string`, `decimal(10,2)`, ... */
@@ -36,6 +42,12 @@ export interface ExternalColumn {
   readonly position: number
 }
 
+/**
+ * A partition of an external table.
+ *
+ * @example
+ * const days = table.partitions.map((p: ExternalPartition) => p.values[0]) // ['2024-01-01', ...]
+ */
 export interface ExternalPartition {
   /** One value per partition column, in order. */
   readonly values: readonly string[]
@@ -62,7 +74,12 @@ export interface ExternalTable {
   readonly parameters: Readonly<Record<string, string>>
 }
 
-/** One finding of {@link validateSpectrumQuery}. */
+/**
+ * One finding of `client.validateSpectrumQuery()`.
+ *
+ * @example
+ * for (const w of (await client.validateSpectrumQuery(sql)).warnings) console.warn(`${w.code}: ${w.message}`)
+ */
 export interface SpectrumIssue {
   readonly code:
     | 'UNKNOWN_EXTERNAL_TABLE'
@@ -78,7 +95,7 @@ export interface SpectrumIssue {
 }
 
 /**
- * What {@link validateSpectrumQuery} found: `valid` when there are no errors (warnings do not make a
+ * What `client.validateSpectrumQuery()` found: `valid` when there are no errors (warnings do not make a
  * query invalid).
  *
  * @example

@@ -10,7 +10,12 @@ import {
   type ValidationResult,
 } from './spectrum.js'
 
-/** An external table with more columns than this draws a warning when read with `SELECT *`. */
+/**
+ * An external table with more columns than this draws a warning when read with `SELECT *`.
+ *
+ * @example
+ * if (table.columns.length > WIDE_TABLE_COLUMNS) console.warn('name the columns you need')
+ */
 export const WIDE_TABLE_COLUMNS = 20
 
 interface Piece {

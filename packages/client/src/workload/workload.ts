@@ -56,7 +56,13 @@ export interface RunningQuery {
   readonly queryText: string
 }
 
-/** What `getDiagnostics().wlm` says about sizing the pool to the queues. */
+/**
+ * What `getDiagnostics().wlm` says about sizing the pool to the queues.
+ *
+ * @example
+ * const { wlm } = await client.getDiagnostics()
+ * if (wlm?.advice) console.warn(wlm.advice) // e.g. the pool (4) is smaller than the WLM slots (12) ...
+ */
 export interface PoolSizingHint {
   /** Slots of the queues this client's queries can reach (the user queues). */
   readonly wlmSlots: number
@@ -132,7 +138,12 @@ LEFT JOIN sys_query_history h ON h.query_id = w.query
 LEFT JOIN pg_user u ON u.usesysid = h.user_id
 ORDER BY w.wlm_start_time`
 
-/** Literals replaced with `?`, cut to `max` characters: never a value in a query list. */
+/**
+ * Literals replaced with `?`, cut to `max` characters: never a value in a query list.
+ *
+ * @example
+ * redactQueryText("select * from t where name = 'ada' and id = 42") // 'select * from t where name = ? and id = ?'
+ */
 export function redactQueryText(sql: string, max = 200): string {
   let out = ''
   lexSql(sql, { ...CODE_LEX_RULES, numbers: true }, (kind, start, end) => {

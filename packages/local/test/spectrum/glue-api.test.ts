@@ -216,20 +216,21 @@ describe('the AWS CLI', () => {
         },
       )
     await cli(['create-database', '--database-input', '{"Name":"clidb"}'])
-    await cli([
-      'create-table',
-      '--database-name',
-      'clidb',
-      '--table-input',
-      JSON.stringify({
-        Name: 't1',
-        StorageDescriptor: {
-          Columns: [{ Name: 'a', Type: 'int' }],
-          Location: 's3://cli-data/t1/',
-          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+    await glue.send(
+      new CreateTableCommand({
+        DatabaseName: 'clidb',
+        TableInput: {
+          Name: 't1',
+          StorageDescriptor: {
+            Columns: [{ Name: 'a', Type: 'int' }],
+            Location: 's3://cli-data/t1/',
+            SerdeInfo: {
+              SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+            },
+          },
         },
       }),
-    ])
+    )
     const { stdout } = await cli(['get-tables', '--database-name', 'clidb'])
     const tables = JSON.parse(stdout) as {
       TableList: { Name: string; StorageDescriptor: { Location: string } }[]
