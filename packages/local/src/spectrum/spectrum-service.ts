@@ -388,6 +388,13 @@ export class SpectrumService implements StatementHook {
     const block = (what: string) => {
       if (session.inTransactionBlock) throw error('25001', `${what} cannot run inside a transaction block`)
     }
+    // External schemas belong to their creator: only they (or a superuser) change what is in them.
+    const owner = (schema: string | null) => {
+      const record = schema === null ? undefined : schemas.find(session.database, schema)
+      if (record !== undefined && !session.superuser && record.owner !== session.user) {
+        throw error('42501', `must be owner of schema ${schema}`)
+      }
+    }
     switch (s.kind) {
       case 'createSchema': {
         block('CREATE EXTERNAL SCHEMA')
@@ -421,6 +428,7 @@ export class SpectrumService implements StatementHook {
       }
       case 'createTable': {
         block('CREATE EXTERNAL TABLE')
+        owner(s.schema)
         const record = schemas.find(session.database, s.schema)
         if (record === undefined) throw error('3F000', `External schema "${s.schema}" does not exist`)
         const names = new Set<string>()
@@ -462,6 +470,7 @@ export class SpectrumService implements StatementHook {
       }
       case 'addPartitions': {
         block('ALTER EXTERNAL TABLE')
+        owner(s.schema)
         const { external: t } = this.#table(session.database, s.schema, s.table)
         if (t.partitionKeys.length === 0) throw error('XX000', `Table "${s.table}" is not partitioned`)
         const inputs = s.partitions.map((p) => {
@@ -486,6 +495,7 @@ export class SpectrumService implements StatementHook {
       }
       case 'dropPartitions': {
         block('ALTER EXTERNAL TABLE')
+        owner(s.schema)
         const { external: t } = this.#table(session.database, s.schema, s.table)
         const values = s.partitions.map((p) => t.partitionKeys.map((k) => p.get(k.name) ?? ''))
         const failed = await catalog.deletePartitions(t.glueDatabase, t.name, values)
@@ -495,6 +505,7 @@ export class SpectrumService implements StatementHook {
       }
       case 'dropTable': {
         block('DROP EXTERNAL TABLE')
+        owner(s.schema)
         const record = s.schema === null ? undefined : schemas.find(session.database, s.schema)
         if (record === undefined || !catalog.hasTable(record.glueDatabase, s.table)) {
           if (s.ifExists) return
@@ -504,6 +515,7 @@ export class SpectrumService implements StatementHook {
         return
       }
       case 'dropSchema': {
+        owner(s.schema)
         const record = schemas.find(session.database, s.schema)
         if (record === undefined) {
           if (s.ifExists) return

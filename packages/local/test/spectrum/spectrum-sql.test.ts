@@ -222,6 +222,16 @@ describe("Redshift's rules", () => {
     await other.end()
   })
 
+  it("lets only the schema's owner or a superuser change it", async () => {
+    const { client: analyst } = await connect('user')
+    const e = await failure(analyst.query(`DROP TABLE ${ext}.pipes`))
+    expect(e.code).toBe('42501')
+    expect(e.message).toBe(`must be owner of schema ${ext}`)
+    const read = await analyst.query(`SELECT count(*)::int AS n FROM ${ext}.pipes`)
+    expect(read.rows[0].n).toBe(2)
+    await analyst.end()
+  })
+
   it('drops external tables', async () => {
     await client.query(`DROP TABLE ${ext}.bad`)
     const e = await failure(client.query(`SELECT * FROM ${ext}.bad`))
