@@ -1,3 +1,9 @@
+import {
+  LEADER_ONLY_TYPES,
+  missingType,
+  TYPES_REDSHIFT_LACKS,
+  unsupportedColumnType,
+} from './postgres-only.js'
 import type { Rewriter } from './rewriter.js'
 import type { TokenStream } from './token-stream.js'
 import type { StatementError, TableAttributes } from './translation.js'
@@ -119,7 +125,12 @@ interface ColumnLevel {
   inheritsFrom?: { schema: string | null; table: string }
 }
 
-function columnDefinitions(rw: Rewriter, open: number, close: number): ColumnLevel | StatementError {
+function columnDefinitions(
+  rw: Rewriter,
+  table: string,
+  open: number,
+  close: number,
+): ColumnLevel | StatementError {
   const { ts } = rw
   const level: ColumnLevel = { columns: [], encodings: {}, sortkeys: [] }
   for (const [a, b] of ts.items(open, close)) {
@@ -140,6 +151,9 @@ function columnDefinitions(rw: Rewriter, open: number, close: number): ColumnLev
         'use an IDENTITY(seed, step) column: BIGINT IDENTITY(1, 1)',
       )
     }
+    if (typeName !== undefined && TYPES_REDSHIFT_LACKS.has(typeName)) return missingType(typeName)
+    const type = typeName === 'bit' && ts.word(ts.next(ts.next(a))) === 'varying' ? 'varbit' : typeName
+    if (type !== undefined && LEADER_ONLY_TYPES.has(type)) return unsupportedColumnType(table, column, type)
     let depth = 0
     for (let k = ts.next(a); k >= 0 && k <= b; k = ts.next(k)) {
       if (ts.is(k, '(')) depth++
@@ -242,7 +256,7 @@ export function analyzeCreateTable(rw: Rewriter, create: number): CreateTableAna
 
   let columns: ColumnLevel = { columns: [], encodings: {}, sortkeys: [] }
   if (!ctas) {
-    const parsed = columnDefinitions(rw, open, close)
+    const parsed = columnDefinitions(rw, name.table, open, close)
     if ('sqlState' in parsed) return { ctas, error: parsed }
     columns = parsed
   }

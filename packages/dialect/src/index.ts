@@ -5,6 +5,9 @@ export type { CopyOptions, CopyStatement, DataFormat, FixedWidthColumn, Qualifie
 export { parseCopy } from './copy-parse.js'
 export { CommandSyntaxError } from './copy-parse-scanner.js'
 export { POSTGRES_DATE_PART_NAMES, REDSHIFT_DATE_PARTS } from './date-parts.js'
+export { DATEPARTS_POSTGRES_LACKS } from './engine-sql/datetime-functions-sql.js'
+export { REDSHIFT_FUNCTIONS_SQL } from './engine-sql/redshift-functions.js'
+export { REDSHIFT_BUILD, REDSHIFT_VERSION_STRING } from './engine-sql/redshift-version.js'
 export type { Token, TokenKind } from './lexer.js'
 export { isSignificant, quoteLiteral, stringValue, tokenize } from './lexer.js'
 export { engineSettingName } from './session-settings.js'
@@ -24,7 +27,7 @@ export type {
   TranslateContext,
   TranslatedStatement,
 } from './translation.js'
-export { REDSHIFT_SESSION_SETTINGS, statementEffects } from './translation.js'
+export { REDSHIFT_SESSION_SETTINGS, REDSHIFT_SETTING_DEFAULTS, statementEffects } from './translation.js'
 export type { UnloadStatement } from './unload-parse.js'
 export { parseUnload } from './unload-parse.js'
 export { REDSHIFT_UNSUPPORTED } from './unsupported.js'

@@ -10,19 +10,23 @@ import {
 } from './date-parts.js'
 import { rewriteDecode } from './decode.js'
 import {
+  rewriteApproximate,
   rewriteJsonSerialize,
   rewriteLastQueryId,
   rewriteMaxLength,
   rewriteMinus,
   rewriteNvarchar,
+  rewriteRatioToReport,
   rewriteSysdate,
   rewriteVarbinary,
 } from './expression-rewrites.js'
 import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
+import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
 import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
+import { translateShowMetadata } from './show-metadata.js'
 import { classifyStatement, firstKeyword } from './statement-kind.js'
 import { TokenStream } from './token-stream.js'
 import type {
@@ -49,6 +53,8 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['decode', rewriteDecode],
   ['json_serialize', rewriteJsonSerialize],
   ['extract', rewriteExtract],
+  ['approximate', rewriteApproximate],
+  ['ratio_to_report', rewriteRatioToReport],
   ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
   ...BUILTIN_DATE_PART_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteBuiltinDatePart]),
 ])
@@ -72,20 +78,26 @@ export function isSystemRelationName(name: string): boolean {
 interface Scan {
   readonly rewritable: boolean
   readonly readsSystemViews: boolean
+  /** It may hold PostgreSQL-only syntax or types (see `postgres-only.ts`). */
+  readonly suspect: boolean
 }
 
 function scan(tokens: readonly Token[]): Scan {
   let rewritable = false
   let readsSystemViews = false
+  let suspect = false
   for (const t of tokens) {
     if (t.kind === 'word') {
       if (!rewritable && TRIGGERS.has(t.value as string)) rewritable = true
       if (!readsSystemViews && isSystemRelationName(t.value as string)) readsSystemViews = true
+      if (!suspect && POSTGRES_ONLY_TRIGGERS.has(t.value as string)) suspect = true
     } else if (t.kind === 'quotedIdent' && !readsSystemViews) {
       readsSystemViews = isSystemRelationName(t.value as string)
+    } else if (t.kind === 'operator' && t.text === '::') {
+      suspect = true
     }
   }
-  return { rewritable, readsSystemViews }
+  return { rewritable, readsSystemViews, suspect }
 }
 
 /**
@@ -105,7 +117,7 @@ function scan(tokens: readonly Token[]): Scan {
  */
 export function translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement {
   const ts = new TokenStream(sql)
-  const { rewritable, readsSystemViews } = scan(ts.tokens)
+  const { rewritable, readsSystemViews, suspect } = scan(ts.tokens)
   const first = firstKeyword(ts)
   const keyword = ts.word(first)
   const base = { original: sql, readsSystemViews }
@@ -120,6 +132,9 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     case 'set':
     case 'reset':
     case 'show': {
+      const metadata = keyword === 'show' ? translateShowMetadata(ts, first) : null
+      if (metadata !== null && 'sqlState' in metadata) return failed('UTILITY', metadata)
+      if (metadata !== null) return { ...base, queryType: 'UTILITY', sql: metadata.sql }
       const session = translateSessionCommand(ts, first)
       if (session !== null) return { ...base, queryType: 'UTILITY', ...session }
       break
@@ -144,7 +159,8 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     default:
       break
   }
-  const unsupported = unsupportedStatement(ts, first)
+  const unsupported =
+    unsupportedStatement(ts, first) ?? (suspect ? postgresOnlyError(ts, first, isSystemRelationName) : null)
   if (unsupported !== null) return failed(classifyStatement(ts, first, false), unsupported)
 
   const rw = new Rewriter(ts, HANDLERS, {

@@ -28,6 +28,16 @@ export const REDSHIFT_SESSION_SETTINGS = [
 ] as const
 export type RedshiftSessionSetting = (typeof REDSHIFT_SESSION_SETTINGS)[number]
 
+/** Each Redshift-only setting's value in a new session, as Redshift starts it. */
+export const REDSHIFT_SETTING_DEFAULTS: Readonly<Record<RedshiftSessionSetting, string>> = {
+  query_group: 'unset',
+  wlm_query_slot_count: '1',
+  enable_result_cache_for_session: 'on',
+  enable_case_sensitive_identifier: 'off',
+  analyze_threshold_percent: '10',
+  describe_field_name_in_uppercase: 'off',
+}
+
 /** What the session state of the gateway must remember once the statement has succeeded. */
 export type StatementEffect =
   /** SET / RESET of a Redshift-only setting (`value` null for RESET). */

@@ -6,6 +6,7 @@ export {
   type LocalSecret,
   type LocalWorkgroup,
 } from './aws/aws-options.js'
+export type { ListenerLimits } from './gateway/listener-limits.js'
 export type { LocalUser } from './gateway/local-user.js'
 export type { LocalAws, LocalRedshift, LocalRedshiftOptions } from './local-redshift.js'
 export { startLocalRedshift } from './local-redshift.js'

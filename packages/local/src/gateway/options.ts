@@ -3,7 +3,8 @@ import type { Engine } from '../engine/engine.js'
 import type { WlmQueueConfig } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import type { CommandExecutor } from './command-executor.js'
-import type { Dialect } from './context.js'
+import type { Dialect } from './dialect-seam.js'
+import { type ListenerLimits, resolveListenerLimits } from './listener-limits.js'
 import type { LocalUser } from './local-user.js'
 import type { StatementHook } from './statement-hook.js'
 
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   readonly commandExecutor?: CommandExecutor
   /** Work done before each statement reaches the engine (Spectrum). @default none */
   readonly statementHook?: StatementHook
+  /** Connection cap, authentication timeout and login throttling. @default see {@link ListenerLimits} */
+  readonly limits?: ListenerLimits
 }
 
 /** A running gateway. */
@@ -83,6 +86,7 @@ export function validateGatewayOptions(options: GatewayOptions): void {
   if (options.tls !== undefined && (options.tls.key === '' || options.tls.cert === '')) {
     throw new Error('gateway option tls needs both a PEM key and a PEM certificate')
   }
+  resolveListenerLimits(options.limits)
   if (options.commandExecutor !== undefined && typeof options.commandExecutor !== 'function') {
     throw new Error(
       'gateway option commandExecutor must be a function (command, ctx) => Promise<CommandOutcome>',

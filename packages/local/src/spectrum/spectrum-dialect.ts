@@ -6,7 +6,7 @@
  */
 
 import type { TranslatedStatement } from '@redshift-kit/dialect'
-import type { Dialect } from '../gateway/context.js'
+import type { Dialect } from '../gateway/dialect-seam.js'
 import { parseSpectrumStatement, type SpectrumStatement, SpectrumSyntaxError } from './ddl-parse.js'
 import type { ExternalSchemas } from './external-schemas.js'
 import { storageSchema } from './external-table.js'

@@ -1,5 +1,10 @@
-import { CommandSyntaxError, isSignificant, tokenize, translateStatement } from '@redshift-kit/dialect'
-import { REDSHIFT_SETTING_DEFAULTS } from '../engine/engine.js'
+import {
+  CommandSyntaxError,
+  isSignificant,
+  REDSHIFT_SETTING_DEFAULTS,
+  tokenize,
+  translateStatement,
+} from '@redshift-kit/dialect'
 import type { SqlRunner } from '../load/sql-runner.js'
 import { quoteIdent } from '../load/target-table.js'
 

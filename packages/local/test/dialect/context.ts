@@ -1,5 +1,5 @@
 import type { TranslateContext } from '@redshift-kit/dialect'
-import { REDSHIFT_SETTING_DEFAULTS } from '../../src/engine/engine.js'
+import { REDSHIFT_SETTING_DEFAULTS } from '@redshift-kit/dialect'
 
 /** A session context for the engine round-trip tests: last query id 41, every Redshift setting at its default. */
 export const ctx: TranslateContext = {

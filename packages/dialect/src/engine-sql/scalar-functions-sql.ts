@@ -110,6 +110,14 @@ ${lastFunction('pg_last_copy_count', 'last_copy_count', 'bigint', 0)}
 ${lastFunction('pg_last_unload_id', 'last_unload_id', 'integer', -1)}
 ${lastFunction('pg_last_unload_count', 'last_unload_count', 'bigint', 0)}
 
+-- What a refused statement with parameters runs instead (the gateway shows its own error in place of this one).
+CREATE OR REPLACE FUNCTION rk_internal.refuse_statement() RETURNS integer
+LANGUAGE plpgsql VOLATILE AS $fn$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'refused by the redshift-local gateway';
+END
+$fn$;
+
 CREATE OR REPLACE FUNCTION rk_internal.redshift_version() RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN '${REDSHIFT_VERSION_STRING}';
 -- Replacing the built-in in place (same OID) makes every caller, including drivers that parse it,
