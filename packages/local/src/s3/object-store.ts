@@ -79,6 +79,8 @@ const TEMP_DIR = '.rk-tmp'
 /** S3 keys are at most 1024 bytes of UTF-8; a file name at most 255 bytes. */
 const MAX_KEY_BYTES = 1024
 const MAX_SEGMENT_BYTES = 255
+/** Lets chunks pile up while a write is in flight, so they reach the disk in few large writes. */
+export const WRITE_BUFFER = 4 * 1024 * 1024
 
 /**
  * True when `name` follows S3's bucket naming rules (3 to 63 lower-case letters, digits, dots, hyphens).
@@ -205,7 +207,7 @@ export class ObjectStore {
     })
     let digestHex: string
     try {
-      await pipeline(source, tap, createWriteStream(temp))
+      await pipeline(source, tap, createWriteStream(temp, { highWaterMark: WRITE_BUFFER }))
       const digest = md5.digest()
       digestHex = digest.toString('hex')
       await options.verify?.({ size, md5: digest })

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { type Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ChecksumAlgorithm, ObjectHeaders, StoredChecksum } from '../object-meta.js'
-import type { ObjectStore, StoredObject } from '../object-store.js'
+import { type ObjectStore, type StoredObject, WRITE_BUFFER } from '../object-store.js'
 import { hasher } from './checksums.js'
 import { s3Errors } from './s3-error.js'
 
@@ -138,7 +138,7 @@ export class MultipartStore {
     })
     let part: Part
     try {
-      await pipeline(source, tap, createWriteStream(temp))
+      await pipeline(source, tap, createWriteStream(temp, { highWaterMark: WRITE_BUFFER }))
       const digest = md5.digest()
       const checksum = verify({ size, md5: digest })
       part = {

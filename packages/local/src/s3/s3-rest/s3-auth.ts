@@ -83,8 +83,12 @@ export function authenticateS3(
   const authHeader = header(req, 'authorization')
   const url = req.url ?? '/'
   if (authHeader === undefined) {
-    if (new URLSearchParams(url.split('?')[1] ?? '').has('X-Amz-Signature')) {
-      return presigned(req, region, resolveKey, now)
+    const query = new URLSearchParams(url.split('?')[1] ?? '')
+    if (query.has('X-Amz-Signature')) return presigned(req, region, resolveKey, now)
+    if (query.has('Signature') && query.has('AWSAccessKeyId')) {
+      throw s3Errors.invalidRequest(
+        'Signature Version 2 presigned URLs are not supported by redshift-local; presign with Signature Version 4 (AWS CLI: set s3.signature_version = s3v4 in its config).',
+      )
     }
     throw s3Errors.accessDenied('Anonymous access is not allowed: sign requests with a local access key.')
   }
