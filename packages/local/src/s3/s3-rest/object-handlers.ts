@@ -155,7 +155,10 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<S3Reply> {
       done(null, chunk)
     },
   })
-  const body = (await deps.store.open(source.bucket, source.key)).pipe(tap)
+  const read = await deps.store.open(source.bucket, source.key)
+  read.on('error', (e) => tap.destroy(e))
+  tap.on('error', () => undefined)
+  const body = read.pipe(tap)
   let checksum: StoredChecksum | undefined =
     sourceChecksum?.type === 'FULL_OBJECT' ? sourceChecksum : undefined
   const copied = await deps.store.write(bucket, key, body, {

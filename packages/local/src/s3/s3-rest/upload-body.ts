@@ -87,7 +87,6 @@ export function uploadBody(req: IncomingMessage, payload: PayloadMode, maxBytes:
       trailer: payload.trailer,
       ...(payload.signing ? { signing: payload.signing } : {}),
     })
-    req.on('error', (e) => decoder?.destroy(e))
     raw = req.pipe(decoder)
   } else {
     const length = header(req, 'content-length')
@@ -114,7 +113,13 @@ export function uploadBody(req: IncomingMessage, payload: PayloadMode, maxBytes:
       done(null, chunk)
     },
   })
-  raw.on('error', (e) => tap.destroy(e))
+  // The consumer's pipeline attaches only after some awaits: until then a failure (a bad chunk signature)
+  // is recorded on `tap` (its consumer rejects with it), never thrown as an unhandled 'error' event. The
+  // request itself is not destroyed, so the error can still be answered.
+  const fail = (e: Error) => tap.destroy(e)
+  req.on('error', fail)
+  raw.on('error', fail)
+  tap.on('error', () => undefined)
   const source = raw.pipe(tap)
   let computed: StoredChecksum | undefined
 
