@@ -190,11 +190,17 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         ? QueryParams.parse(body.toString('utf8'), search)
         : undefined
     const version = params?.get('Version')
-    const byVersion = (Object.keys(SERVICES) as ServiceName[]).find((n) => SERVICES[n].version === version)
+    // JSON services have no Version: an absent one must not match them.
+    const byVersion =
+      version === undefined
+        ? undefined
+        : (Object.keys(SERVICES) as ServiceName[]).find((n) => SERVICES[n].version === version)
     const name =
       targetService(target) ??
       (scoped !== undefined && scoped in SERVICES ? (scoped as ServiceName) : byVersion)
-    const service: Service = SERVICES[name ?? 'redshift']
+    // An unknown service is answered in the protocol the request speaks (JSON when it names a target).
+    const service: Service =
+      name !== undefined ? SERVICES[name] : target !== undefined ? { protocol: 'json' } : SERVICES.redshift
     try {
       if (body instanceof Error) throw body
       if (name === undefined) {
