@@ -90,7 +90,10 @@ export async function s3Bench(redshift: LocalRedshift): Promise<BenchReport> {
     })
     return {
       title: 'S3 REST: a 100 MB object put and got, against copying the file on disk',
-      rows: [row('PutObject, 100 MB from a file', median(puts)), row('GetObject, 100 MB to a file', median(gets))],
+      rows: [
+        row('PutObject, 100 MB from a file', median(puts)),
+        row('GetObject, 100 MB to a file', median(gets)),
+      ],
       notes: [
         `Median of ${ROUNDS} alternating rounds. Baseline: \`fs.copyFile\` of the same file in the same folder (page cache warm).`,
         'Put: the AWS SDK v3 streams the file as aws-chunked with its default CRC32 trailer; the server decodes it, computes MD5 (the ETag) and CRC32, writes a temporary file and renames it into place.',

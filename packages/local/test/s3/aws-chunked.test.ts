@@ -25,13 +25,13 @@ function signedBody(
   data: Buffer[] = [Buffer.alloc(65536, 'a'), Buffer.alloc(1024, 'a')],
 ): Buffer {
   const parts: Buffer[] = []
-  data.forEach((d, i) =>
+  data.forEach((d, i) => {
     parts.push(
       Buffer.from(`${d.length.toString(16)};chunk-signature=${signatures[i]}\r\n`),
       d,
       Buffer.from('\r\n'),
-    ),
-  )
+    )
+  })
   parts.push(Buffer.from(`0;chunk-signature=${signatures[data.length]}\r\n\r\n`))
   return Buffer.concat(parts)
 }
