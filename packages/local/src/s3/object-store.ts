@@ -81,6 +81,8 @@ const MAX_KEY_BYTES = 1024
 const MAX_SEGMENT_BYTES = 255
 /** Lets chunks pile up while a write is in flight, so they reach the disk in few large writes. */
 export const WRITE_BUFFER = 4 * 1024 * 1024
+/** Large reads: fewer trips through the thread pool and the event loop per object. */
+const READ_CHUNK = 4 * 1024 * 1024
 
 /**
  * True when `name` follows S3's bucket naming rules (3 to 63 lower-case letters, digits, dots, hyphens).
@@ -239,7 +241,7 @@ export class ObjectStore {
   async open(bucket: string, key: string, range?: ByteRange): Promise<Readable> {
     const info = await this.stat(bucket, key)
     if (!info) throw new NoSuchKeyError(`s3://${bucket}/${key}`)
-    return createReadStream(this.path(bucket, key), { highWaterMark: 1 << 20, ...range })
+    return createReadStream(this.path(bucket, key), { highWaterMark: READ_CHUNK, ...range })
   }
 
   /** Size and time of an object, or undefined when there is none. */
