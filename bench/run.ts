@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { startLocalRedshift } from '../packages/local/src/index.js'
+import { cliBench } from './cli.bench.js'
 import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { gatewayBench } from './gateway.bench.js'
@@ -19,6 +20,7 @@ const BENCHES = {
   stream: streamBench,
   client: clientBench,
   copy: copyBench,
+  cli: cliBench,
   s3: s3Bench,
 }
 
