@@ -26,6 +26,8 @@ import { RedshiftConfig } from './config/redshift-config.js'
 import type { CopyCommand } from './data/copy-command.js'
 import type { DataCallOptions } from './data/data-context.js'
 import type { CopyResult, UnloadResult } from './data/data-results.js'
+import { type LoadRowsOptions, type LoadRowsResult, loadRows } from './data/load/load-rows.js'
+import type { LoadRows } from './data/load/row-source.js'
 import type { TableRef } from './data/table-ref.js'
 import type { UnloadCommand } from './data/unload-command.js'
 import type { LoadError } from './errors/load-error.js'
@@ -179,6 +181,24 @@ export class RedshiftClient {
    */
   executeInTransaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.#life.track(() => inTransaction(this.#ctx, fn, options))
+  }
+
+  /**
+   * Loads application rows (arrays, objects, any iterable or async iterable, or an object-mode
+   * `Readable`) into a table the way Redshift loads data: staged as compressed Parquet (or CSV) files
+   * under a fresh prefix of `staging` with `@aws-sdk/client-s3`, one COPY through a manifest, the files
+   * removed afterwards (also on failure and abort). Values keep their exact types (the table's column
+   * types decide the encoding); memory stays bounded whatever the input's size. A failed load raises
+   * `LoadFailedError` with its load errors and loads nothing.
+   *
+   * @example
+   * await client.loadRows('analytics.events', events, {
+   *   staging: 's3://my-bucket/tmp/', iamRole: 'arn:aws:iam::123456789012:role/Load', mode: 'append',
+   *   onProgress: (p) => console.log(p.phase, p.rows, p.filesStaged),
+   * })
+   */
+  loadRows(table: TableRef | string, rows: LoadRows, options: LoadRowsOptions): Promise<LoadRowsResult> {
+    return this.#life.track(() => loadRows(this, table, rows, options))
   }
 
   /**
