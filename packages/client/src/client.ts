@@ -29,6 +29,7 @@ import type { CopyResult, UnloadResult } from './data/data-results.js'
 import { type LoadRowsOptions, type LoadRowsResult, loadRows } from './data/load/load-rows.js'
 import type { LoadRows } from './data/load/row-source.js'
 import type { TableRef } from './data/table-ref.js'
+import { type UnloadStream, type UnloadStreamOptions, unloadToStream } from './data/unload/unload-stream.js'
 import type { UnloadCommand } from './data/unload-command.js'
 import type { LoadError } from './errors/load-error.js'
 import type {
@@ -199,6 +200,21 @@ export class RedshiftClient {
    */
   loadRows(table: TableRef | string, rows: LoadRows, options: LoadRowsOptions): Promise<LoadRowsResult> {
     return this.#life.track(() => loadRows(this, table, rows, options))
+  }
+
+  /**
+   * Reads a large result fast, the way Redshift exports: UNLOAD to a fresh prefix of `staging` as
+   * Parquet, then the files' rows streamed back file by file (bounded memory) as the same `Row` objects
+   * and types as `streamResults`; the files are removed at the end and on early exit. Rows are unordered
+   * unless the query has ORDER BY.
+   *
+   * @example
+   * for await (const row of await client.unloadToStream('SELECT * FROM events', { staging: 's3://b/tmp/' })) {
+   *   handle(row.toObject())
+   * }
+   */
+  unloadToStream(query: Query | string, options: UnloadStreamOptions): Promise<UnloadStream> {
+    return this.#life.track(() => unloadToStream(this, query, options))
   }
 
   /**

@@ -90,6 +90,7 @@ export {
 export type { LoadProgress, LoadRowsOptions, LoadRowsResult } from './data/load/load-rows.js'
 export type { LoadRow, LoadRows } from './data/load/row-source.js'
 export type { LoadValue } from './data/load/value-encoding.js'
+export type { UnloadStream, UnloadStreamOptions } from './data/unload/unload-stream.js'
 // errors
 export {
   AuthenticationError,
