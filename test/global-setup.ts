@@ -14,6 +14,13 @@ export interface SharedRedshift {
   readonly user: { readonly name: string; readonly password: string }
   /** The shared server's local S3 folder (`s3://bucket/key` is `<s3Dir>/bucket/key`). */
   readonly s3Dir: string
+  /** The shared server's AWS endpoint (S3 REST too) and its first access key. */
+  readonly aws: {
+    readonly endpoint: string
+    readonly region: string
+    readonly accessKeyId: string
+    readonly secretAccessKey: string
+  }
 }
 
 declare module 'vitest' {
@@ -55,6 +62,12 @@ export async function setup(project: TestProject): Promise<void> {
     admin: { name: 'awsuser', password: 'Password1' },
     user: { name: 'analyst', password: 'Analyst-pw1' },
     s3Dir: server.s3.dir,
+    aws: {
+      endpoint: server.aws?.endpoint ?? '',
+      region: server.aws?.region ?? '',
+      accessKeyId: server.aws?.accessKeyId ?? '',
+      secretAccessKey: server.aws?.secretAccessKey ?? '',
+    },
   })
 }
 

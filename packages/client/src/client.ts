@@ -26,7 +26,10 @@ import { RedshiftConfig } from './config/redshift-config.js'
 import type { CopyCommand } from './data/copy-command.js'
 import type { DataCallOptions } from './data/data-context.js'
 import type { CopyResult, UnloadResult } from './data/data-results.js'
+import { type LoadRowsOptions, type LoadRowsResult, loadRows } from './data/load/load-rows.js'
+import type { LoadRows } from './data/load/row-source.js'
 import type { TableRef } from './data/table-ref.js'
+import { type UnloadStream, type UnloadStreamOptions, unloadToStream } from './data/unload/unload-stream.js'
 import type { UnloadCommand } from './data/unload-command.js'
 import type { LoadError } from './errors/load-error.js'
 import type {
@@ -192,6 +195,39 @@ export class RedshiftClient {
    */
   executeInTransaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.#life.track(() => inTransaction(this.#ctx, fn, options))
+  }
+
+  /**
+   * Loads application rows (arrays, objects, any iterable or async iterable, or an object-mode
+   * `Readable`) into a table the way Redshift loads data: staged as compressed Parquet (or CSV) files
+   * under a fresh prefix of `staging` with `@aws-sdk/client-s3`, one COPY through a manifest, the files
+   * removed afterwards (also on failure and abort). Values keep their exact types (the table's column
+   * types decide the encoding); memory stays bounded whatever the input's size. A failed load raises
+   * `LoadFailedError` with its load errors and loads nothing.
+   *
+   * @example
+   * await client.loadRows('analytics.events', events, {
+   *   staging: 's3://my-bucket/tmp/', iamRole: 'arn:aws:iam::123456789012:role/Load', mode: 'append',
+   *   onProgress: (p) => console.log(p.phase, p.rows, p.filesStaged),
+   * })
+   */
+  loadRows(table: TableRef | string, rows: LoadRows, options: LoadRowsOptions): Promise<LoadRowsResult> {
+    return this.#life.track(() => loadRows(this, table, rows, options))
+  }
+
+  /**
+   * Reads a large result fast, the way Redshift exports: UNLOAD to a fresh prefix of `staging` as
+   * Parquet, then the files' rows streamed back file by file (bounded memory) as the same `Row` objects
+   * and types as `streamResults`; the files are removed at the end and on early exit. Rows are unordered
+   * unless the query has ORDER BY.
+   *
+   * @example
+   * for await (const row of await client.unloadToStream('SELECT * FROM events', { staging: 's3://b/tmp/' })) {
+   *   handle(row.toObject())
+   * }
+   */
+  unloadToStream(query: Query | string, options: UnloadStreamOptions): Promise<UnloadStream> {
+    return this.#life.track(() => unloadToStream(this, query, options))
   }
 
   /**

@@ -86,6 +86,11 @@ export {
   type UnloadResult,
   type UnloadSize,
 } from './data/index.js'
+// moving data: loads through S3 staging
+export type { LoadProgress, LoadRowsOptions, LoadRowsResult } from './data/load/load-rows.js'
+export type { LoadRow, LoadRows } from './data/load/row-source.js'
+export type { LoadValue } from './data/load/value-encoding.js'
+export type { UnloadStream, UnloadStreamOptions } from './data/unload/unload-stream.js'
 // errors
 export {
   AuthenticationError,

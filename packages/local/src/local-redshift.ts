@@ -256,6 +256,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
         users: new Map(users.map((u) => [u.name, u.password])),
         roles,
         glue,
+        s3: localS3.store,
         ...(log ? { onLog: log } : {}),
       })
     }

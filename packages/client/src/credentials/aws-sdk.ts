@@ -48,6 +48,16 @@ export const loadSecretsManager = () =>
     'Secrets Manager authentication',
     () => import('@aws-sdk/client-secrets-manager'),
   )
+/** `@aws-sdk/client-s3` (S3 staging of loadRows, loadFile, upsert and unloadToStream). */
+export const loadS3 = () =>
+  load(
+    '@aws-sdk/client-s3',
+    'S3 staging (loadRows, loadFile, upsert, unloadToStream)',
+    () => import('@aws-sdk/client-s3'),
+  )
+/** `@aws-sdk/lib-storage` (multipart uploads of staged files). */
+export const loadS3Storage = () =>
+  load('@aws-sdk/lib-storage', 'S3 staging (multipart uploads)', () => import('@aws-sdk/lib-storage'))
 /** `@aws-sdk/credential-providers` (for `withIamRole`). */
 export const loadCredentialProviders = () =>
   load('@aws-sdk/credential-providers', 'withIamRole', () => import('@aws-sdk/credential-providers'))

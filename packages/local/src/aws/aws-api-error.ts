@@ -19,3 +19,21 @@ export class AwsApiError extends Error {
     this.fault = fault
   }
 }
+
+/**
+ * The error for an operation this endpoint does not implement: `UnknownOperationException`, naming the
+ * operation and the ones that are implemented, so it is never mistaken for a signing problem.
+ *
+ * @example
+ * throw unknownOperation('secretsmanager', 'CreateSecret', ['GetSecretValue'])
+ */
+export function unknownOperation(
+  service: string,
+  operation: string,
+  implemented: readonly string[],
+): AwsApiError {
+  return new AwsApiError(
+    'UnknownOperationException',
+    `redshift-local does not implement the ${service} operation ${operation}; it implements ${implemented.join(', ')}.`,
+  )
+}

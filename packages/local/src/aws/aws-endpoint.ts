@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { createS3Rest, type ObjectStore } from '../s3/index.js'
 import { AwsApiError } from './aws-api-error.js'
 import type { AwsCall, AwsContext, WireEndpoint } from './aws-context.js'
 import type { LocalAccessKey, ResolvedAwsOptions } from './aws-options.js'
@@ -30,6 +31,8 @@ export interface AwsEndpointOptions {
   /** Configured database users and their passwords (secrets of these users carry them). */
   readonly users: ReadonlyMap<string, string>
   readonly roles: DatabaseRoles
+  /** The object store COPY and UNLOAD use: when given, S3's REST API serves it on this port too. */
+  readonly s3?: ObjectStore
   readonly onLog?: (line: string) => void
   /** The local Glue Data Catalog served as `glue` (Spectrum's catalog); absent: no Glue service. */
   readonly glue?: GlueCatalog
@@ -198,17 +201,26 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         ? QueryParams.parse(body.toString('utf8'), search)
         : undefined
     const version = params?.get('Version')
-    const byVersion = (Object.keys(SERVICES) as ServiceName[]).find((n) => SERVICES[n].version === version)
+    // JSON services have no Version: an absent one must not match them.
+    const byVersion =
+      version === undefined
+        ? undefined
+        : (Object.keys(SERVICES) as ServiceName[]).find((n) => SERVICES[n].version === version)
     const name =
       targetService(target) ??
       (scoped !== undefined && scoped in SERVICES ? (scoped as ServiceName) : byVersion)
-    const service: Service = SERVICES[name ?? 'redshift']
+    // An unknown service is answered in the protocol the request speaks (JSON when it names a target).
+    const service: Service =
+      name !== undefined ? SERVICES[name] : target !== undefined ? { protocol: 'json' } : SERVICES.redshift
     try {
       if (body instanceof Error) throw body
       if (name === undefined) {
+        const served = [...Object.keys(SERVICES), ...(options.s3 ? ['s3'] : [])].join(', ')
         throw new AwsApiError(
           'UnknownService',
-          `This endpoint serves ${Object.keys(SERVICES).join(', ')}; the request names none of them.`,
+          scoped === undefined
+            ? `This endpoint serves ${served}; the request names none of them.`
+            : `redshift-local does not serve the AWS service '${scoped}' (the request is signed for it); it serves ${served}.`,
           400,
         )
       }
@@ -290,8 +302,24 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     }
   }
 
+  const s3 =
+    options.s3 === undefined
+      ? undefined
+      : createS3Rest({
+          store: options.s3,
+          region: aws.region,
+          accountId: aws.accountId,
+          resolveKey: (id, token, now) => ctx.identities.resolve(id, token, now),
+          now: () => ctx.now(),
+          log,
+        })
   const sockets = new Set<Socket>()
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // S3 streams its bodies: it takes its requests before anything here reads them.
+    if (s3?.claims(req)) {
+      void s3.handle(req, res)
+      return
+    }
     void handle(req).then((reply) => {
       res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) })
       res.end(reply.body)

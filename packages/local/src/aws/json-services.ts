@@ -3,10 +3,11 @@
  * `secretsmanager` (GetSecretValue).
  */
 import { createHash } from 'node:crypto'
-import { AwsApiError } from './aws-api-error.js'
+import { AwsApiError, unknownOperation } from './aws-api-error.js'
 import { type AwsCall, type AwsContext, credentialLifetimeMs, findWorkgroup } from './aws-context.js'
 import type { LocalWorkgroup } from './aws-options.js'
 import { databaseUserOf } from './identities.js'
+import { describeSecret, listSecrets } from './secrets-listing.js'
 import { epochSeconds } from './wire-formats.js'
 
 /** A JSON request body, as parsed. */
@@ -109,10 +110,7 @@ export async function serverlessOperation(
     case 'GetWorkgroup':
       return getWorkgroup(ctx, input)
     default:
-      throw new AwsApiError(
-        'UnknownOperationException',
-        `Operation ${operation} is not supported by this endpoint.`,
-      )
+      throw unknownOperation('redshift-serverless', operation, ['GetCredentials', 'GetWorkgroup'])
   }
 }
 
@@ -156,9 +154,14 @@ function getSecretValue(ctx: AwsContext, input: JsonInput): unknown {
 
 /** Runs one Secrets Manager operation (`X-Amz-Target: secretsmanager.<operation>`). */
 export function secretsOperation(ctx: AwsContext, operation: string, input: JsonInput): unknown {
-  if (operation === 'GetSecretValue') return getSecretValue(ctx, input)
-  throw new AwsApiError(
-    'UnknownOperationException',
-    `Operation ${operation} is not supported by this endpoint.`,
-  )
+  switch (operation) {
+    case 'GetSecretValue':
+      return getSecretValue(ctx, input)
+    case 'ListSecrets':
+      return listSecrets(ctx, input)
+    case 'DescribeSecret':
+      return describeSecret(ctx, input)
+    default:
+      throw unknownOperation('secretsmanager', operation, ['GetSecretValue', 'ListSecrets', 'DescribeSecret'])
+  }
 }

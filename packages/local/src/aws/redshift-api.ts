@@ -2,7 +2,7 @@
  * The `redshift` service (query protocol, API version 2012-12-01): GetClusterCredentials,
  * GetClusterCredentialsWithIAM, DescribeClusters, DescribeCustomDomainAssociations.
  */
-import { AwsApiError } from './aws-api-error.js'
+import { AwsApiError, unknownOperation } from './aws-api-error.js'
 import { type AwsCall, type AwsContext, credentialLifetimeMs, findCluster } from './aws-context.js'
 import type { LocalCluster } from './aws-options.js'
 import { databaseUserOf } from './identities.js'
@@ -179,6 +179,11 @@ export async function redshiftAction(
     case 'DescribeCustomDomainAssociations':
       return describeCustomDomainAssociations(ctx, params)
     default:
-      throw new AwsApiError('InvalidAction', `The action ${action} is not valid for this web service.`)
+      throw unknownOperation('redshift', action, [
+        'GetClusterCredentials',
+        'GetClusterCredentialsWithIAM',
+        'DescribeClusters',
+        'DescribeCustomDomainAssociations',
+      ])
   }
 }

@@ -15,6 +15,7 @@ export interface StoredSecret {
   readonly name: string
   readonly arn: string
   readonly username: string
+  readonly createdAt: Date
   current: SecretVersion
   previous: SecretVersion | undefined
 }
@@ -76,6 +77,7 @@ export class SecretStore {
         name: s.name,
         arn: `arn:aws:secretsmanager:${target.region}:${target.accountId}:secret:${s.name}-${arnSuffix()}`,
         username: s.username,
+        createdAt: new Date(),
         current: store.#version(s.name, s.username, password as string),
         previous: undefined,
       })

@@ -24,6 +24,10 @@ export interface SignedRequest {
   /** Header names in lower case, as Node's `IncomingMessage.headers` gives them. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>
   readonly body: Buffer
+  /** The payload hash signed as given (S3: the `x-amz-content-sha256` value); default: the body's SHA-256. */
+  readonly payloadHash?: string
+  /** S3 signs the path encoded once (each decoded segment encoded again); other services encode it twice. */
+  readonly s3Path?: boolean
 }
 
 /** Why a signature was refused, in the terms AWS uses (the caller maps it to each service's error shape). */
@@ -126,12 +130,12 @@ function canonicalQuery(search: string): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join('&')
 }
 
-function canonicalPath(path: string): string {
+function canonicalPath(path: string, s3: boolean): string {
   // Non-S3 services sign the path URI-encoded once more than it was sent (each segment re-encoded).
   if (path === '' || path === '/') return '/'
   return path
     .split('/')
-    .map((segment) => encodeRfc3986(segment))
+    .map((segment) => encodeRfc3986(s3 ? decodeLoose(segment.replace(/\+/g, '%2B')) : segment))
     .join('/')
 }
 
@@ -145,12 +149,13 @@ export function canonicalRequest(request: SignedRequest, signedHeaders: readonly
     .join('')
   const declared = headerValue(request.headers['x-amz-content-sha256'])
   const payloadHash =
-    declared !== undefined && /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(declared)
+    request.payloadHash ??
+    (declared !== undefined && /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(declared)
       ? declared
-      : sha256Hex(request.body)
+      : sha256Hex(request.body))
   return [
     request.method.toUpperCase(),
-    canonicalPath(path),
+    canonicalPath(path, request.s3Path === true),
     canonicalQuery(search),
     headers,
     signedHeaders.join(';'),

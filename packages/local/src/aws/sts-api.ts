@@ -1,5 +1,5 @@
 /** The `sts` service (query protocol, API version 2011-06-15): AssumeRole and GetCallerIdentity. */
-import { AwsApiError } from './aws-api-error.js'
+import { AwsApiError, unknownOperation } from './aws-api-error.js'
 import type { AwsCall, AwsContext } from './aws-context.js'
 import type { QueryParams, XmlValue } from './wire-formats.js'
 
@@ -77,6 +77,6 @@ export function stsAction(ctx: AwsContext, action: string, params: QueryParams, 
     case 'GetCallerIdentity':
       return { UserId: call.principal.userId, Account: ctx.options.accountId, Arn: call.principal.arn }
     default:
-      throw new AwsApiError('InvalidAction', `Could not find operation ${action} for version 2011-06-15`)
+      throw unknownOperation('sts', action, ['AssumeRole', 'GetCallerIdentity'])
   }
 }

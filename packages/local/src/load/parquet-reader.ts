@@ -55,12 +55,75 @@ export async function readParquet(
       `Unmatched number of columns between table and file. Table columns: ${columns.length}, Data columns: ${keys.length}, File name: ${url}`,
     )
   }
-  const rows = (await parquetReadObjects({ file, compressors, metadata })) as Record<string, unknown>[]
+  // hyparquet turns DECIMAL into a float, which cannot hold 38 digits: read the unscaled integers
+  // instead and write the decimal text exactly, as Redshift loads it.
+  // Likewise TIMESTAMP_MICROS, which hyparquet turns into a Date (milliseconds).
+  const decimals = new Map<string, number>()
+  const micros = new Set<string>()
+  for (let at = 1; at < metadata.schema.length; at = skip(metadata.schema, at)) {
+    const element = metadata.schema[at] as (typeof metadata.schema)[number] & {
+      converted_type?: string
+      logical_type?: { type?: string; unit?: string }
+    }
+    if (element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL') {
+      decimals.set(element.name, element.scale ?? 0)
+      delete element.converted_type
+      delete element.logical_type
+    } else if (
+      element.converted_type === 'TIMESTAMP_MICROS' ||
+      (element.logical_type?.type === 'TIMESTAMP' && element.logical_type.unit === 'MICROS')
+    ) {
+      micros.add(element.name)
+      delete element.converted_type
+      delete element.logical_type
+    }
+  }
+  const rows = (await parquetReadObjects({ file, compressors, metadata, utf8: true })) as Record<
+    string,
+    unknown
+  >[]
+  for (const row of rows)
+    for (const [key, scale] of decimals) {
+      const raw = row[key]
+      if (raw !== null && raw !== undefined) row[key] = decimalText(unscaledOf(raw), scale)
+    }
+  for (const row of rows)
+    for (const key of micros) {
+      const raw = row[key]
+      if (raw !== null && raw !== undefined) row[key] = microsText(BigInt(raw as bigint))
+    }
   return rows.map((row, i) => ({
     line: i + 1,
     raw: '',
     fields: columns.map((column, c) => valueText(row[keys[c] as string], column)),
   }))
+}
+
+/** The unscaled integer a DECIMAL is stored as: INT32, INT64, or big-endian two's complement bytes. */
+function unscaledOf(raw: unknown): bigint {
+  if (typeof raw === 'bigint') return raw
+  if (typeof raw === 'number') return BigInt(raw)
+  const bytes = raw as Uint8Array
+  let value = 0n
+  for (const byte of bytes) value = value * 256n + BigInt(byte)
+  const bits = BigInt(bytes.length * 8)
+  return bytes.length > 0 && value >= 1n << (bits - 1n) ? value - (1n << bits) : value
+}
+
+/** Microseconds since the epoch as `YYYY-MM-DD HH:MI:SS.ffffff` (UTC). */
+function microsText(us: bigint): string {
+  const ms = us / 1000n - (us % 1000n < 0n ? 1n : 0n)
+  const rest = ((us % 1_000_000n) + 1_000_000n) % 1_000_000n
+  const iso = new Date(Number(ms)).toISOString()
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${rest.toString().padStart(6, '0')}`
+}
+
+/** `unscaled × 10^-scale` as exact decimal text. */
+function decimalText(unscaled: bigint, scale: number): string {
+  if (scale <= 0) return unscaled.toString()
+  const negative = unscaled < 0n
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0')
+  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`
 }
 
 function skip(schema: ReturnType<typeof parquetMetadata>['schema'], at: number): number {
