@@ -22,7 +22,12 @@ describe("pg's private fields", () => {
   })
 
   it('are refused with a clear error when they moved', () => {
-    const moved = { processID: 1, secretKey: 2, host: 'h', connection: { stream: {} } } as unknown as pg.Client
+    const moved = {
+      processID: 1,
+      secretKey: 2,
+      host: 'h',
+      connection: { stream: {} },
+    } as unknown as pg.Client
     expect(() => assertPgInternals(moved, true)).toThrow(
       /connection\.stream, connection\.parsedStatements, connection\.submittedNamedStatements, connection\.parse\(\).* not found\): install pg 8\.23\.x/,
     )
