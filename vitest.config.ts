@@ -6,6 +6,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 export default defineConfig({
   resolve: {
     alias: {
+      '@redshift-kit/dialect': src('./packages/dialect/src/index.ts'),
       '@redshift-kit/local': src('./packages/local/src/index.ts'),
       '@redshift-kit/client/simulation/vitest': src('./packages/client/src/simulation/vitest.ts'),
       '@redshift-kit/client/simulation': src('./packages/client/src/simulation/index.ts'),
@@ -13,7 +14,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'examples/**/*.test.ts',
+      'test/self-check/*.test.ts',
+    ],
     // One local Redshift per test run, shared by the client's integration tests (`inject('redshift')`).
     globalSetup: ['./test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],

@@ -119,6 +119,7 @@ export {
   ResultTooLargeError,
   type RetryAfterErrorOptions,
   redactSecrets,
+  redactSqlLiterals,
   SerializationConflictError,
   type ServerErrorFields,
   TransactionAbortedError,
