@@ -34,7 +34,8 @@ describe('each setting described once', () => {
         method,
         exists: 'function',
       })
-      expect((set(spec.min)?.build() as unknown as Record<string, unknown>)[key]).toBe(spec.min)
+      const built = set(spec.min)?.build() as unknown as Record<string, unknown> | undefined
+      expect(built?.[key]).toBe(spec.min)
       expect(problemsOf(() => set(spec.max + 1)?.build(), ConfigError).map((p) => p.field)).toContain(key)
     }
     for (const [key, spec] of Object.entries(BOOLEAN_SETTINGS)) {
