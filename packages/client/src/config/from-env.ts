@@ -1,23 +1,10 @@
 import type { AuthMethod } from './credentials.js'
 import { readUrl } from './from-url.js'
+import { envVariables } from './setting-specs.js'
 import { type ConfigLayer, emptyLayer, put, type SettingKey } from './settings.js'
 
-/** The environment variables {@link readEnv} reads, and the setting each one feeds. */
-export const ENV_VARIABLES: Readonly<Record<string, SettingKey>> = Object.freeze({
-  REDSHIFT_HOST: 'host',
-  REDSHIFT_PORT: 'port',
-  REDSHIFT_DATABASE: 'database',
-  REDSHIFT_USER: 'user',
-  REDSHIFT_PASSWORD: 'password',
-  REDSHIFT_IAM_ROLE: 'roleArn',
-  REDSHIFT_SECRET_ID: 'secretId',
-  REDSHIFT_CLUSTER_ID: 'clusterIdentifier',
-  REDSHIFT_WORKGROUP: 'workgroup',
-  REDSHIFT_SSL_MODE: 'sslMode',
-  REDSHIFT_POOL_SIZE: 'poolSize',
-  REDSHIFT_QUERY_GROUP: 'defaultQueryGroup',
-  REDSHIFT_TRANSPORT: 'transport',
-})
+/** The environment variables {@link readEnv} reads, and the setting each one feeds (from setting-specs.ts). */
+export const ENV_VARIABLES: Readonly<Record<string, SettingKey>> = Object.freeze(envVariables())
 
 /**
  * Reads `REDSHIFT_*` variables into a configuration layer. `REDSHIFT_URL` is read first and the

@@ -1,42 +1,12 @@
 import { redactSecrets } from '../errors/redact.js'
 import type { AuthMethod } from './credentials.js'
-import { type ConfigLayer, emptyLayer, put, type SettingKey } from './settings.js'
+import { urlProperties } from './setting-specs.js'
+import { type ConfigLayer, emptyLayer, put } from './settings.js'
 
-// URL query properties understood (case-insensitive), JDBC's names included. Others are ignored,
-// since URLs copied from consoles carry many driver-only properties.
-const PROPERTIES: Readonly<Record<string, SettingKey>> = {
-  sslmode: 'sslMode',
-  sslrootcert: 'sslRootCertPath',
-  user: 'user',
-  uid: 'user',
-  password: 'password',
-  pwd: 'password',
-  dbuser: 'dbUser',
-  dbgroups: 'dbGroups',
-  autocreate: 'autoCreate',
-  clusterid: 'clusterIdentifier',
-  clusteridentifier: 'clusterIdentifier',
-  region: 'region',
-  iamduration: 'iamDurationSeconds',
-  profile: 'profile',
-  querygroup: 'defaultQueryGroup',
-  query_group: 'defaultQueryGroup',
-  applicationname: 'applicationName',
-  application_name: 'applicationName',
-  transport: 'transport',
-  workgroup: 'workgroup',
-  serverlessworkgroupname: 'workgroup',
-  secretid: 'secretId',
-  rolearn: 'roleArn',
-  poolsize: 'poolSize',
-  fetchsize: 'fetchSize',
-  connectiontimeoutms: 'connectionTimeoutMs',
-}
-// JDBC gives these in seconds.
-const SECONDS_PROPERTIES: Readonly<Record<string, SettingKey>> = {
-  connecttimeout: 'connectionTimeoutMs',
-  logintimeout: 'connectionTimeoutMs',
-}
+// URL query properties understood (case-insensitive), JDBC's names included, from each setting's one
+// description (setting-specs.ts). Others are ignored, since URLs copied from consoles carry many
+// driver-only properties. Some JDBC properties are given in seconds.
+const { properties: PROPERTIES, seconds: SECONDS_PROPERTIES } = urlProperties()
 
 const URL_FORM =
   /^(?:jdbc:)?(redshift|postgres|postgresql)(:iam)?:\/\/([^/?#;]*)(?:\/([^?#;]*))?(?:[?;](.*))?$/i

@@ -14,6 +14,12 @@ import {
   type TransportKind,
 } from './options.js'
 import { isLoopbackHost, parseRedshiftHost } from './redshift-host.js'
+import {
+  BOOLEAN_SETTINGS,
+  type BooleanSettingKey,
+  NUMBER_SETTINGS,
+  type NumberSettingKey,
+} from './setting-specs.js'
 import type { ConfigLayer, SettingEntry, SettingKey } from './settings.js'
 
 /**
@@ -85,7 +91,6 @@ export interface RedshiftConfigData {
   readonly awsCredentials?: AwsCredentials
 }
 
-const MAX_MS = 2_147_483_647
 const PARSER_CHOICES: Readonly<Record<string, readonly string[]>> = {
   numeric: ['string', 'number'],
   bigint: ['bigint', 'string'],
@@ -151,6 +156,17 @@ class Resolver {
     this.problems.push(
       entry?.source === undefined ? { field, message } : { field, message, source: entry.source },
     )
+  }
+
+  /** A number setting, checked against its one description (range, default). */
+  num(key: NumberSettingKey): number {
+    const spec = NUMBER_SETTINGS[key]
+    return this.int(key, spec.min, spec.max, spec.default)
+  }
+
+  /** An on/off setting, with its described default. */
+  flag(key: BooleanSettingKey): boolean {
+    return this.bool(key, BOOLEAN_SETTINGS[key].default)
   }
 
   int(key: SettingKey, min: number, max: number, fallback: number): number
@@ -265,8 +281,8 @@ function resolveCredentials(r: Resolver, transport: TransportKind): CredentialSo
         ...(roleArn === undefined ? {} : { roleArn }),
         ...(dbUser === undefined ? {} : { dbUser }),
         dbGroups: Object.freeze(r.list('dbGroups')),
-        autoCreate: r.bool('autoCreate', false),
-        durationSeconds: r.int('iamDurationSeconds', 900, 3600, CONFIG_DEFAULTS.iamDurationSeconds),
+        autoCreate: r.flag('autoCreate'),
+        durationSeconds: r.num('iamDurationSeconds'),
         ...(profile === undefined ? {} : { profile }),
       })
     }
@@ -346,7 +362,7 @@ export function resolveConfig(
         : undefined,
   )
   const hostInfo = host === undefined ? ({ kind: 'other' } as const) : parseRedshiftHost(host)
-  const port = r.int('port', 1, 65_535, CONFIG_DEFAULTS.port)
+  const port = r.num('port')
   const database =
     r.text('database', (d) => (d.length > 127 ? 'must be at most 127 characters' : undefined)) ??
     CONFIG_DEFAULTS.database
@@ -417,8 +433,8 @@ export function resolveConfig(
   }
 
   const credentials = resolveCredentials(r, transport)
-  const poolSize = r.int('poolSize', 1, 2000, CONFIG_DEFAULTS.poolSize)
-  const minConnections = r.int('minConnections', 0, 2000, CONFIG_DEFAULTS.minConnections)
+  const poolSize = r.num('poolSize')
+  const minConnections = r.num('minConnections')
   if (minConnections > poolSize) {
     r.problem(
       'minConnections',
@@ -426,8 +442,8 @@ export function resolveConfig(
       r.entry('minConnections'),
     )
   }
-  const defaultTimeoutMs = r.int('defaultTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.defaultTimeoutMs)
-  const maxQueryTimeoutMs = r.int('maxQueryTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.maxQueryTimeoutMs)
+  const defaultTimeoutMs = r.num('defaultTimeoutMs')
+  const maxQueryTimeoutMs = r.num('maxQueryTimeoutMs')
   if (maxQueryTimeoutMs > 0 && defaultTimeoutMs > maxQueryTimeoutMs) {
     r.problem(
       'defaultTimeoutMs',
@@ -460,24 +476,19 @@ export function resolveConfig(
     ...optional('region', region),
     poolSize,
     minConnections,
-    connectionTimeoutMs: r.int('connectionTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.connectionTimeoutMs),
-    idleTimeoutMs: r.int('idleTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.idleTimeoutMs),
-    maxLifetimeMs: r.int('maxLifetimeMs', 0, MAX_MS, CONFIG_DEFAULTS.maxLifetimeMs),
+    connectionTimeoutMs: r.num('connectionTimeoutMs'),
+    idleTimeoutMs: r.num('idleTimeoutMs'),
+    maxLifetimeMs: r.num('maxLifetimeMs'),
     defaultTimeoutMs,
     maxQueryTimeoutMs,
-    fetchSize: r.int('fetchSize', 1, 1_000_000, CONFIG_DEFAULTS.fetchSize),
+    fetchSize: r.num('fetchSize'),
     ...optional(
       'defaultQueryGroup',
       queryGroupIssue === undefined ? (queryGroupEntry?.value as string | undefined) : undefined,
     ),
-    maxRetries: r.int('maxRetries', 0, 100, CONFIG_DEFAULTS.maxRetries),
-    retryBackoffMs: r.int('retryBackoffMs', 0, MAX_MS, CONFIG_DEFAULTS.retryBackoffMs),
-    circuitBreakerThreshold: r.int(
-      'circuitBreakerThreshold',
-      0,
-      1_000_000,
-      CONFIG_DEFAULTS.circuitBreakerThreshold,
-    ),
+    maxRetries: r.num('maxRetries'),
+    retryBackoffMs: r.num('retryBackoffMs'),
+    circuitBreakerThreshold: r.num('circuitBreakerThreshold'),
     ...optional('defaultCopyIamRole', r.text('defaultCopyIamRole', roleListProblem)),
     ...optional('defaultUnloadIamRole', r.text('defaultUnloadIamRole', roleListProblem)),
     sslMode,
@@ -488,12 +499,12 @@ export function resolveConfig(
         // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
         n.length > 63 || /[\u0000-\u001f]/.test(n) ? 'must be at most 63 printable characters' : undefined,
       ) ?? CONFIG_DEFAULTS.applicationName,
-    validateAfterIdleMs: r.int('validateAfterIdleMs', 0, MAX_MS, CONFIG_DEFAULTS.validateAfterIdleMs),
-    pipelineDepth: r.int('pipelineDepth', 1, 64, CONFIG_DEFAULTS.pipelineDepth),
-    readTimeoutMs: r.int('readTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.readTimeoutMs),
-    keepAliveMs: r.int('keepAliveMs', 0, MAX_MS, CONFIG_DEFAULTS.keepAliveMs),
-    closeTimeoutMs: r.int('closeTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.closeTimeoutMs),
-    fetchQueryId: r.bool('fetchQueryId', CONFIG_DEFAULTS.fetchQueryId),
+    validateAfterIdleMs: r.num('validateAfterIdleMs'),
+    pipelineDepth: r.num('pipelineDepth'),
+    readTimeoutMs: r.num('readTimeoutMs'),
+    keepAliveMs: r.num('keepAliveMs'),
+    closeTimeoutMs: r.num('closeTimeoutMs'),
+    fetchQueryId: r.flag('fetchQueryId'),
     typeParsers: typeParserOptions(r),
     ...optional(
       'awsEndpoint',

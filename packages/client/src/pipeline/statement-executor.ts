@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/client-errors.js'
 import { QueryCancelledError, QueryTimeoutError } from '../errors/query-errors.js'
 import type { RedshiftError } from '../errors/redshift-error.js'
 import type { StatementSettings } from '../transport/transport.js'
+import { leadingKeyword } from '../types/sql-scan.js'
 import type { QueryParam } from '../types/value.js'
 import { placeholderCount } from './placeholders.js'
 import type {
@@ -94,7 +95,7 @@ export interface StatementExecutorOptions {
   readonly cancelSettleMs?: number
 }
 
-const READS = /^\s*(?:\(\s*)*(select|show|explain|values|table)\b/i
+const READS = new Set(['SELECT', 'SHOW', 'EXPLAIN', 'VALUES', 'TABLE'])
 const NO_FACTS = (): StatementOutcome => ({})
 const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({})
 
@@ -138,7 +139,7 @@ export function createStatementExecutor(options: StatementExecutorOptions): Stat
       label: statement.label,
       timeoutMs: timeoutMs === 0 ? undefined : timeoutMs,
       signal: statement.signal,
-      idempotent: statement.idempotent ?? READS.test(statement.sql),
+      idempotent: statement.idempotent ?? READS.has(leadingKeyword(statement.sql)),
       inTransaction: statement.inTransaction ?? false,
       options: (statement.options ?? NO_OPTIONS) as Readonly<Record<string, unknown>>,
       get attempt() {

@@ -80,7 +80,7 @@ export function toQuery(input: Query | string): Query {
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g
+const CONTROL = /[\u0000-\u001f\u007f]/g
 
 /**
  * The SQL a query is sent as: with its label, when it has one, as a leading comment
@@ -92,7 +92,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g
  */
 export function sqlToSend(query: Pick<Query, 'sql' | 'label'>): string {
   if (query.label === undefined) return query.sql
-  // The label cannot end the comment early, nor carry control characters into the log.
-  const safe = query.label.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *').replace(CONTROL_CHARACTERS, ' ')
+  // The label cannot end the comment early (or open a nested one), nor carry control characters.
+  const safe = query.label.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *').replace(CONTROL, ' ')
   return `/* label: ${safe} */ ${query.sql}`
 }

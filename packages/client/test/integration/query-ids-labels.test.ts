@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, type RedshiftClient } from '../../src/client.js'
+import type { StatementContext, StatementMiddleware } from '../../src/pipeline/statement-context.js'
 import { QueryBuilder } from '../../src/query/query-builder.js'
 import { configFor, startTestServer, type TestServer } from './server.js'
 
@@ -42,5 +43,40 @@ describe('a query label', () => {
     )
     // The label cannot close its comment early: what follows it stays inside the comment.
     expect(String(logged.rows[0]?.get('querytxt'))).toMatch(/^\/\* label: user-lookup \* \/ drop \*\/ SELECT/)
+  })
+})
+
+describe('statement middleware given to createClient', () => {
+  it('wraps every operation once, with the call options and result facts', async () => {
+    const seen: { ctx: StatementContext; rows: number | undefined }[] = []
+    const record: StatementMiddleware = async (ctx, next, describe) => {
+      const value = await next()
+      seen.push({ ctx, rows: describe(value).rowCount })
+      return value
+    }
+    const client = track(createClient(configFor(server).build(), { middleware: [record] }))
+    await client.executeQuery(new QueryBuilder('SELECT $1::int AS n').param(1).label('one').build(), {
+      retry: false,
+    })
+    await client.executeInTransaction((tx) => tx.execute('SELECT 2'))
+    await client.healthCheck()
+    expect(seen[0]).toMatchObject({
+      ctx: {
+        operation: 'query',
+        label: 'one',
+        paramCount: 1,
+        idempotent: true,
+        options: { retry: false },
+        attempt: 1,
+      },
+      rows: 1,
+    })
+    expect(seen.map((s) => [s.ctx.operation, s.ctx.sql, s.ctx.inTransaction])).toEqual([
+      ['query', '/* label: one */ SELECT $1::int AS n', false],
+      ['transaction', 'BEGIN', false],
+      ['transaction', 'SELECT 2', true],
+      ['transaction', 'COMMIT', true],
+      ['health', 'SELECT 1', false],
+    ])
   })
 })

@@ -1,6 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net'
 import { type ConnectionOptions, connect as connectTls } from 'node:tls'
 import type pg from 'pg'
+import { backendOf } from './pg-internals.js'
 import type { WireConnection } from './wire-connection.js'
 
 /** Where and to whom a CancelRequest goes: the session's server, and its backend key. */
@@ -13,23 +14,15 @@ export interface CancelTarget {
   readonly secretKey: number
 }
 
-interface PgClientInternals {
-  readonly host: string
-  readonly port: number
-  readonly ssl: boolean | ConnectionOptions
-  readonly processID: number | null
-  readonly secretKey: number | null
-}
-
 /** The cancel target of a wire session, or undefined before its backend key is known. */
 export function cancelTargetOf(client: pg.Client): CancelTarget | undefined {
-  const c = client as unknown as PgClientInternals
-  if (c.processID === null || c.secretKey === null) return undefined
+  const c = backendOf(client)
+  if (c.pid === null || c.secretKey === null) return undefined
   return {
     host: c.host,
     port: c.port,
     ssl: c.ssl === true ? {} : c.ssl === false ? false : c.ssl,
-    pid: c.processID,
+    pid: c.pid,
     secretKey: c.secretKey,
   }
 }

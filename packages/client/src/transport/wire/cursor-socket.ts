@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import type pg from 'pg'
 import { FrameReader, type MessageHandler } from './cursor-frames.js'
+import { pgConnectionOf } from './pg-internals.js'
 
 /** The frontend messages a cursor sends, as `pg`'s Connection writes them. */
 export interface ProtocolWriter {
@@ -37,7 +38,7 @@ export class CursorSocket {
   readonly #onError = (error: unknown): void => this.#lose(error)
 
   constructor(client: pg.Client, onMessage: MessageHandler, onLost: (error: unknown) => void) {
-    this.#connection = (client as unknown as { connection: PgConnection }).connection
+    this.#connection = pgConnectionOf(client) as unknown as PgConnection
     this.#reader = new FrameReader(onMessage)
     this.#onLost = onLost
     this.#onData = (chunk) => this.#reader.push(chunk)

@@ -1,4 +1,6 @@
-import { scanSql } from '../../types/sql-scan.js'
+import { leadingKeyword, scanSql } from '../../types/sql-scan.js'
+
+export { leadingKeyword }
 
 /** What the wire transport may do with a statement, decided once per SQL text. */
 export interface StatementTraits {
@@ -17,37 +19,6 @@ export interface StatementTraits {
 const NAMEABLE = new Set(['SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE'])
 const SHAREABLE = new Set(['SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'VALUES', 'TABLE', 'SHOW'])
 const NONE: StatementTraits = Object.freeze({ nameable: false, shareable: false })
-
-/**
- * The first keyword of `sql` in upper case, skipping blanks, comments and opening parentheses;
- * `''` when it starts with anything else.
- *
- * @example
- * leadingKeyword('  (select 1)') // 'SELECT'
- */
-export function leadingKeyword(sql: string): string {
-  let i = 0
-  const n = sql.length
-  while (i < n) {
-    const c = sql.charCodeAt(i)
-    // space, \t, \n, \r, (
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 40) i++
-    else if (c === 45 && sql.charCodeAt(i + 1) === 45) {
-      const end = sql.indexOf('\n', i)
-      i = end === -1 ? n : end + 1
-    } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
-      const end = sql.indexOf('*/', i + 2)
-      i = end === -1 ? n : end + 2
-    } else break
-  }
-  let j = i
-  while (j < n) {
-    const c = sql.charCodeAt(j) | 32
-    if (c < 97 || c > 122) break
-    j++
-  }
-  return sql.slice(i, j).toUpperCase()
-}
 
 /** Whether `sql` holds one statement (semicolons only at its end, outside quotes and comments). */
 function isSingleStatement(sql: string): boolean {

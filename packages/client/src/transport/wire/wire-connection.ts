@@ -3,6 +3,7 @@ import pg from 'pg'
 import { ConnectionLostError } from '../../errors/connection-errors.js'
 import { CloseStatements } from './close-statements.js'
 import { type DescribedField, DescribeQuery } from './describe-query.js'
+import { assertPgInternals, backendOf, type PgConnectionInternals, pgConnectionOf } from './pg-internals.js'
 import { SessionState, type WantedSettings } from './session-state.js'
 import { type ParseState, StatementCache } from './statement-cache.js'
 import { StatementQuery } from './statement-query.js'
@@ -84,19 +85,6 @@ interface ParameterStatusMessage {
   readonly parameterValue: string
 }
 
-interface PgInternals {
-  readonly processID: number | null
-  readonly connection: pg.Connection & {
-    readonly stream: {
-      destroy(): void
-      setTimeout(ms: number): void
-      on(event: 'timeout', listener: () => void): void
-    }
-    readonly parsedStatements: Record<string, string>
-    readonly submittedNamedStatements: Record<string, string>
-  }
-}
-
 const SESSION_COMMANDS = new Set(['SET', 'RESET', 'DISCARD'])
 // After these, statements parsed under generated names are dropped and parsed again when next used,
 // as redshift_connector does: a plan parsed before DDL may no longer fit (and DISCARD or DEALLOCATE
@@ -142,7 +130,7 @@ export class WireConnection {
   readonly #state: SessionState
   readonly #retired = new Set<string>()
   readonly #statements: StatementCache | undefined
-  readonly #pg: PgInternals['connection']
+  readonly #pg: PgConnectionInternals
   #brokenError: unknown
   #settingsInTransaction = false
   #closed = false
@@ -158,7 +146,7 @@ export class WireConnection {
     options: WireConnectionOptions,
   ) {
     this.#client = client
-    this.#pg = (client as unknown as PgInternals).connection
+    this.#pg = pgConnectionOf(client)
     this.#parameters = parameters
     this.#readTimeoutMs = options.readTimeoutMs ?? 0
     this.#state = new SessionState(options.managedSettings)
@@ -215,6 +203,12 @@ export class WireConnection {
       client.end().catch(() => undefined)
       throw error
     }
+    try {
+      assertPgInternals(client)
+    } catch (error) {
+      client.end().catch(() => undefined)
+      throw error
+    }
     connected = true
     if (connection.#readTimeoutMs > 0) {
       connection.#pg.stream.on('timeout', () => {
@@ -232,7 +226,7 @@ export class WireConnection {
 
   /** The server's process id of this session (what `pg_cancel_backend` / `pg_terminate_backend` take). */
   get pid(): number {
-    return (this.#client as unknown as PgInternals).processID ?? 0
+    return backendOf(this.#client).pid ?? 0
   }
 
   /**
