@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+
+// The fault suite (`npm run test:faults`): servers killed and restarted, networks cut and stalled,
+// fuzzing, load. Not part of `npm test`, whose five minutes it would not fit.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@redshift-kit/local': src('./packages/local/src/index.ts'),
+      '@redshift-kit/client/simulation': src('./packages/client/src/simulation/index.ts'),
+      '@redshift-kit/client': src('./packages/client/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['test/faults/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // Each file starts its own servers; two cores are shared, so one file at a time.
+    fileParallelism: false,
+  },
+})
