@@ -34,7 +34,7 @@ export interface RetryCall {
  * sent, `true` when it was (or may have been), `undefined` when the error does not say.
  */
 export function sentState(error: RedshiftError): boolean | undefined {
-  const sent = (error.metadata as { readonly sent?: unknown }).sent
+  const sent = (error as { readonly sent?: unknown }).sent
   return typeof sent === 'boolean' ? sent : undefined
 }
 

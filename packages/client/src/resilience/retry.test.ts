@@ -20,7 +20,7 @@ describe('retryReason', () => {
   it('retries what cannot have run', () => {
     expect(retryReason(new ConnectionFailedError('refused'), plain)).toBe('not-sent')
     expect(retryReason(new RateLimitedError('slow down'), plain)).toBe('throttled')
-    const lostBeforeSend = new ConnectionLostError('reset').withMetadata({ sent: false } as never)
+    const lostBeforeSend = Object.assign(new ConnectionLostError('reset'), { sent: false })
     expect(retryReason(lostBeforeSend, plain)).toBe('not-sent')
   })
 
