@@ -89,8 +89,8 @@ export class RedshiftClient {
    * @example
    * const stmt = await client.prepare('user_by_id', 'SELECT * FROM users WHERE id = $1')
    */
-  prepare(name: string, sql: string): Promise<PreparedStatement> {
-    return this.#life.track(() => prepare(this.#ctx, name, sql))
+  prepare(name: string, sql: string, options: CallOptions = {}): Promise<PreparedStatement> {
+    return this.#life.track(() => prepare(this.#ctx, name, sql, options))
   }
 
   /**
@@ -99,8 +99,12 @@ export class RedshiftClient {
    * @example
    * const r = await client.executePrepared(stmt, [123n])
    */
-  executePrepared(statement: PreparedStatement, params: readonly QueryParam[] = []): Promise<QueryResult> {
-    return this.#life.track(async () => executePrepared(this.#ctx, statement, params))
+  executePrepared(
+    statement: PreparedStatement,
+    params: readonly QueryParam[] = [],
+    options: CallOptions = {},
+  ): Promise<QueryResult> {
+    return this.#life.track(async () => executePrepared(this.#ctx, statement, params, options))
   }
 
   /**
@@ -115,7 +119,7 @@ export class RedshiftClient {
   batchExecute(
     statement: PreparedStatement,
     paramSets: readonly (readonly QueryParam[])[],
-    options: TransactionOptions = {},
+    options: TransactionOptions & CallOptions = {},
   ): Promise<QueryResult[]> {
     return this.#life.track(() => batchExecute(this.#ctx, statement, paramSets, options))
   }
@@ -141,7 +145,7 @@ export class RedshiftClient {
    * await client.commit(tx)
    */
   beginTransaction(options: CallOptions = {}): Promise<Transaction> {
-    return this.#life.track(() => beginTransaction(this.#ctx, options.signal))
+    return this.#life.track(() => beginTransaction(this.#ctx, options))
   }
 
   /** Commits `tx` (see {@link Transaction.commit}). */
@@ -259,13 +263,14 @@ export class RedshiftClient {
   }
 
   /**
-   * Checks that Redshift answers: one `SELECT 1` (no table read), no retries. Never throws.
+   * Checks that Redshift answers: one `SELECT 1` (no table read), no retries, within `timeoutMs`
+   * (default 5 s) or until `signal` aborts. Never throws.
    *
    * @example
    * const { healthy, latencyMs } = await client.healthCheck()
    */
-  async healthCheck(): Promise<HealthStatus> {
-    return healthCheck(this.#ctx, this.#life, () => this.getPoolStats())
+  async healthCheck(options: CallOptions = {}): Promise<HealthStatus> {
+    return healthCheck(this.#ctx, this.#life, () => this.getPoolStats(), options)
   }
 
   /**

@@ -126,6 +126,13 @@ export {
   UnsupportedError,
   ValidationError,
 } from './errors/index.js'
+export { type RetryUnsentOptions, retryUnsent } from './pipeline/connect-retry.js'
+export type {
+  StatementContext,
+  StatementMiddleware,
+  StatementOperation,
+  StatementOutcome,
+} from './pipeline/statement-context.js'
 // query lifecycle: streaming, async queries, cancel, EXPLAIN, metrics
 export {
   ASYNC_QUERY_STATES,
@@ -156,7 +163,12 @@ export { type ReadableOptions, ResultStream } from './query/result-stream.js'
 export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamOptions } from './query/result-stream-open.js'
 export { Row } from './query/row.js'
 export type { TransactionOptions } from './transaction/run-in-transaction.js'
-export { Transaction, type TransactionContext, type TransactionState } from './transaction/transaction.js'
+export {
+  Transaction,
+  type TransactionCallOptions,
+  type TransactionContext,
+  type TransactionState,
+} from './transaction/transaction.js'
 export type { AcquireTimePercentiles, PoolStats } from './transport/pool-stats.js'
 export type {
   PreparedStatementSpec,

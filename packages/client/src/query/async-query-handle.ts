@@ -94,4 +94,9 @@ export interface AsyncQueryOptions {
    * @default the client's `asyncResultTtlMs` (10 minutes)
    */
   readonly resultTtlMs?: number
+  /**
+   * A timeout for the query, overriding its own and the client's `defaultTimeout` (0: no limit):
+   * it ends `failed` with `QueryTimeoutError`.
+   */
+  readonly timeoutMs?: number
 }

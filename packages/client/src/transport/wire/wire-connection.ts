@@ -84,6 +84,7 @@ interface ParameterStatusMessage {
 interface PgInternals {
   readonly processID: number | null
   readonly connection: pg.Connection & {
+    readonly stream: { destroy(): void }
     readonly parsedStatements: Record<string, string>
     readonly submittedNamedStatements: Record<string, string>
   }
@@ -98,6 +99,8 @@ const NO_NAMES: readonly string[] = Object.freeze([])
 const QUERY_ID_SQL = 'SELECT pg_last_query_id()'
 const NO_RESULTS: readonly PgArrayResult[] = Object.freeze([])
 const GENERATED_PREFIX = 'rka_'
+/** How long `close()` waits for the server's goodbye before it destroys the socket. */
+const CLOSE_GRACE_MS = 1_000
 
 /** The server dropped a named statement, or its plan no longer fits: nothing ran, it can run again. */
 function isStaleStatement(error: unknown): boolean {
@@ -436,15 +439,31 @@ export class WireConnection {
     }
   }
 
-  /** Closes the session; never throws. */
+  /**
+   * Closes the session; never throws, and never waits more than a second for the server (one that
+   * stopped answering would otherwise hold `close()` forever): the socket is destroyed then.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    const timer = setTimeout(() => this.#pg.stream.destroy(), CLOSE_GRACE_MS)
+    timer.unref?.()
     try {
       await this.#client.end()
     } catch {
       // The socket is gone either way.
+    } finally {
+      clearTimeout(timer)
     }
+  }
+
+  /**
+   * Drops the session at once: the socket is destroyed without a goodbye, the statements in flight
+   * on it fail, and the pool discards it. For a server that stopped answering.
+   */
+  destroy(reason?: unknown): void {
+    if (this.#brokenError === undefined) this.#brokenError = reason ?? new Error('connection dropped')
+    this.#pg.stream.destroy()
   }
 
   #afterStatement(results: PgArrayResult | PgArrayResult[] | undefined): void {

@@ -15,7 +15,7 @@ import {
   type TransportStatement,
   WIRE_CAPABILITIES,
 } from '../transport.js'
-import { cancelOnAbort } from './cursor-cancel-request.js'
+import { guardCall } from './cursor-cancel-request.js'
 import { WireCursor } from './cursor-portal.js'
 import { Pool, type PoolLease, type ShareRequest } from './pool.js'
 import { StatementTraitsCache } from './statement-traits.js'
@@ -159,29 +159,38 @@ export class WireTransport implements Transport {
   }
 
   execute(statement: TransportStatement): Promise<TransportResult> {
+    const { signal, deadline } = statement
     const work = (c: WireConnection) =>
-      runOnConnection(c, this.#context, statement.sql, statement.params, statement.settings)
-    // With a signal (the caller's, or the client's deadline) the statement gets a connection of its
-    // own: aborting sends a CancelRequest, which would hit whatever a shared connection is running.
-    const signal = statement.signal
-    if (signal !== undefined)
-      return this.#withConnection(signal, (c) => cancelOnAbort(c, signal, () => work(c)))
+      guardCall(c, statement, () =>
+        runOnConnection(c, this.#context, statement.sql, statement.params, statement.settings),
+      )
+    // A caller's signal needs a connection of its own: aborting sends a CancelRequest, which would
+    // hit whatever a shared connection is running. A timeout does not: the server enforces it per
+    // statement (statement_timeout), and the deadline behind it only drops a connection whose
+    // server stopped answering, which fails whatever else it carries anyway.
+    if (signal !== undefined) return this.#withConnection(signal, work)
     return this.#traits.get(statement.sql).shareable
-      ? this.#withSharedConnection(statement.settings, undefined, statement.signal, work)
-      : this.#withConnection(statement.signal, work)
+      ? this.#withSharedConnection(statement.settings, undefined, deadline, work)
+      : this.#withConnection(deadline, work)
   }
 
-  prepare(prepared: PreparedStatementSpec, signal?: AbortSignal): Promise<readonly ColumnMetadata[]> {
-    return this.#withConnection(signal, async (c) => {
-      this.#retireOn(c)
-      const startedAt = Date.now()
-      try {
-        const fields = await c.describe(prepared.serverName, prepared.sql)
-        return fields.map((f) => ColumnMetadata.fromWire(f.name, f.dataTypeID, f.dataTypeModifier))
-      } catch (error) {
-        throw classifyWireError(error, c, prepared.sql, undefined, startedAt)
-      }
-    })
+  prepare(
+    prepared: PreparedStatementSpec,
+    signal?: AbortSignal,
+    deadline?: AbortSignal,
+  ): Promise<readonly ColumnMetadata[]> {
+    return this.#withConnection(signal ?? deadline, (c) =>
+      guardCall(c, { signal, deadline }, async () => {
+        this.#retireOn(c)
+        const startedAt = Date.now()
+        try {
+          const fields = await c.describe(prepared.serverName, prepared.sql)
+          return fields.map((f) => ColumnMetadata.fromWire(f.name, f.dataTypeID, f.dataTypeModifier))
+        } catch (error) {
+          throw classifyWireError(error, c, prepared.sql, undefined, startedAt)
+        }
+      }),
+    )
   }
 
   executePrepared(
@@ -189,12 +198,16 @@ export class WireTransport implements Transport {
     params: readonly QueryParam[],
     settings: StatementSettings,
     signal?: AbortSignal,
+    deadline?: AbortSignal,
   ): Promise<TransportResult> {
     const work = (c: WireConnection) =>
-      runOnConnection(c, this.#context, prepared.sql, params, settings, prepared)
+      guardCall(c, { signal, deadline }, () =>
+        runOnConnection(c, this.#context, prepared.sql, params, settings, prepared),
+      )
+    if (signal !== undefined) return this.#withConnection(signal, work)
     return this.#traits.get(prepared.sql).shareable
-      ? this.#withSharedConnection(settings, prepared.serverName, signal, work)
-      : this.#withConnection(signal, work)
+      ? this.#withSharedConnection(settings, prepared.serverName, deadline, work)
+      : this.#withConnection(deadline, work)
   }
 
   async deallocate(prepared: PreparedStatementSpec): Promise<void> {
@@ -208,8 +221,11 @@ export class WireTransport implements Transport {
 
   /** A named-portal cursor on a connection of its own (an exclusive lease: it takes the socket over). */
   async openCursor(statement: TransportStatement, options: TransportCursorOptions): Promise<TransportCursor> {
-    const lease = await this.#acquire(statement.signal)
-    return WireCursor.open(lease, this.#context, statement, options, this.#options.types)
+    const lease = await this.#acquire(statement.signal ?? statement.deadline)
+    // The cursor cancels on the caller's signal itself; the deadline of its opening drops the socket.
+    return guardCall(lease.connection, { deadline: statement.deadline }, () =>
+      WireCursor.open(lease, this.#context, statement, options, this.#options.types),
+    )
   }
 
   async cancel(sessionId: string): Promise<boolean> {
