@@ -5,6 +5,7 @@ import { credentialsProviderFor } from '../credentials/provider-from-config.js'
 import { UnsupportedError } from '../errors/client-errors.js'
 import type { RedshiftError } from '../errors/redshift-error.js'
 import type { Transport, TransportDiagnostics } from '../transport/transport.js'
+import type { TransportObserver } from '../transport/transport-observer.js'
 import { wireTls } from '../transport/wire/tls-options.js'
 import {
   type WireCredentials,
@@ -51,6 +52,7 @@ function wireTransport(
   target: Target,
   provider: CredentialsProvider,
   onError: (error: RedshiftError) => void,
+  observer: TransportObserver | undefined,
 ): WireTransport {
   return new CredentialedWireTransport(
     {
@@ -80,6 +82,7 @@ function wireTransport(
       types: createTypeParsers(),
       applicationName: config.applicationName,
       onError,
+      ...(observer === undefined ? {} : { observer }),
     },
     provider,
   )
@@ -94,6 +97,7 @@ function wireTransport(
 export function wireTransportFromConfig(
   config: RedshiftConfigData,
   onError: (error: RedshiftError) => void,
+  observer?: TransportObserver,
 ): Transport {
   if (config.transport !== 'wire') {
     throw new UnsupportedError(
@@ -101,6 +105,7 @@ export function wireTransportFromConfig(
     )
   }
   const provider = credentialsProviderFor(config)
+  observer?.watchCredentials?.(() => provider.status())
   const host = config.endpoint.host
   if (host !== undefined) {
     return wireTransport(
@@ -108,6 +113,7 @@ export function wireTransportFromConfig(
       { host, port: config.endpoint.port, database: config.endpoint.database },
       provider,
       onError,
+      observer,
     )
   }
   if (config.credentials.kind !== 'secrets-manager') {
@@ -130,6 +136,7 @@ export function wireTransportFromConfig(
       },
       provider,
       onError,
+      observer,
     )
   })
 }

@@ -45,6 +45,14 @@ export const SETTING_KEYS = [
   'validateAfterIdleMs',
   'awsEndpoint',
   'awsCredentials',
+  'circuitBreaker',
+  'rateLimit',
+  'bulkhead',
+  'retryBudget',
+  'maxRetryBackoffMs',
+  'slowQueryThresholdMs',
+  'logger',
+  'telemetry',
 ] as const
 
 /** One setting's name. */

@@ -66,6 +66,10 @@ export class ClientTelemetry {
   readonly captureQueryText: boolean
   readonly duration: Histogram
   readonly returnedRows: Histogram
+  readonly waitTime: Histogram
+  readonly createTime: Histogram
+  /** `db.client.connection.pool.name` of the pool metrics. */
+  readonly poolAttributes: Attributes
   readonly counters: Counters
   readonly #meter: Meter
   readonly #observables: Observable[]
@@ -101,6 +105,10 @@ export class ClientTelemetry {
       ...opts(m.returnedRows),
       advice: { explicitBucketBoundaries: ROW_BUCKETS },
     })
+    const seconds = { advice: { explicitBucketBoundaries: DURATION_BUCKETS_S } }
+    this.waitTime = meter.createHistogram(m.waitTime.name, { ...opts(m.waitTime), ...seconds })
+    this.createTime = meter.createHistogram(m.createTime.name, { ...opts(m.createTime), ...seconds })
+    this.poolAttributes = Object.freeze({ 'db.client.connection.pool.name': target.poolName })
     const counter = (spec: MetricSpec) => meter.createCounter(spec.name, opts(spec))
     this.counters = {
       errors: counter(m.errors),

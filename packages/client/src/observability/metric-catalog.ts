@@ -76,6 +76,20 @@ export const CLIENT_METRICS = {
     description: 'Connection acquisitions that gave up after the acquire timeout.',
     attributes: ['db.client.connection.pool.name'],
   },
+  waitTime: {
+    name: 'db.client.connection.wait_time',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time it took to obtain a connection from the pool.',
+    attributes: ['db.client.connection.pool.name'],
+  },
+  createTime: {
+    name: 'db.client.connection.create_time',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time it took to open a connection (credentials, TLS and login included).',
+    attributes: ['db.client.connection.pool.name'],
+  },
   poolUtilization: {
     name: 'redshift.client.pool.utilization',
     kind: 'observable-gauge',

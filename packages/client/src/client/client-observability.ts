@@ -1,0 +1,184 @@
+import type { RedshiftConfig } from '../config/redshift-config.js'
+import type { CredentialsStatus } from '../credentials/credentials-provider.js'
+import { ClientTelemetry } from '../observability/client-telemetry.js'
+import { ClientLog, errorFields } from '../observability/logger.js'
+import { observePolicies } from '../observability/observe-policies.js'
+import { observeStatements } from '../observability/observe-statement.js'
+import { loadOtelApi } from '../observability/otel-api.js'
+import type { StatementMiddleware } from '../pipeline/statement-context.js'
+import { Resilience } from '../resilience/resilience.js'
+import type { PoolStats } from '../transport/pool-stats.js'
+import type { TransportObserver, TransportStep } from '../transport/transport-observer.js'
+
+/** A connection that took longer than this to acquire is logged as `slow_acquire`. */
+export const SLOW_ACQUIRE_MS = 1_000
+
+/** The client's policies, telemetry and log, built from its configuration. */
+export interface ClientObservability {
+  readonly policies: Resilience
+  readonly telemetry: ClientTelemetry | undefined
+  readonly log: ClientLog | undefined
+  /** The middlewares they add, outermost first: observation (span, metrics, log), then the policies. */
+  readonly middleware: readonly StatementMiddleware[]
+  /** Told by the wire transport about connections and login steps. */
+  readonly observer: TransportObserver | undefined
+  /** Connects the pool's counts once the transport exists. */
+  attach(stats: () => PoolStats): void
+  shutdown(): void
+}
+
+/**
+ * Builds a client's policies (retry, circuit breaker, rate limit, bulkhead), its OpenTelemetry
+ * instruments (when `@opentelemetry/api` is installed and telemetry is not off) and its logger.
+ */
+export function createClientObservability(
+  config: RedshiftConfig,
+  transportName: string,
+): ClientObservability {
+  const host = config.endpoint.host ?? config.workgroup ?? config.clusterIdentifier ?? 'unknown'
+  const port = config.endpoint.port
+  const database = config.endpoint.database
+  const options = config.hooks.telemetry
+  const api = options.enabled === false ? undefined : loadOtelApi()
+  let stats: () => PoolStats = () => ({}) as PoolStats
+  let credentials: (() => CredentialsStatus) | undefined
+  let policies: Resilience | undefined
+  const telemetry =
+    api === undefined
+      ? undefined
+      : new ClientTelemetry(
+          api,
+          options,
+          { host, port, database, poolName: `${host}:${port}/${database}` },
+          () => ({
+            pool: stats(),
+            resilience: policies?.state(),
+            credentials: credentials?.(),
+          }),
+        )
+  const logger = config.hooks.logger
+  const log = logger === undefined ? undefined : new ClientLog(logger)
+  policies = new Resilience(
+    {
+      endpoint: `${host}:${port}`,
+      retry: {
+        maxRetries: config.maxRetries,
+        backoffMs: config.retryBackoffMs,
+        maxBackoffMs: config.maxRetryBackoffMs,
+        budget: config.retryBudget,
+      },
+      circuitBreaker: config.circuitBreaker,
+      rateLimit: config.rateLimit,
+      bulkhead: config.bulkhead,
+    },
+    telemetry === undefined && log === undefined ? {} : observePolicies(telemetry, log),
+  )
+  const resilience = policies
+  const middleware: StatementMiddleware[] = []
+  const observe = observeStatements({ telemetry, log, slowQueryThresholdMs: config.slowQueryThresholdMs })
+  if (observe !== undefined) middleware.push(observe as StatementMiddleware)
+  if (resilience.active) {
+    middleware.push((ctx, next) =>
+      resilience.run(
+        {
+          operation: ctx.operation,
+          idempotent: ctx.idempotent,
+          inTransaction: ctx.inTransaction,
+          signal: ctx.signal,
+          options: ctx.options,
+        },
+        next,
+      ),
+    )
+  }
+  return {
+    policies: resilience,
+    telemetry,
+    log,
+    middleware,
+    observer: transportObserver(telemetry, log, transportName, (status) => {
+      credentials = status
+    }),
+    attach(read) {
+      stats = read
+    },
+    shutdown() {
+      telemetry?.shutdown()
+    },
+  }
+}
+
+const SPAN_NAMES: Record<TransportStep, string> = {
+  'pool.acquire': 'redshift pool.acquire',
+  connect: 'redshift connect',
+  credentials: 'redshift credentials',
+}
+
+function transportObserver(
+  telemetry: ClientTelemetry | undefined,
+  log: ClientLog | undefined,
+  transport: string,
+  watch: (status: () => CredentialsStatus) => void,
+): TransportObserver | undefined {
+  if (telemetry === undefined && log === undefined) {
+    return { step: (_, fn) => fn(), watchCredentials: watch }
+  }
+  let fetches = -1
+  let status: (() => CredentialsStatus) | undefined
+  return {
+    step: (name, fn) => {
+      const run =
+        telemetry === undefined
+          ? fn
+          : () => telemetry.inSpan(SPAN_NAMES[name], { 'redshift.transport': transport }, fn)
+      if (name !== 'credentials' || status === undefined || log === undefined) return run()
+      const read = status
+      return run().then((value) => {
+        const s = read()
+        if (s.fetches !== fetches && fetches >= 0) {
+          log.write(
+            'info',
+            'credentials_refreshed',
+            { method: s.method, source: s.source, user: s.user, expiresAt: s.expiresAt, fetches: s.fetches },
+            `database credentials refreshed (${s.method})`,
+          )
+        }
+        fetches = s.fetches
+        return value
+      })
+    },
+    connected: (info) => {
+      telemetry?.createTime.record(info.durationMs / 1000, telemetry.poolAttributes)
+      log?.write(
+        'info',
+        'connect',
+        { durationMs: Math.round(info.durationMs), tls: info.tls },
+        'connection opened',
+      )
+    },
+    connectFailed: (error, durationMs) => {
+      log?.write(
+        'warn',
+        'connect_failed',
+        { durationMs: Math.round(durationMs), error: errorFields(error) },
+        'could not open a connection',
+      )
+    },
+    disconnected: () => log?.write('debug', 'disconnect', {}, 'connection closed'),
+    acquired: (waitMs) => {
+      telemetry?.waitTime.record(waitMs / 1000, telemetry.poolAttributes)
+      if (waitMs >= SLOW_ACQUIRE_MS) {
+        log?.write(
+          'warn',
+          'slow_acquire',
+          { waitMs: Math.round(waitMs) },
+          `waited ${Math.round(waitMs)} ms for a connection`,
+        )
+      }
+    },
+    watchCredentials: (read) => {
+      status = read
+      watch(read)
+    },
+  }
+}
