@@ -178,16 +178,16 @@ describe('Resilience', () => {
     expect(send).not.toHaveBeenCalled()
   })
 
-  it('applies no policy to a wrapper operation (its statements get them)', async () => {
+  it('never retries a statement inside a transaction', async () => {
     const policies = new Resilience({
       endpoint: 'h:5439',
-      retry: { maxRetries: 0, backoffMs: 0 },
-      bulkhead: { maxConcurrent: 1 },
+      retry: { maxRetries: 3, backoffMs: 0, budget: false },
     })
-    const inner = policies.run({ ...call, operation: 'transaction' }, () =>
-      policies.run({ ...call, inTransaction: true }, ok),
-    )
-    await expect(inner).resolves.toBe('ok')
+    const send = vi.fn(refused)
+    await expect(
+      policies.run({ ...call, operation: 'transaction', inTransaction: true }, send),
+    ).rejects.toThrow()
+    expect(send).toHaveBeenCalledOnce()
   })
 
   it('reports a refused rate-limit and bulkhead', async () => {

@@ -55,9 +55,6 @@ export interface ResilienceState {
   readonly bulkhead?: BulkheadState
 }
 
-/** Operations that only wrap other statements: policies apply to those statements, not twice. */
-const WRAPPERS = new Set(['transaction'])
-
 /**
  * The client's policies around each statement, in this order: the bulkhead admits it (a slot for
  * the whole statement, retries included), then each attempt takes a rate-limit token and passes the
@@ -106,7 +103,6 @@ export class Resilience {
   }
 
   run<T>(call: PolicyCall, send: () => Promise<T>): Promise<T> {
-    if (WRAPPERS.has(call.operation)) return send()
     const bulkhead = this.#bulkhead
     if (bulkhead === undefined) return this.#withRetry(call, send)
     this.#rejecting = call.operation
