@@ -5,6 +5,7 @@ import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
+import { observabilityBench } from './observability.bench.js'
 import { startupBench } from './startup.bench.js'
 import { streamBench } from './stream.bench.js'
 
@@ -18,6 +19,7 @@ const BENCHES = {
   stream: streamBench,
   client: clientBench,
   copy: copyBench,
+  observability: observabilityBench,
 }
 
 /** `npm run bench` runs them all; `npm run bench -- gateway client` runs those (figures printed, file untouched). */

@@ -114,19 +114,64 @@ const SPAN_NAMES: Record<TransportStep, string> = {
   credentials: 'redshift credentials',
 }
 
+/** An acquire this fast gets no span of its own (most do not wait): a span per statement would double the cost. */
+export const ACQUIRE_SPAN_MIN_MS = 1
+
+/**
+ * Acquires, and records a `redshift pool.acquire` span afterwards (with its real start time) when
+ * the acquire waited or opened a connection; the connect span, made meanwhile, is its sibling.
+ */
+async function acquireSpan<T>(
+  telemetry: ClientTelemetry,
+  transport: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const startedAt = Date.now()
+  const started = performance.now()
+  const parent = telemetry.api.context.active()
+  const record = (error?: unknown) => {
+    const elapsed = performance.now() - started
+    if (elapsed < ACQUIRE_SPAN_MIN_MS && error === undefined) return
+    const span = telemetry.tracer.startSpan(
+      SPAN_NAMES['pool.acquire'],
+      {
+        kind: telemetry.api.SpanKind.CLIENT,
+        startTime: startedAt,
+        attributes: {
+          ...telemetry.baseAttributes,
+          ...telemetry.poolAttributes,
+          'redshift.transport': transport,
+        },
+      },
+      parent,
+    )
+    if (error !== undefined) telemetry.markError(span, error)
+    span.end(startedAt + elapsed)
+  }
+  try {
+    const value = await fn()
+    record()
+    return value
+  } catch (error) {
+    record(error)
+    throw error
+  }
+}
+
 function transportObserver(
   telemetry: ClientTelemetry | undefined,
   log: ClientLog | undefined,
   transport: string,
   watch: (status: () => CredentialsStatus) => void,
 ): TransportObserver | undefined {
-  if (telemetry === undefined && log === undefined) {
-    return { step: (_, fn) => fn(), watchCredentials: watch }
-  }
+  // Nothing to tell: the transport runs its steps bare (no promise of ours per statement).
+  if (telemetry === undefined && log === undefined) return undefined
   let fetches = -1
   let status: (() => CredentialsStatus) | undefined
   return {
     step: (name, fn) => {
+      if (name === 'pool.acquire')
+        return telemetry === undefined ? fn() : acquireSpan(telemetry, transport, fn)
       const run =
         telemetry === undefined
           ? fn
