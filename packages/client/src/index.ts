@@ -133,6 +133,7 @@ export {
 export type { HealthHandlerOptions } from './observability/health-handler.js'
 export type { LogEvent, Logger, LogLevel } from './observability/logger.js'
 export { CLIENT_METRICS, type InstrumentKind, type MetricSpec } from './observability/metric-catalog.js'
+export type { Progress, ProgressListener } from './observability/progress.js'
 export type {
   MeterProviderLike,
   TelemetryOptions,

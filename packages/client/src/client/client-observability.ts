@@ -5,7 +5,10 @@ import { ClientLog, errorFields } from '../observability/logger.js'
 import { observePolicies } from '../observability/observe-policies.js'
 import { observeStatements } from '../observability/observe-statement.js'
 import { loadOtelApi } from '../observability/otel-api.js'
+import { type ProgressListener, progressListenerOf, reportProgress } from '../observability/progress.js'
+import { statementText } from '../observability/statement-text.js'
 import type { StatementMiddleware } from '../pipeline/statement-context.js'
+import type { StreamWatcher } from '../query/result-stream-core.js'
 import { Resilience } from '../resilience/resilience.js'
 import type { PoolStats } from '../transport/pool-stats.js'
 import type { TransportObserver, TransportStep } from '../transport/transport-observer.js'
@@ -22,6 +25,8 @@ export interface ClientObservability {
   readonly middleware: readonly StatementMiddleware[]
   /** Told by the wire transport about connections and login steps. */
   readonly observer: TransportObserver | undefined
+  /** Follows a stream to its close: a `redshift stream` lifetime span and progress reports. */
+  readonly watchStream: (sql: string, onProgress: ProgressListener | undefined) => StreamWatcher | undefined
   /** Connects the pool's counts once the transport exists. */
   attach(stats: () => PoolStats): void
   shutdown(): void
@@ -74,7 +79,7 @@ export function createClientObservability(
     telemetry === undefined && log === undefined ? {} : observePolicies(telemetry, log),
   )
   const resilience = policies
-  const middleware: StatementMiddleware[] = []
+  const middleware: StatementMiddleware[] = [progressMiddleware]
   const observe = observeStatements({ telemetry, log, slowQueryThresholdMs: config.slowQueryThresholdMs })
   if (observe !== undefined) middleware.push(observe as StatementMiddleware)
   if (resilience.active) {
@@ -99,11 +104,81 @@ export function createClientObservability(
     observer: transportObserver(telemetry, log, transportName, (status) => {
       credentials = status
     }),
+    watchStream: (sql, onProgress) => watchStream(telemetry, sql, onProgress),
     attach(read) {
       stats = read
     },
     shutdown() {
       telemetry?.shutdown()
+    },
+  }
+}
+
+/** `started`, then `finished` or `failed`, to a call's `onProgress` (nothing at all without one). */
+const progressMiddleware: StatementMiddleware = async (ctx, next, describe) => {
+  const listener = progressListenerOf(ctx.options)
+  if (listener === undefined) return next()
+  const started = performance.now()
+  const elapsed = () => Math.round(performance.now() - started)
+  reportProgress(listener, { operation: ctx.operation, phase: 'started', elapsedMs: 0 })
+  try {
+    const value = await next()
+    const o = describe(value)
+    const rows = o.rowsAffected ?? o.rowCount
+    reportProgress(listener, {
+      operation: ctx.operation,
+      phase: 'finished',
+      elapsedMs: elapsed(),
+      ...(rows === undefined ? {} : { rows }),
+      ...(o.bytes === undefined ? {} : { bytes: o.bytes }),
+      ...(o.queryId === undefined || o.queryId === '' ? {} : { queryId: String(o.queryId) }),
+    })
+    return value
+  } catch (error) {
+    reportProgress(listener, { operation: ctx.operation, phase: 'failed', elapsedMs: elapsed() })
+    throw error
+  }
+}
+
+function watchStream(
+  telemetry: ClientTelemetry | undefined,
+  sql: string,
+  onProgress: ProgressListener | undefined,
+): StreamWatcher | undefined {
+  if (telemetry === undefined && onProgress === undefined) return undefined
+  const started = performance.now()
+  const span = telemetry?.tracer.startSpan(
+    'redshift stream',
+    {
+      kind: telemetry.api.SpanKind.CLIENT,
+      attributes: {
+        ...telemetry.baseAttributes,
+        'redshift.operation': 'stream',
+        ...(telemetry.captureQueryText ? { 'db.query.text': statementText(sql).text } : {}),
+      },
+    },
+    telemetry.api.context.active(),
+  )
+  const progress = (phase: 'running' | 'finished' | 'failed', rows: number) => {
+    const elapsedMs = performance.now() - started
+    reportProgress(onProgress, {
+      operation: 'stream',
+      phase,
+      elapsedMs: Math.round(elapsedMs),
+      rows,
+      rowsPerSecond: elapsedMs > 0 ? Math.round((rows / elapsedMs) * 1000) : 0,
+    })
+  }
+  return {
+    batch: (rows) => progress('running', rows),
+    closed: (rows, completed, error) => {
+      progress(error === undefined ? 'finished' : 'failed', rows)
+      if (span !== undefined && telemetry !== undefined) {
+        span.setAttribute('db.response.returned_rows', rows)
+        span.setAttribute('redshift.stream.completed', completed)
+        if (error !== undefined) telemetry.markError(span, error)
+        span.end()
+      }
     },
   }
 }

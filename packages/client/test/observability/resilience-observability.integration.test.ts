@@ -15,6 +15,7 @@ import {
   QueryTimeoutError,
 } from '../../src/errors/index.js'
 import { CLIENT_METRICS } from '../../src/observability/metric-catalog.js'
+import type { Progress } from '../../src/observability/progress.js'
 import { configFor, startTestServer, type TestServer } from '../integration/server.js'
 import { capturingLogger, type LogLine, otelSdk } from './telemetry-harness.js'
 
@@ -241,6 +242,42 @@ describe('resilience and observability against a local Redshift behind a fault p
       http.close()
       await meterProvider.shutdown()
     }
+  })
+
+  it('reports progress of queries, streams (rows, rate) and batches (chunks), and traces a stream for its lifetime', async () => {
+    proxy.setMode({ kind: 'pass' })
+    const client = clientThroughProxy((b) => b.poolSize(2).fetchSize(100))
+    const reports: Progress[] = []
+    const onProgress = (p: Progress) => reports.push(p)
+    await client.executeQuery('SELECT 1 AS one', { onProgress })
+    expect(reports.map((p) => p.phase)).toEqual(['started', 'finished'])
+    expect(reports[1]).toMatchObject({ operation: 'query', rows: 1 })
+
+    reports.length = 0
+    const stream = await client.streamResults('SELECT g FROM generate_series(1, 250) g', { onProgress })
+    let read = 0
+    for await (const _row of stream) read++
+    expect(read).toBe(250)
+    const running = reports.filter((p) => p.operation === 'stream' && p.phase === 'running')
+    expect(running.map((p) => p.rows)).toEqual([100, 200, 250])
+    expect(running.every((p) => typeof p.rowsPerSecond === 'number')).toBe(true)
+    expect(reports.at(-1)).toMatchObject({ operation: 'stream', phase: 'finished', rows: 250 })
+    const lifetime = sdk.spans.getFinishedSpans().find((s) => s.name === 'redshift stream')
+    expect(lifetime?.attributes).toMatchObject({
+      'db.response.returned_rows': 250,
+      'redshift.stream.completed': true,
+    })
+
+    reports.length = 0
+    const stmt = await client.prepare('obs_insert', 'INSERT INTO obs_events VALUES ($1, $2)')
+    await client.batchExecute(
+      stmt,
+      Array.from({ length: 5 }, (_, i) => [i, `row ${i}`]),
+      { onProgress },
+    )
+    const chunks = reports.filter((p) => p.operation === 'batch' && p.phase === 'running')
+    expect(chunks.length).toBeGreaterThan(0)
+    expect(chunks.at(-1)).toMatchObject({ rows: 5, chunksDone: chunks.at(-1)?.chunksTotal })
   })
 
   it('never logs or traces a password, key or secret literal, in any scenario above', () => {
