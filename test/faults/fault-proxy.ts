@@ -52,6 +52,8 @@ export interface FaultProxy {
    * Resolves when the cut happened.
    */
   cutAfter(direction: Direction, bytes: number): Promise<void>
+  /** Forgets the cuts asked for that have not happened yet (their promises never resolve). */
+  clearCuts(): void
   readonly stats: FaultProxyStats
   /** Closes the listener and resets every connection. */
   close(): Promise<void>
@@ -233,6 +235,9 @@ export async function startFaultProxy(
     },
     cutAfter(direction: Direction, bytes: number): Promise<void> {
       return new Promise((resolve) => cuts.push({ direction, remaining: Math.max(0, bytes), done: resolve }))
+    },
+    clearCuts(): void {
+      cuts.length = 0
     },
     get stats(): FaultProxyStats {
       return { ...counters, open: pairs.size }

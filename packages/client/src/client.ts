@@ -7,7 +7,13 @@ import {
   getQueryStatus,
   streamResults,
 } from './client/async-operations.js'
-import { type ClientContext, createClientContext, setQueryGroup, shutDown } from './client/client-context.js'
+import {
+  type ClientContext,
+  createClientContext,
+  forceClose,
+  setQueryGroup,
+  shutDown,
+} from './client/client-context.js'
 import { ClientLifecycle } from './client/client-lifecycle.js'
 import type { CallOptions, ClientOptions } from './client/client-options.js'
 import { copy, getLoadErrors, unload, validateCopy, validateUnload } from './client/data-operations.js'
@@ -36,13 +42,13 @@ import type { QueryPlan } from './query/explain-plan.js'
 import type { QueryMetrics, QueryMetricsOptions } from './query/metrics-query.js'
 import type { PreparedStatement } from './query/prepared-statement.js'
 import type { Query } from './query/query.js'
-import type { QueryId } from './query/query-id.js'
 import type { QueryResult } from './query/query-result.js'
 import type { ResultStream } from './query/result-stream.js'
 import type { StreamOptions } from './query/result-stream-open.js'
 import type { TransactionOptions } from './transaction/run-in-transaction.js'
 import type { Transaction } from './transaction/transaction.js'
 import type { PoolStats } from './transport/pool-stats.js'
+import type { QueryId } from './types/query-id.js'
 import type { QueryParam } from './types/value.js'
 
 export type { CallOptions, ClientOptions } from './client/client-options.js'
@@ -405,13 +411,19 @@ export class RedshiftClient {
 
   /**
    * Drains and closes: new calls fail with `PoolClosedError`, running calls finish, transactions
-   * left open are rolled back, then every connection is closed. Calling it again returns the same promise.
+   * left open are rolled back, then every connection is closed. It takes at most `closeTimeout`
+   * (default 30 s) plus a moment: calls still running then (a server that stopped answering) fail
+   * with `ConnectionLostError` as every connection is dropped. Calling it again returns the same promise.
    *
    * @example
    * process.on('SIGTERM', () => void client.close())
    */
   close(): Promise<void> {
-    return this.#life.close(() => shutDown(this.#ctx))
+    return this.#life.close(
+      () => shutDown(this.#ctx),
+      this.config.closeTimeoutMs,
+      () => forceClose(this.#ctx),
+    )
   }
 }
 

@@ -122,6 +122,7 @@ export {
   ResultTooLargeError,
   type RetryAfterErrorOptions,
   redactSecrets,
+  redactSqlLiterals,
   SerializationConflictError,
   type ServerErrorFields,
   TransactionAbortedError,
@@ -156,8 +157,6 @@ export {
   type QueryStatus,
 } from './query/async-query-handle.js'
 export type { CancelOutcome, CancelTarget } from './query/cancel-query.js'
-// query
-export { ColumnMetadata, type ColumnMetadataOptions } from './query/column-metadata.js'
 export {
   DISTRIBUTION_LABELS,
   type DistributionLabel,
@@ -170,7 +169,6 @@ export type { QueryMetrics, QueryMetricsOptions } from './query/metrics-query.js
 export { PreparedStatement } from './query/prepared-statement.js'
 export { type Query, toQuery } from './query/query.js'
 export { QueryBuilder } from './query/query-builder.js'
-export { QueryId } from './query/query-id.js'
 export { QueryResult, type QueryResultInit } from './query/query-result.js'
 export { type ReadableOptions, ResultStream } from './query/result-stream.js'
 export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamOptions } from './query/result-stream-open.js'
@@ -206,6 +204,8 @@ export type {
   TransportSession,
   TransportStatement,
 } from './transport/transport.js'
+// query
+export { ColumnMetadata, type ColumnMetadataOptions } from './types/column-metadata.js'
 // types
 export {
   assertQueryParams,
@@ -233,3 +233,4 @@ export {
   type TypeParsers,
   type Value,
 } from './types/index.js'
+export { QueryId } from './types/query-id.js'

@@ -7,10 +7,10 @@ import type {
 import { type CancelOutcome, type CancelTarget, cancelQuery as cancelTarget } from '../query/cancel-query.js'
 import { fetchQueryMetrics, type QueryMetrics, type QueryMetricsOptions } from '../query/metrics-query.js'
 import { type Query, toQuery } from '../query/query.js'
-import type { QueryId } from '../query/query-id.js'
 import type { QueryResult } from '../query/query-result.js'
 import type { ResultStream } from '../query/result-stream.js'
 import { openResultStream, type StreamOptions } from '../query/result-stream-open.js'
+import type { QueryId } from '../types/query-id.js'
 import { type ClientContext, lookup, settingsFor } from './client-context.js'
 import type { CallOptions } from './client-options.js'
 

@@ -1,5 +1,6 @@
 import { RedshiftConfig } from '../config/redshift-config.js'
 import { ValidationError } from '../errors/client-errors.js'
+import { ConnectionLostError } from '../errors/connection-errors.js'
 import type { StatementOutcome } from '../pipeline/statement-context.js'
 import {
   createStatementExecutor,
@@ -170,6 +171,13 @@ export function setQueryGroup(ctx: ClientContext, group: string | null, life: Cl
   }
   life.assertOpen()
   ctx.queryGroup = group ?? ctx.config.defaultQueryGroup ?? null
+}
+
+/** A bounded close's last resort: every connection dropped, so the calls still in flight fail now. */
+export function forceClose(ctx: ClientContext): void {
+  ctx.transport.destroy?.(
+    new ConnectionLostError('the client closed: its closeTimeout passed while this call was still running'),
+  )
 }
 
 /** What closing does once no call is in flight: async queries, cursors, open transactions, then the pool. */

@@ -54,6 +54,11 @@ export interface CallOptions {
   readonly timeoutMs?: number
   /** `false`: never retried, not even a statement that could not be sent. */
   readonly retry?: boolean | Readonly<Record<string, unknown>>
+  /**
+   * Fetch Redshift's query id (`result.queryId`) with this statement, overriding the client's
+   * `fetchQueryId` setting: `false` for a hot path, `true` when this one statement needs it.
+   */
+  readonly fetchQueryId?: boolean
   /** Marks a write as safe to run twice (retry policies may then retry it after it was sent). */
   readonly idempotent?: boolean
   /** Progress reports of the call: started, then finished (rows, query id) or failed; see `Progress`. */

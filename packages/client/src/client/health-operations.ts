@@ -1,6 +1,12 @@
 import { classifyError } from '../errors/classify.js'
 import type { PoolStats } from '../transport/pool-stats.js'
-import { assertCallOptions, type ClientContext, describeResult, transportCall } from './client-context.js'
+import {
+  assertCallOptions,
+  type ClientContext,
+  describeResult,
+  settingsFor,
+  transportCall,
+} from './client-context.js'
 import type { ClientLifecycle } from './client-lifecycle.js'
 import type { CallOptions } from './client-options.js'
 import type { Diagnostics } from './diagnostics.js'
@@ -25,7 +31,10 @@ export async function healthCheck(
   try {
     life.assertOpen()
     assertCallOptions(options)
-    const settings = { timeoutMs: options.timeoutMs ?? HEALTH_CHECK_TIMEOUT_MS, queryGroup: null }
+    const settings = {
+      timeoutMs: settingsFor(ctx, {}, options).timeoutMs ?? HEALTH_CHECK_TIMEOUT_MS,
+      queryGroup: null,
+    }
     const sql = 'SELECT 1'
     await life.track(() =>
       ctx.execute({

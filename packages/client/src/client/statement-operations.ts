@@ -1,5 +1,5 @@
 import { QueryPlan } from '../query/explain-plan.js'
-import { type Query, toQuery } from '../query/query.js'
+import { type Query, sqlToSend, toQuery } from '../query/query.js'
 import { type QueryResult, toQueryResult } from '../query/query-result.js'
 import {
   assertCallOptions,
@@ -19,17 +19,25 @@ export async function executeQuery(
   const q = toQuery(query)
   assertCallOptions(options)
   const settings = settingsFor(ctx, q, options)
+  const sql = sqlToSend(q)
   const startedAt = Date.now()
   const result = await ctx.execute({
     operation: 'query',
-    sql: q.sql,
+    sql,
     params: q.params,
     settings,
     label: q.label,
     signal: options.signal,
     ...idempotence(options),
     options,
-    run: (call) => ctx.transport.execute({ sql: q.sql, params: q.params, settings, ...transportCall(call) }),
+    run: (call) =>
+      ctx.transport.execute({
+        sql,
+        params: q.params,
+        settings,
+        ...transportCall(call),
+        ...(options.fetchQueryId === undefined ? {} : { fetchQueryId: options.fetchQueryId }),
+      }),
     describe: describeResult,
   })
   return toQueryResult(result, startedAt)

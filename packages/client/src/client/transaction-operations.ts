@@ -11,16 +11,19 @@ export async function beginTransaction(
   operation: StatementOperation = 'transaction',
 ): Promise<Transaction> {
   const signal = options.signal
+  // BEGIN runs under the call's timeout (so a server that stopped answering cannot hold it), and
+  // leaves the session's query group alone.
+  const settings = { ...NO_SETTINGS, timeoutMs: settingsFor(ctx, {}, options).timeoutMs }
   const core = await ctx.execute({
     operation,
     sql: 'BEGIN',
-    settings: NO_SETTINGS,
+    settings,
     signal,
     options,
     run: async (call) => {
       const session = await ctx.transport.openSession(call.signal)
       try {
-        await session.execute({ sql: 'BEGIN', params: [], settings: NO_SETTINGS, ...call })
+        await session.execute({ sql: 'BEGIN', params: [], settings, ...call })
       } catch (error) {
         session.release(error)
         throw error

@@ -1,7 +1,5 @@
+import { redactSqlLiterals } from '../errors/redact.js'
 import { scanSql } from '../query/sql-scan.js'
-// TODO(client-sec): switch to `redactSqlLiterals` from errors/redact.ts once that branch lands; this is
-// the same lexer-based redaction (the client's one SQL scanner), currently kept by the recorder.
-import { redactLiterals } from '../simulation/recording/recording-redaction.js'
 
 /** What telemetry shows of a statement: its text with every literal replaced by `?`, and its verb. */
 export interface StatementText {
@@ -27,7 +25,7 @@ export function statementText(sql: string): StatementText {
   if (hit !== undefined) return hit
   const first = scanSql(sql).find((t) => t.type === 'word')
   const value: StatementText = Object.freeze({
-    text: redactLiterals(sql),
+    text: redactSqlLiterals(sql),
     operationName: first?.type === 'word' ? first.text.toUpperCase() : '',
   })
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)

@@ -1,4 +1,4 @@
-import { countPlaceholders } from '../query/sql-scan.js'
+import { countPlaceholders } from '../types/sql-scan.js'
 
 const CAPACITY = 500
 const known = new Map<string, number>()

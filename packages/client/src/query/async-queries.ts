@@ -5,6 +5,7 @@ import { NotFoundError, QueryCancelledError, QueryTimeoutError } from '../errors
 import type { RedshiftError } from '../errors/redshift-error.js'
 import type { StatementExecutor } from '../pipeline/statement-executor.js'
 import type { StatementSettings, TransportResult, TransportSession } from '../transport/transport.js'
+import type { QueryId } from '../types/query-id.js'
 import type {
   AsyncQueryHandle,
   AsyncQueryOptions,
@@ -12,8 +13,7 @@ import type {
   QueryResultsOptions,
   QueryStatus,
 } from './async-query-handle.js'
-import type { Query } from './query.js'
-import type { QueryId } from './query-id.js'
+import { type Query, sqlToSend } from './query.js'
 import { QueryResult, toQueryResult } from './query-result.js'
 
 /** What the async registry needs from its client. */
@@ -87,7 +87,7 @@ export class AsyncQueries {
       id: `${ASYNC_ID_PREFIX}${randomUUID()}`,
       submittedAt: new Date(),
       label: query.label,
-      sql: query.sql,
+      sql: sqlToSend(query),
       ttlMs,
       state: 'submitted',
       startedAt: null,
@@ -241,9 +241,10 @@ export class AsyncQueries {
     let releaseError: unknown
     try {
       const startedAt = Date.now()
+      const sql = sqlToSend(query)
       const result = await this.#host.execute({
         operation: 'async',
-        sql: query.sql,
+        sql,
         params: query.params,
         settings,
         label: query.label,
@@ -257,7 +258,7 @@ export class AsyncQueries {
             })
           entry.state = 'running'
           entry.startedAt = new Date()
-          const statement = session.execute({ sql: query.sql, params: query.params, settings, ...call })
+          const statement = session.execute({ sql, params: query.params, settings, ...call })
           running = statement
           return statement
         },

@@ -1,5 +1,5 @@
 import type { RedshiftError } from '../errors/redshift-error.js'
-import type { QueryId } from './query-id.js'
+import type { QueryId } from '../types/query-id.js'
 
 /**
  * The states of an async query, in the order they are reached.

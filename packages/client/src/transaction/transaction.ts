@@ -5,7 +5,7 @@ import type { StatementOutcome } from '../pipeline/statement-context.js'
 import type { StatementExecutor } from '../pipeline/statement-executor.js'
 import { type PreparedStatement, usableSpec } from '../query/prepared-statement.js'
 import type { Query } from '../query/query.js'
-import { toQuery } from '../query/query.js'
+import { sqlToSend, toQuery } from '../query/query.js'
 import { type QueryResult, toQueryResult } from '../query/query-result.js'
 import type { StatementSettings, TransportResult, TransportSession } from '../transport/transport.js'
 import type { QueryParam } from '../types/value.js'
@@ -149,10 +149,11 @@ export class Transaction {
       this.#assertOpen('query')
       const settings = this.#host.settingsFor(q, options)
       const session = this.#core.session
+      const sql = sqlToSend(q)
       const startedAt = Date.now()
       const result = await this.#host.execute({
         operation: 'transaction',
-        sql: q.sql,
+        sql,
         params: q.params,
         settings,
         label: q.label,
@@ -161,7 +162,7 @@ export class Transaction {
         options,
         run: (call) =>
           session.execute({
-            sql: q.sql,
+            sql,
             params: q.params,
             settings,
             ...(call.signal === undefined ? {} : { signal: call.signal }),

@@ -1,5 +1,5 @@
-import type { ColumnMetadata } from '../query/column-metadata.js'
-import type { QueryId } from '../query/query-id.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
+import type { QueryId } from '../types/query-id.js'
 import type { QueryParam, Value } from '../types/value.js'
 import type { PoolStats } from './pool-stats.js'
 
@@ -36,6 +36,8 @@ export interface TransportStatement {
    * drops the connection at once rather than wait for a server that may never answer.
    */
   readonly deadline?: AbortSignal | undefined
+  /** Fetch Redshift's query id with this statement, overriding the transport's default. */
+  readonly fetchQueryId?: boolean | undefined
 }
 
 /**
@@ -250,4 +252,9 @@ export interface Transport {
   diagnostics(): Promise<TransportDiagnostics>
   /** Waits for lent sessions to come back, then closes everything. */
   close(): Promise<void>
+  /**
+   * Drops every connection at once, lent ones included: their calls in flight fail with
+   * `ConnectionLostError`. A bounded `client.close()` calls it once its `closeTimeout` is over.
+   */
+  destroy?(reason: unknown): void
 }

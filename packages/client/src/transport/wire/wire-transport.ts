@@ -1,6 +1,6 @@
 import { classifyError } from '../../errors/classify.js'
-import type { RedshiftError } from '../../errors/redshift-error.js'
-import { ColumnMetadata } from '../../query/column-metadata.js'
+import { isRedshiftError, type RedshiftError } from '../../errors/redshift-error.js'
+import { ColumnMetadata } from '../../types/column-metadata.js'
 import type { QueryParam } from '../../types/value.js'
 import type { PoolStats } from '../pool-stats.js'
 import {
@@ -84,8 +84,15 @@ export interface WireTransportOptions {
   readonly types: TypeParserSource
   /** @default 'redshift-kit' */
   readonly applicationName?: string
-  /** @default 60000 */
+  /** Delay before the first TCP keepalive probe; 0 turns keepalive off. @default 60000 */
   readonly keepAliveInitialDelayMs?: number
+  /** A statement that receives nothing for this long drops its connection; 0: never. @default 0 */
+  readonly readTimeoutMs?: number
+  /**
+   * Fetch Redshift's query id (`pg_last_query_id()`) with every statement, in the same round trip.
+   * A statement may ask otherwise (`TransportStatement.fetchQueryId`). @default true
+   */
+  readonly fetchQueryId?: boolean
   /** Failures nobody awaits: background connects, connections dying while idle. */
   readonly onError?: (error: RedshiftError) => void
   /** Told about connections, acquire waits and login steps (spans, metrics, logs). */
@@ -137,6 +144,7 @@ export class WireTransport implements Transport {
           options.observer?.disconnected?.({})
           return connection.close()
         },
+        kill: (connection, reason) => connection.destroy(reason),
         validate: (connection) => connection.validate(),
         reusable: (connection) => !connection.broken && !connection.inTransaction,
         expiresAt: (connection) => this.#credentialsExpireAt.get(connection),
@@ -157,7 +165,7 @@ export class WireTransport implements Transport {
     const transport = this
     this.#context = {
       get fetchQueryId() {
-        return transport.#fetchQueryId
+        return transport.#fetchQueryId && options.fetchQueryId !== false
       },
       retireOn: (connection) => this.#retireOn(connection),
       traits: (sql) => this.#traits.get(sql),
@@ -166,9 +174,11 @@ export class WireTransport implements Transport {
 
   execute(statement: TransportStatement): Promise<TransportResult> {
     const { signal, deadline } = statement
+    const context =
+      statement.fetchQueryId === undefined ? this.#context : this.#withQueryIds(statement.fetchQueryId)
     const work = (c: WireConnection) =>
       guardCall(c, statement, () =>
-        runOnConnection(c, this.#context, statement.sql, statement.params, statement.settings),
+        runOnConnection(c, context, statement.sql, statement.params, statement.settings),
       )
     // A caller's signal needs a connection of its own: aborting sends a CancelRequest, which would
     // hit whatever a shared connection is running. A timeout does not: the server enforces it per
@@ -279,6 +289,10 @@ export class WireTransport implements Transport {
     return this.#pool.close()
   }
 
+  destroy(reason: unknown): void {
+    this.#pool.destroyAll(reason)
+  }
+
   #open(onBroken: (error: unknown) => void): Promise<WireConnection> {
     const observer = this.#options.observer
     if (observer === undefined) return this.#openConnection(onBroken)
@@ -323,6 +337,7 @@ export class WireTransport implements Transport {
             ssl,
             connectTimeoutMs: this.#options.connectTimeoutMs,
             keepAliveInitialDelayMs: this.#options.keepAliveInitialDelayMs ?? 60_000,
+            readTimeoutMs: this.#options.readTimeoutMs ?? 0,
             applicationName: this.#options.applicationName ?? 'redshift-kit',
             types: this.#options.types,
             managedSettings: MANAGED_SETTINGS,
@@ -382,6 +397,20 @@ export class WireTransport implements Transport {
     return connection
   }
 
+  /** The runner context with the per-statement query id fetch turned on or off. */
+  #withQueryIds(wanted: boolean): RunnerContext {
+    const base = this.#context
+    const transport = this
+    return {
+      get fetchQueryId() {
+        // The server must have pg_last_query_id() (probed on the first connection).
+        return wanted && transport.#fetchQueryId
+      },
+      retireOn: base.retireOn,
+      traits: base.traits,
+    }
+  }
+
   #retireOn(connection: WireConnection): void {
     const seen = this.#retiredSeen.get(connection) ?? 0
     for (let i = seen; i < this.#retired.length; i++) connection.retire(this.#retired[i] as string)
@@ -438,15 +467,15 @@ export class WireTransport implements Transport {
       }
       if (preparedName === undefined && this.#shares.size < MAX_SHARE_KEYS) this.#shares.set(key, share)
     }
-    const lease = await this.#acquire(signal, share)
-    return this.#runLeased(lease, work)
+    const chosen = share
+    return this.#onLiveConnection(() => this.#acquire(signal, chosen), work)
   }
 
   async #withConnection<T>(
     signal: AbortSignal | undefined,
     work: (c: WireConnection) => Promise<T>,
   ): Promise<T> {
-    return this.#runLeased(await this.#acquire(signal), work)
+    return this.#onLiveConnection(() => this.#acquire(signal), work)
   }
 
   async #runLeased<T>(lease: PoolLease<WireConnection>, work: (c: WireConnection) => Promise<T>): Promise<T> {
@@ -457,6 +486,25 @@ export class WireTransport implements Transport {
     } catch (error) {
       lease.release(isFatalForConnection(error, lease.connection) ? error : undefined)
       throw error
+    }
+  }
+
+  /**
+   * Runs `work` on leases from `acquire` until it runs on a live connection: a statement that could
+   * not even be written (the server had reset the connection; `sent === false`) goes out again on
+   * another one, at most once per pooled connection. It never ran, so this cannot run it twice.
+   */
+  async #onLiveConnection<T>(
+    acquire: () => Promise<PoolLease<WireConnection>>,
+    work: (c: WireConnection) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#runLeased(await acquire(), work)
+      } catch (error) {
+        const unsent = isRedshiftError(error) && error.code === 'CONNECTION_LOST' && !error.sent
+        if (!unsent || attempt >= this.#options.pool.max) throw error
+      }
     }
   }
 }
