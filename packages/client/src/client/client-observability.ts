@@ -87,7 +87,9 @@ export function createClientObservability(
       resilience.run(
         {
           operation: ctx.operation,
-          idempotent: ctx.idempotent,
+          // Only the caller's word makes a sent statement safe to re-send (a read on a server that
+          // stopped answering would otherwise be sent again into the same stall).
+          idempotent: ctx.options.idempotent === true,
           inTransaction: ctx.inTransaction,
           signal: ctx.signal,
           options: ctx.options,
