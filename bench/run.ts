@@ -6,6 +6,7 @@ import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
+import { observabilityBench } from './observability.bench.js'
 import { s3Bench } from './s3.bench.js'
 import { spectrumBench } from './spectrum.bench.js'
 import { startupBench } from './startup.bench.js'
@@ -22,6 +23,7 @@ const BENCHES = {
   client: clientBench,
   copy: copyBench,
   spectrum: spectrumBench,
+  observability: observabilityBench,
   cli: cliBench,
   s3: s3Bench,
 }

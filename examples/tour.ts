@@ -2,6 +2,16 @@
  * The tour: `npm start`. Starts a local Redshift and walks through what redshift-kit does, printing each
  * step the way a newcomer would want to see it.
  */
+
+import { context, trace } from '@opentelemetry/api'
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics'
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import {
   createClient,
   isRedshiftError,
@@ -202,6 +212,97 @@ try {
     } finally {
       await iam.close()
     }
+  }
+
+  step('Observability: an OpenTelemetry trace, metrics and the policies, with the real OTel SDK')
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+  const spans = new InMemorySpanExporter()
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] })
+  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+  const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 })
+  const meterProvider = new MeterProvider({ readers: [reader] })
+  const observed = createClient(
+    RedshiftConfig.builder()
+      .endpoint(redshift.wire.host, redshift.wire.port, redshift.database)
+      .withDatabaseAuth('awsuser', 'Password1')
+      .sslMode('verify-full')
+      .sslCa(redshift.tls?.caCert ?? '')
+      .telemetry({ tracerProvider, meterProvider })
+      .circuitBreaker({ threshold: 5, halfOpenAfterMs: 10_000 })
+      .bulkhead({ maxConcurrent: 8, maxQueued: 100 })
+      .rateLimit({ statementsPerSecond: 500 })
+      .build(),
+  )
+  try {
+    const request = tracerProvider.getTracer('tour').startSpan('GET /sales-report')
+    await context.with(trace.setSpan(context.active(), request), () =>
+      observed.executeQuery(
+        new QueryBuilder("select region, count(*) from sales where region <> 'x' group by region")
+          .label('report')
+          .build(),
+      ),
+    )
+    request.end()
+    for (const s of spans.getFinishedSpans()) {
+      const parent = spans
+        .getFinishedSpans()
+        .find((p) => p.spanContext().spanId === s.parentSpanContext?.spanId)
+      show(`span "${s.name}"`, {
+        parent: parent?.name ?? null,
+        ms: Number((s.duration[0] * 1e3 + s.duration[1] / 1e6).toFixed(2)),
+        ...Object.fromEntries(
+          Object.entries(s.attributes).filter(([k]) =>
+            [
+              'db.operation.name',
+              'db.query.text',
+              'redshift.query_id',
+              'redshift.label',
+              'db.response.returned_rows',
+            ].includes(k),
+          ),
+        ),
+      })
+    }
+    await reader.forceFlush()
+    const metrics =
+      metricExporter
+        .getMetrics()
+        .at(-1)
+        ?.scopeMetrics.flatMap((m) => m.metrics) ?? []
+    for (const m of metrics.filter((m) =>
+      [
+        'db.client.operation.duration',
+        'db.client.connection.count',
+        'redshift.client.circuit_breaker.state',
+      ].includes(m.descriptor.name),
+    )) {
+      for (const p of m.dataPoints) {
+        const value =
+          typeof p.value === 'number'
+            ? p.value
+            : {
+                count: (p.value as { count: number }).count,
+                sumSeconds: Number((p.value as { sum: number }).sum.toFixed(4)),
+              }
+        show(`metric ${m.descriptor.name}`, {
+          ...Object.fromEntries(
+            Object.entries(p.attributes).filter(
+              ([k]) =>
+                !k.startsWith('server.') &&
+                k !== 'db.system.name' &&
+                k !== 'db.namespace' &&
+                k !== 'db.client.connection.pool.name',
+            ),
+          ),
+          value,
+        })
+      }
+    }
+    show('policies (getDiagnostics().resilience)', (await observed.getDiagnostics()).resilience)
+  } finally {
+    await observed.close()
+    await meterProvider.shutdown()
+    await tracerProvider.shutdown()
   }
 
   step('Health, pool and diagnostics')

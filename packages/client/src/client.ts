@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   cancelQuery,
   executeQueryAsync,
@@ -32,6 +33,7 @@ import type { TableRef } from './data/table-ref.js'
 import { type UnloadStream, type UnloadStreamOptions, unloadToStream } from './data/unload/unload-stream.js'
 import type { UnloadCommand } from './data/unload-command.js'
 import type { LoadError } from './errors/load-error.js'
+import { createHealthHandler, type HealthHandlerOptions } from './observability/health-handler.js'
 import type {
   AsyncQueryHandle,
   AsyncQueryOptions,
@@ -326,6 +328,20 @@ export class RedshiftClient {
    */
   async healthCheck(options: CallOptions = {}): Promise<HealthStatus> {
     return healthCheck(this.#ctx, this.#life, () => this.getPoolStats(), options)
+  }
+
+  /**
+   * A `node:http` handler for health probes: 200 or 503 with the health JSON. `readiness` (default)
+   * runs {@link RedshiftClient.healthCheck}, so a load balancer stops routing while the database is
+   * unreachable; `liveness` answers 200 without touching the database (an outage must not get the
+   * process restarted). Usable as an express/fastify route handler too.
+   *
+   * @example
+   * http.createServer(client.healthHandler()).listen(8080)
+   * app.get('/livez', client.healthHandler({ mode: 'liveness' }))
+   */
+  healthHandler(options: HealthHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+    return createHealthHandler({ healthCheck: () => this.healthCheck() }, options)
   }
 
   /**

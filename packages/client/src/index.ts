@@ -19,17 +19,20 @@ export {
   type AwsCredentialIdentityProvider,
   AwsCredentials,
   CONFIG_DEFAULTS,
+  ConfigHooks,
   type CredentialSource,
   DatabaseCredentials,
   type IamAuthOptions,
   type IamCredentialSource,
   isAwsRedshiftHost,
+  type PolicyConfigData,
   parseRedshiftHost,
   RedshiftConfig,
   RedshiftConfigBuilder,
   type RedshiftConfigData,
   type RedshiftEndpoint,
   type RedshiftHostInfo,
+  type RetryOptions,
   type SecretsManagerCredentialSource,
   SSL_MODES,
   type SslMode,
@@ -132,6 +135,16 @@ export {
   UnsupportedError,
   ValidationError,
 } from './errors/index.js'
+// observability: OpenTelemetry, logs, health endpoint
+export type { HealthHandlerOptions } from './observability/health-handler.js'
+export type { LogEvent, Logger, LogLevel } from './observability/logger.js'
+export { CLIENT_METRICS, type InstrumentKind, type MetricSpec } from './observability/metric-catalog.js'
+export type { Progress, ProgressListener } from './observability/progress.js'
+export type {
+  MeterProviderLike,
+  TelemetryOptions,
+  TracerProviderLike,
+} from './observability/telemetry-options.js'
 export { type RetryUnsentOptions, retryUnsent } from './pipeline/connect-retry.js'
 export type {
   StatementContext,
@@ -165,6 +178,17 @@ export { QueryResult, type QueryResultInit } from './query/query-result.js'
 export { type ReadableOptions, ResultStream } from './query/result-stream.js'
 export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamOptions } from './query/result-stream-open.js'
 export { Row } from './query/row.js'
+// resilience: retry, circuit breaker, rate limit, bulkhead
+export type { BulkheadOptions, BulkheadState } from './resilience/bulkhead.js'
+export type {
+  CircuitBreakerOptions,
+  CircuitBreakerState,
+  CircuitStateName,
+} from './resilience/circuit-breaker.js'
+export type { RateLimiterState, RateLimitOptions } from './resilience/rate-limiter.js'
+export type { PolicyName, ResilienceState } from './resilience/resilience.js'
+export type { RetryBudgetOptions } from './resilience/retry-budget.js'
+export type { RetryReason } from './resilience/retry-decision.js'
 export type {
   ExternalColumn,
   ExternalPartition,

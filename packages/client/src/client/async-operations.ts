@@ -26,6 +26,7 @@ export function streamResults(
     execute: ctx.execute,
     defaultFetchSize: ctx.config.fetchSize,
     cursors: ctx.cursors,
+    watchStream: ctx.observability.watchStream,
   }
   return openResultStream(host, q, settingsFor(ctx, q, options), options)
 }

@@ -1,8 +1,7 @@
 import { RedshiftConfig } from '../config/redshift-config.js'
 import { ValidationError } from '../errors/client-errors.js'
 import { ConnectionLostError } from '../errors/connection-errors.js'
-import { retryUnsent } from '../pipeline/connect-retry.js'
-import type { StatementMiddleware, StatementOutcome } from '../pipeline/statement-context.js'
+import type { StatementOutcome } from '../pipeline/statement-context.js'
 import {
   createStatementExecutor,
   type StatementCall,
@@ -18,6 +17,7 @@ import type {
   TransportResult,
 } from '../transport/transport.js'
 import type { ClientLifecycle } from './client-lifecycle.js'
+import { type ClientObservability, createClientObservability } from './client-observability.js'
 import type { CallOptions, ClientOptions } from './client-options.js'
 import { RecentErrors } from './recent-errors.js'
 import { wireTransportFromConfig } from './wire-transport-from-config.js'
@@ -35,6 +35,8 @@ export interface ClientContext {
    */
   readonly execute: StatementExecutor
   readonly errors: RecentErrors
+  /** The policies, telemetry and logger (see `createClientObservability`). */
+  readonly observability: ClientObservability
   /** Transactions begun and not yet ended, rolled back when the client closes. */
   readonly openTransactions: Set<TransactionCore>
   /** Open stream cursors, closed when the client closes. */
@@ -67,12 +69,15 @@ export function createClientContext(
   }
   const errors = new RecentErrors()
   const queryGroup = config.defaultQueryGroup ?? null
+  const observability = createClientObservability(config, options.transport?.name ?? config.transport)
   const given =
-    options.transport ?? wireTransportFromConfig(config, (error) => errors.add(error, 'background'))
+    options.transport ??
+    wireTransportFromConfig(config, (error) => errors.add(error, 'background'), observability.observer)
   const transport = options.wrapTransport === undefined ? given : options.wrapTransport(given)
+  observability.attach(() => transport.stats())
   const execute = createStatementExecutor({
     transport: transport.name,
-    middleware: [...(options.middleware ?? []), ...defaultMiddleware(config)],
+    middleware: [...(options.middleware ?? []), ...observability.middleware],
     onError: (error, operation) => errors.add(error, operation),
   })
   const asyncQueries = new AsyncQueries(
@@ -86,6 +91,7 @@ export function createClientContext(
   return {
     config,
     transport,
+    observability,
     execute,
     errors,
     openTransactions: new Set(),
@@ -94,14 +100,6 @@ export function createClientContext(
     queryGroup,
     isClosed,
   }
-}
-
-/**
- * The middlewares every client runs innermost, after the ones it was created with: the retry of
- * calls whose statement never reached the server (`maxRetries` times, `retryBackoff` apart).
- */
-export function defaultMiddleware(config: RedshiftConfig): StatementMiddleware[] {
-  return [retryUnsent({ maxRetries: config.maxRetries, backoffMs: config.retryBackoffMs })]
 }
 
 /** A small statement of the client's own (system views, CANCEL) on any pooled connection. */
@@ -189,4 +187,5 @@ export async function shutDown(ctx: ClientContext): Promise<void> {
   await Promise.allSettled([...ctx.openTransactions].map((core) => core.rollback()))
   ctx.openTransactions.clear()
   await ctx.transport.close()
+  ctx.observability.shutdown()
 }

@@ -1,3 +1,4 @@
+import type { ProgressListener } from '../observability/progress.js'
 import type { StatementMiddleware } from '../pipeline/statement-context.js'
 import type { Transport } from '../transport/transport.js'
 
@@ -60,4 +61,6 @@ export interface CallOptions {
   readonly fetchQueryId?: boolean
   /** Marks a write as safe to run twice (retry policies may then retry it after it was sent). */
   readonly idempotent?: boolean
+  /** Progress reports of the call: started, then finished (rows, query id) or failed; see `Progress`. */
+  readonly onProgress?: ProgressListener
 }

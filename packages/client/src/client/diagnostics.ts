@@ -1,4 +1,5 @@
 import type { CredentialsStatus } from '../credentials/credentials-provider.js'
+import type { ResilienceState } from '../resilience/resilience.js'
 import type { PoolStats } from '../transport/pool-stats.js'
 import type { TransportDiagnostics } from '../transport/transport.js'
 import type { PoolSizingHint } from '../workload/workload.js'
@@ -40,6 +41,11 @@ export interface Diagnostics extends TransportDiagnostics {
    * the queues could not be read (WLM views are for superusers).
    */
   readonly wlm?: PoolSizingHint | null
+  /**
+   * The policies' state: retries made, the circuit breaker (state, next probe), the rate limiter's
+   * waiting statements and the bulkhead's running and queued ones (those configured).
+   */
+  readonly resilience: ResilienceState
   /** The latest failures, oldest first (messages redacted). */
   readonly recentErrors: readonly RecentError[]
   readonly closed: boolean

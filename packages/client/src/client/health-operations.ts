@@ -68,6 +68,7 @@ export async function getDiagnostics(ctx: ClientContext, poolStats: () => PoolSt
   return {
     ...transport,
     pool: poolStats(),
+    resilience: ctx.observability.policies.state(),
     settings: {
       poolSize: c.poolSize,
       minConnections: c.minConnections,

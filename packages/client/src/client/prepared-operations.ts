@@ -1,3 +1,4 @@
+import { reportProgress } from '../observability/progress.js'
 import { assertParamSets, multiRowInsertChunks, parseSingleRowInsert } from '../query/batch.js'
 import { newPreparedSpec, PreparedStatement, usableSpec } from '../query/prepared-statement.js'
 import { createQuery } from '../query/query.js'
@@ -76,6 +77,7 @@ export async function batchExecute(
   assertCallOptions(options)
   if (paramSets.length === 0) return []
   const insert = parseSingleRowInsert(spec.sql)
+  const started = performance.now()
   // Each statement of the batch runs through the executor (tx.query / tx.executePrepared) with the
   // call's signal and timeout; the batch as a whole is one transaction, retried on conflicts.
   const call: CallOptions = {
@@ -87,11 +89,32 @@ export async function batchExecute(
     async (tx) => {
       const results: QueryResult[] = []
       if (insert === undefined || insert.paramCount !== statement.parameterCount) {
-        for (const params of paramSets) results.push(await tx.executePrepared(statement, params, call))
+        for (const params of paramSets) {
+          results.push(await tx.executePrepared(statement, params, call))
+          reportProgress(options.onProgress, {
+            operation: 'batch',
+            phase: 'running',
+            elapsedMs: Math.round(performance.now() - started),
+            rows: results.length,
+            chunksDone: results.length,
+            chunksTotal: paramSets.length,
+          })
+        }
         return results
       }
-      for (const chunk of multiRowInsertChunks(insert, paramSets)) {
+      const chunks = [...multiRowInsertChunks(insert, paramSets)]
+      let rows = 0
+      for (const [done, chunk] of chunks.entries()) {
         const r = await tx.query(createQuery({ sql: chunk.sql, params: chunk.params }), call)
+        rows += chunk.rows
+        reportProgress(options.onProgress, {
+          operation: 'batch',
+          phase: 'running',
+          elapsedMs: Math.round(performance.now() - started),
+          rows,
+          chunksDone: done + 1,
+          chunksTotal: chunks.length,
+        })
         // Each parameter set was one single-row INSERT: it inserted exactly one row.
         const perRow = new QueryResult({
           rowsAffected: 1,

@@ -6,6 +6,7 @@ import { credentialsProviderFor } from '../credentials/provider-from-config.js'
 import { UnsupportedError } from '../errors/client-errors.js'
 import type { RedshiftError } from '../errors/redshift-error.js'
 import type { Transport, TransportDiagnostics } from '../transport/transport.js'
+import type { TransportObserver } from '../transport/transport-observer.js'
 import { wireTls } from '../transport/wire/tls-options.js'
 import {
   type WireCredentials,
@@ -52,6 +53,7 @@ function wireTransport(
   target: Target,
   provider: CredentialsProvider,
   onError: (error: RedshiftError) => void,
+  observer: TransportObserver | undefined,
 ): WireTransport {
   return new CredentialedWireTransport(
     {
@@ -84,6 +86,7 @@ function wireTransport(
       readTimeoutMs: config.readTimeoutMs,
       fetchQueryId: config.fetchQueryId,
       onError,
+      ...(observer === undefined ? {} : { observer }),
     },
     provider,
   )
@@ -98,6 +101,7 @@ function wireTransport(
 export function wireTransportFromConfig(
   config: RedshiftConfigData,
   onError: (error: RedshiftError) => void,
+  observer?: TransportObserver,
 ): Transport {
   if (config.transport !== 'wire') {
     throw new UnsupportedError(
@@ -105,6 +109,7 @@ export function wireTransportFromConfig(
     )
   }
   const provider = credentialsProviderFor(config)
+  observer?.watchCredentials?.(() => provider.status())
   const host = config.endpoint.host
   if (host !== undefined) {
     return wireTransport(
@@ -112,6 +117,7 @@ export function wireTransportFromConfig(
       { host, port: config.endpoint.port, database: config.endpoint.database },
       provider,
       onError,
+      observer,
     )
   }
   if (config.credentials.kind === 'iam' && config.clusterIdentifier !== undefined) {
@@ -122,6 +128,7 @@ export function wireTransportFromConfig(
         { host: found.host, port: found.port, database: config.endpoint.database },
         provider,
         onError,
+        observer,
       )
     })
   }
@@ -145,6 +152,7 @@ export function wireTransportFromConfig(
       },
       provider,
       onError,
+      observer,
     )
   })
 }

@@ -22,6 +22,7 @@ export {
   TRANSPORT_KINDS,
   type TransportKind,
 } from './options.js'
+export { ConfigHooks, type PolicyConfigData, type RetryOptions } from './policy-options.js'
 export { RedshiftConfig, RedshiftConfigBuilder } from './redshift-config.js'
 export {
   isAwsRedshiftHost,

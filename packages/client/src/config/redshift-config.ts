@@ -1,5 +1,11 @@
 import { inspect } from 'node:util'
 import { ConfigError } from '../errors/client-errors.js'
+import type { Logger } from '../observability/logger.js'
+import type { TelemetryOptions } from '../observability/telemetry-options.js'
+import type { BulkheadOptions } from '../resilience/bulkhead.js'
+import type { CircuitBreakerOptions } from '../resilience/circuit-breaker.js'
+import type { RateLimitOptions } from '../resilience/rate-limiter.js'
+import type { RetryBudgetOptions } from '../resilience/retry-budget.js'
 import type { TypeParserOptions } from '../types/type-parsers.js'
 import {
   type AwsCredentialIdentity,
@@ -10,6 +16,7 @@ import type { CredentialSource, IamAuthOptions } from './credentials.js'
 import { readEnv } from './from-env.js'
 import { readUrl } from './from-url.js'
 import type { SslMode, TransportKind } from './options.js'
+import type { ConfigHooks, RetryOptions } from './policy-options.js'
 import { type RedshiftConfigData, type RedshiftEndpoint, resolveConfig } from './resolve-config.js'
 import { type ConfigLayer, emptyLayer, type SettingKey } from './settings.js'
 
@@ -72,6 +79,13 @@ export class RedshiftConfig implements RedshiftConfigData {
   readonly typeParsers!: TypeParserOptions
   declare readonly awsEndpoint?: string
   declare readonly awsCredentials?: AwsCredentials
+  declare readonly circuitBreaker?: CircuitBreakerOptions
+  declare readonly rateLimit?: RateLimitOptions
+  declare readonly bulkhead?: BulkheadOptions
+  readonly maxRetryBackoffMs!: number
+  readonly retryBudget!: RetryBudgetOptions | false
+  readonly slowQueryThresholdMs!: number
+  readonly hooks!: ConfigHooks
 
   /** @internal Use {@link RedshiftConfig.builder}. */
   constructor(token: typeof CONSTRUCT, data: RedshiftConfigData) {
@@ -253,9 +267,67 @@ export class RedshiftConfigBuilder {
   retryBackoff(ms: number): this {
     return this.#set('retryBackoffMs', ms)
   }
-  /** @default 5 (0: no breaker) @example .circuitBreakerThreshold(10) */
+  /**
+   * Consecutive connection failures that open the endpoint's circuit breaker: the short form of
+   * {@link RedshiftConfigBuilder.circuitBreaker}. @default 5 (0: no breaker) @example .circuitBreakerThreshold(10)
+   */
   circuitBreakerThreshold(n: number): this {
     return this.#set('circuitBreakerThreshold', n)
+  }
+  /**
+   * The endpoint's circuit breaker in full: consecutive failures, a failure rate over a window, and
+   * how long it stays open before a probe; `false` turns it off. Only connection failures count.
+   * @default { threshold: 5, halfOpenAfterMs: 10_000 }
+   * @example .circuitBreaker({ threshold: 5, halfOpenAfterMs: 10_000, failureRate: { threshold: 0.5, windowMs: 30_000 } })
+   */
+  circuitBreaker(options: CircuitBreakerOptions | false): this {
+    return this.#set('circuitBreaker', options)
+  }
+  /**
+   * Retries: count, backoff base and cap, and the retry budget. Only statements that cannot have
+   * run (or are idempotent) are retried. @example .retry({ maxRetries: 5, backoffMs: 200, maxBackoffMs: 5_000 })
+   */
+  retry(options: RetryOptions): this {
+    if (options.maxRetries !== undefined) this.#set('maxRetries', options.maxRetries)
+    if (options.backoffMs !== undefined) this.#set('retryBackoffMs', options.backoffMs)
+    if (options.maxBackoffMs !== undefined) this.#set('maxRetryBackoffMs', options.maxBackoffMs)
+    if (options.budget !== undefined) this.#set('retryBudget', options.budget)
+    return this
+  }
+  /**
+   * A client-side limit of statements started per second (token bucket); a statement that would wait
+   * longer than `maxWaitMs` fails with `RateLimitedError`. @default off
+   * @example .rateLimit({ statementsPerSecond: 50, burst: 10 })
+   */
+  rateLimit(options: RateLimitOptions): this {
+    return this.#set('rateLimit', options)
+  }
+  /**
+   * At most `maxConcurrent` statements at once, `maxQueued` more waiting; beyond, `PoolExhaustedError`
+   * at once. @default off @example .bulkhead({ maxConcurrent: 20, maxQueued: 100 })
+   */
+  bulkhead(options: BulkheadOptions): this {
+    return this.#set('bulkhead', options)
+  }
+  /**
+   * A structured logger (`{ debug, info, warn, error }(fields, message)`, as pino's). SQL reaches it
+   * with literals replaced by `?`; passwords, keys and tokens never do. @default none
+   * @example .logger(pino({ level: 'info' }))
+   */
+  logger(logger: Logger): this {
+    return this.#set('logger', logger)
+  }
+  /** Statements slower than this are logged at `warn` (`event: 'slow_query'`). @default 0 (off) @example .slowQueryThresholdMs(5_000) */
+  slowQueryThresholdMs(ms: number): this {
+    return this.#set('slowQueryThresholdMs', ms)
+  }
+  /**
+   * OpenTelemetry spans and metrics: given providers, else the global ones when `@opentelemetry/api`
+   * is installed; `false` turns them off. @default the global providers, if any
+   * @example .telemetry({ tracerProvider, meterProvider })
+   */
+  telemetry(options: TelemetryOptions | false): this {
+    return this.#set('telemetry', options)
   }
   /** @default none @example .defaultCopyIamRole('arn:aws:iam::123456789012:role/Copy') */
   defaultCopyIamRole(roleArn: string): this {

@@ -13,6 +13,7 @@ import {
   TRANSPORT_KINDS,
   type TransportKind,
 } from './options.js'
+import { type PolicyConfigData, resolvePolicies } from './policy-options.js'
 import { isLoopbackHost, parseRedshiftHost } from './redshift-host.js'
 import {
   BOOLEAN_SETTINGS,
@@ -42,7 +43,7 @@ export interface RedshiftEndpoint {
  * const data: RedshiftConfigData = RedshiftConfig.fromEnv()
  * console.log(data.endpoint.host, data.poolSize, data.sslMode)
  */
-export interface RedshiftConfigData {
+export interface RedshiftConfigData extends PolicyConfigData {
   readonly endpoint: RedshiftEndpoint
   readonly credentials: CredentialSource
   readonly transport: TransportKind
@@ -467,6 +468,12 @@ export function resolveConfig(
 
   const optional = <K extends string, V>(key: K, value: V | undefined) =>
     (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+  const circuitBreakerThreshold = r.int(
+    'circuitBreakerThreshold',
+    0,
+    1_000_000,
+    CONFIG_DEFAULTS.circuitBreakerThreshold,
+  )
   const data: RedshiftConfigData = {
     endpoint: Object.freeze({ ...optional('host', host), port, database }),
     credentials: credentials as CredentialSource,
@@ -488,7 +495,8 @@ export function resolveConfig(
     ),
     maxRetries: r.num('maxRetries'),
     retryBackoffMs: r.num('retryBackoffMs'),
-    circuitBreakerThreshold: r.num('circuitBreakerThreshold'),
+    circuitBreakerThreshold,
+    ...resolvePolicies(r, circuitBreakerThreshold),
     ...optional('defaultCopyIamRole', r.text('defaultCopyIamRole', roleListProblem)),
     ...optional('defaultUnloadIamRole', r.text('defaultUnloadIamRole', roleListProblem)),
     sslMode,

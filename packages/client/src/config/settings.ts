@@ -50,6 +50,14 @@ export const SETTING_KEYS = [
   'typeParsers',
   'awsEndpoint',
   'awsCredentials',
+  'circuitBreaker',
+  'rateLimit',
+  'bulkhead',
+  'retryBudget',
+  'maxRetryBackoffMs',
+  'slowQueryThresholdMs',
+  'logger',
+  'telemetry',
 ] as const
 
 /** One setting's name. */

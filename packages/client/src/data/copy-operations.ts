@@ -165,6 +165,7 @@ export function runCopy(context: DataOperationContext, command: CopyCommand): Pr
         table: command.table,
       })
     },
+    (result) => ({ rowsAffected: result.rowsLoaded, queryId: result.queryId.toString() }),
   )
 }
 

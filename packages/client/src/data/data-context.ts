@@ -1,4 +1,5 @@
 import { type Problem, UnsupportedError, ValidationError } from '../errors/client-errors.js'
+import type { StatementOutcome } from '../pipeline/statement-context.js'
 import type { StatementExecutor } from '../pipeline/statement-executor.js'
 import { queryGroupProblem, timeoutProblem } from '../query/query.js'
 import type {
@@ -86,11 +87,13 @@ export function runInOwnSession<T>(
   sql: string,
   perSession: string,
   work: (session: TransportSession, failed: (error: unknown) => void) => Promise<T>,
+  describe?: (value: T) => StatementOutcome,
 ): Promise<T> {
   const { transport } = context
   return context.execute({
     operation,
     sql,
+    ...(describe === undefined ? {} : { describe }),
     settings: context.settings,
     signal: context.signal,
     ...(context.options === undefined ? {} : { options: context.options }),

@@ -88,5 +88,10 @@ export function runUnload(context: DataOperationContext, command: UnloadCommand)
         durationMs,
       })
     },
+    (result) => ({
+      rowsAffected: result.rowsUnloaded,
+      queryId: result.queryId.toString(),
+      bytes: result.files.reduce((sum, file) => sum + file.sizeBytes, 0),
+    }),
   )
 }

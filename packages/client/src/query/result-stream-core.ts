@@ -4,6 +4,14 @@ import type { TransportCursor } from '../transport/transport.js'
 import type { Value } from '../types/value.js'
 import { Row } from './row.js'
 
+/** Follows a stream from its first batch to its close (a lifetime span, progress reports). */
+export interface StreamWatcher {
+  /** After each batch, with the rows read so far. */
+  batch(rowsRead: number): void
+  /** Once, when the stream closes: read to the end or not, and the read error that closed it, if any. */
+  closed(rowsRead: number, completed: boolean, error?: unknown): void
+}
+
 /**
  * The state of a {@link ResultStream}, kept apart from the object the reader holds: its timers and
  * the finalization registry refer to this core only, so a stream dropped unclosed can be garbage
@@ -13,6 +21,8 @@ export class ResultStreamCore {
   readonly cursor: TransportCursor
   readonly #idleTimeoutMs: number
   readonly #onClosed: (() => void) | undefined
+  readonly #watcher: StreamWatcher | undefined
+  #failure: unknown
   rowsRead = 0
   done = false
   #closing: Promise<void> | undefined
@@ -23,8 +33,14 @@ export class ResultStreamCore {
   readonly #closed: Promise<void>
   #markClosed: () => void = () => undefined
 
-  constructor(cursor: TransportCursor, idleTimeoutMs: number, onClosed: (() => void) | undefined) {
+  constructor(
+    cursor: TransportCursor,
+    idleTimeoutMs: number,
+    onClosed: (() => void) | undefined,
+    watcher?: StreamWatcher,
+  ) {
     this.cursor = cursor
+    this.#watcher = watcher
     this.#idleTimeoutMs = idleTimeoutMs
     this.#onClosed = onClosed
     this.#closed = new Promise<void>((resolve) => {
@@ -55,6 +71,7 @@ export class ResultStreamCore {
         await this.cursor.close()
       } finally {
         this.#onClosed?.()
+        this.#watcher?.closed(this.rowsRead, this.done, this.#failure)
         this.#markClosed()
       }
     })()
@@ -74,8 +91,10 @@ export class ResultStreamCore {
     try {
       values = await this.cursor.next()
     } catch (error) {
+      const classified = classifyError(error)
+      this.#failure = classified
       await this.close()
-      throw classifyError(error)
+      throw classified
     }
     if (values === null) {
       this.done = true
@@ -88,6 +107,7 @@ export class ResultStreamCore {
     // Frozen here, a row's values are taken as they are rather than copied by Row.
     for (let i = 0; i < values.length; i++) rows[i] = new Row(Object.freeze(values[i] as Value[]), columns)
     this.rowsRead += rows.length
+    this.#watcher?.batch(this.rowsRead)
     return rows
   }
 

@@ -1,9 +1,11 @@
 import type { Problem } from '../errors/client-errors.js'
 import { UnsupportedError, ValidationError } from '../errors/client-errors.js'
+import type { ProgressListener } from '../observability/progress.js'
 import type { StatementExecutor } from '../pipeline/statement-executor.js'
 import type { StatementSettings, Transport, TransportCursor } from '../transport/transport.js'
 import { type Query, timeoutProblem } from './query.js'
 import { ResultStream } from './result-stream.js'
+import type { StreamWatcher } from './result-stream-core.js'
 
 /**
  * Options of `client.streamResults()`.
@@ -31,6 +33,8 @@ export interface StreamOptions {
    * @default 300000 (5 minutes)
    */
   readonly idleTimeoutMs?: number
+  /** Reports after each batch: rows so far and the rate; then finished (or failed) when it closes. */
+  readonly onProgress?: ProgressListener
 }
 
 /**
@@ -48,6 +52,8 @@ export interface StreamHost {
   readonly defaultFetchSize: number
   /** Open cursors, closed when the client closes; a cursor leaves the set when its stream closes. */
   readonly cursors: Set<TransportCursor>
+  /** Follows an open stream to its close (its lifetime span, progress reports), when observed. */
+  readonly watchStream?: (sql: string, onProgress: ProgressListener | undefined) => StreamWatcher | undefined
 }
 
 function optionProblems(options: StreamOptions): Problem[] {
@@ -116,8 +122,10 @@ export async function openResultStream(
     discard: (late) => void late.close().catch(() => undefined),
   })
   host.cursors.add(cursor)
+  const watcher = host.watchStream?.(query.sql, options.onProgress)
   return new ResultStream(cursor, {
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
     onClosed: () => host.cursors.delete(cursor),
+    ...(watcher === undefined ? {} : { watcher }),
   })
 }

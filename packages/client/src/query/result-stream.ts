@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import type { TransportCursor } from '../transport/transport.js'
 import type { ColumnMetadata } from '../types/column-metadata.js'
 import type { QueryId } from '../types/query-id.js'
+import type { StreamWatcher } from './result-stream-core.js'
 import { ResultStreamCore } from './result-stream-core.js'
 import type { Row } from './row.js'
 
@@ -14,6 +15,8 @@ export interface ResultStreamInit {
   readonly idleTimeoutMs: number
   /** Called once the stream has closed, whichever way. */
   readonly onClosed?: () => void
+  /** Told of each batch and of the close (telemetry, progress). */
+  readonly watcher?: StreamWatcher
 }
 
 /**
@@ -56,7 +59,7 @@ export class ResultStream implements AsyncIterable<Row> {
 
   /** Made by `client.streamResults()`. */
   constructor(cursor: TransportCursor, init: ResultStreamInit) {
-    this.#core = new ResultStreamCore(cursor, init.idleTimeoutMs, init.onClosed)
+    this.#core = new ResultStreamCore(cursor, init.idleTimeoutMs, init.onClosed, init.watcher)
     abandoned.register(this, this.#core, this)
   }
 

@@ -15,6 +15,7 @@ import {
   type TransportStatement,
   WIRE_CAPABILITIES,
 } from '../transport.js'
+import type { TransportObserver } from '../transport-observer.js'
 import { guardCall } from './cursor-cancel-request.js'
 import { WireCursor } from './cursor-portal.js'
 import { Pool, type PoolLease, type ShareRequest } from './pool.js'
@@ -94,6 +95,8 @@ export interface WireTransportOptions {
   readonly fetchQueryId?: boolean
   /** Failures nobody awaits: background connects, connections dying while idle. */
   readonly onError?: (error: RedshiftError) => void
+  /** Told about connections, acquire waits and login steps (spans, metrics, logs). */
+  readonly observer?: TransportObserver
 }
 
 const DEFAULT_PIPELINE_DEPTH = 4
@@ -137,7 +140,10 @@ export class WireTransport implements Transport {
     this.#pool = new Pool<WireConnection>(
       {
         create: (onBroken) => this.#open(onBroken),
-        destroy: (connection) => connection.close(),
+        destroy: (connection) => {
+          options.observer?.disconnected?.({})
+          return connection.close()
+        },
         kill: (connection, reason) => connection.destroy(reason),
         validate: (connection) => connection.validate(),
         reusable: (connection) => !connection.broken && !connection.inTransaction,
@@ -287,10 +293,38 @@ export class WireTransport implements Transport {
     this.#pool.destroyAll(reason)
   }
 
-  async #open(onBroken: (error: unknown) => void): Promise<WireConnection> {
+  #open(onBroken: (error: unknown) => void): Promise<WireConnection> {
+    const observer = this.#options.observer
+    if (observer === undefined) return this.#openConnection(onBroken)
+    const started = performance.now()
+    return observer
+      .step('connect', () => this.#openConnection(onBroken))
+      .then(
+        (connection) => {
+          observer.connected?.({
+            durationMs: performance.now() - started,
+            tls: !this.#plain && this.#options.tls.ssl !== false,
+          })
+          return connection
+        },
+        (error: unknown) => {
+          observer.connectFailed?.(error, performance.now() - started)
+          throw error
+        },
+      )
+  }
+
+  #credentials(): Promise<WireCredentials> {
+    const observer = this.#options.observer
+    return observer === undefined
+      ? this.#options.credentials()
+      : observer.step('credentials', this.#options.credentials)
+  }
+
+  async #openConnection(onBroken: (error: unknown) => void): Promise<WireConnection> {
     let connection: WireConnection
     try {
-      let credentials = await this.#options.credentials()
+      let credentials = await this.#credentials()
       this.#user = credentials.user
       const open = (ssl: WireTls['ssl']) =>
         WireConnection.open(
@@ -340,7 +374,7 @@ export class WireTransport implements Transport {
         ) {
           throw error
         }
-        credentials = await this.#options.credentials()
+        credentials = await this.#credentials()
         this.#user = credentials.user
         connection = await connect()
       }
@@ -384,7 +418,22 @@ export class WireTransport implements Transport {
   }
 
   /** Acquires a live connection: one found dead on the way out of the pool is evicted, not used. */
-  async #acquire(
+  #acquire(
+    signal: AbortSignal | undefined,
+    share?: ShareRequest<WireConnection>,
+  ): Promise<PoolLease<WireConnection>> {
+    const observer = this.#options.observer
+    if (observer === undefined) return this.#acquireLive(signal, share)
+    const started = performance.now()
+    return observer
+      .step('pool.acquire', () => this.#acquireLive(signal, share))
+      .then((lease) => {
+        observer.acquired?.(performance.now() - started)
+        return lease
+      })
+  }
+
+  async #acquireLive(
     signal: AbortSignal | undefined,
     share?: ShareRequest<WireConnection>,
   ): Promise<PoolLease<WireConnection>> {
