@@ -90,10 +90,10 @@ export function toQuery(input: Query | string): Query {
 export function sqlToSend(query: Pick<Query, 'sql' | 'label'>): string {
   if (query.label === undefined) return query.sql
   // The label cannot end the comment early, nor carry control characters into the log.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   const safe = query.label
     .replace(/\*\//g, '* /')
     .replace(/\/\*/g, '/ *')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
   return `/* label: ${safe} */ ${query.sql}`
 }
