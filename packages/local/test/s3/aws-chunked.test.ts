@@ -53,7 +53,7 @@ describe('AwsChunkedDecoder', () => {
       new AwsChunkedDecoder({ signing: SIGNING, trailer: false }),
       signedBody(CHUNK_SIGNATURES),
     )
-    expect(out).toEqual(Buffer.alloc(66560, 'a'))
+    expect(out.equals(Buffer.alloc(66560, 'a'))).toBe(true)
   })
 
   it('refuses a tampered chunk with SignatureDoesNotMatch', async () => {
