@@ -1,26 +1,27 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type pg from 'pg'
+// Public types come from files that import nothing of `pg`: a consumer needs no @types/pg.
+import type { LocalAccessKey, LocalAwsOptions } from './aws/aws-options.js'
 import {
   type AwsEndpoint,
   type EngineRoles,
   engineRoles,
-  type LocalAccessKey,
-  type LocalAwsOptions,
   resolveAwsOptions,
   startAwsEndpoint,
 } from './aws/index.js'
+import { connectAdmin } from './engine/admin-session.js'
 import { installCompat } from './engine/compat/index.js'
 import { type Engine, startEngine } from './engine/engine.js'
-import {
-  type Gateway,
-  generateCertificates,
-  type LocalUser,
-  startGateway,
-  type WlmQueueConfig,
-} from './gateway/index.js'
-import { type LocalS3, type OpenedS3, openLocalS3 } from './s3/index.js'
+import { ensureEngineUsers } from './engine/superuser-role.js'
+import { type Gateway, generateCertificates, startGateway } from './gateway/index.js'
+import type { ListenerLimits } from './gateway/listener-limits.js'
+import type { LocalUser } from './gateway/local-user.js'
+import { checkExposure } from './insecure-defaults.js'
+import { type OpenedS3, openLocalS3 } from './s3/index.js'
+import type { LocalS3 } from './s3/local-s3.js'
 import { createS3CommandExecutor } from './s3-commands/index.js'
+import type { WlmQueueConfig } from './wlm/config.js'
 
 /** Options of {@link startLocalRedshift}. Every field is optional. */
 export interface LocalRedshiftOptions {
@@ -53,6 +54,15 @@ export interface LocalRedshiftOptions {
    * @default a temporary folder, removed on stop
    */
   readonly s3Dir?: string
+  /** Connection cap, authentication timeout and login throttling of the wire listener. */
+  readonly limits?: ListenerLimits
+  /**
+   * Listen on a non-loopback `host` even with the published defaults (the password `Password1`, the
+   * local AWS access key): without it that is refused, since anyone reaching the port would log in as a
+   * superuser. With it, a warning is emitted (`process.emitWarning`, code
+   * `REDSHIFT_LOCAL_INSECURE_DEFAULTS`). @default false
+   */
+  readonly allowInsecureDefaults?: boolean
 }
 
 /** The local AWS endpoint of a running local Redshift (`LocalRedshift.aws`). */
@@ -113,7 +123,7 @@ function quoteIdent(name: string): string {
 
 async function withClient<T>(engine: Engine, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = engine.client(database)
-  await client.connect()
+  await connectAdmin(client)
   try {
     return await fn(client)
   } finally {
@@ -126,32 +136,13 @@ async function prepareEngine(engine: Engine, database: string, users: readonly L
   await withClient(engine, 'postgres', async (c) => {
     const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
     if (exists.rowCount === 0) await c.query(`CREATE DATABASE ${quoteIdent(database)}`)
-    const groups = new Set(users.flatMap((u) => u.groups ?? []))
-    for (const group of groups) {
-      await c.query(
-        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(group)}) THEN CREATE ROLE ${quoteIdent(group)} NOLOGIN; END IF; END $$`,
-      )
-    }
-    for (const user of users) {
-      // The gateway authenticates clients; the engine trusts the gateway over its private socket, so roles
-      // carry no password.
-      const attrs = user.superuser ? 'LOGIN SUPERUSER' : 'LOGIN NOSUPERUSER'
-      await c.query(
-        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(user.name)}) THEN CREATE ROLE ${quoteIdent(user.name)} ${attrs}; ELSE ALTER ROLE ${quoteIdent(user.name)} ${attrs}; END IF; END $$`,
-      )
-      for (const group of user.groups ?? [])
-        await c.query(`GRANT ${quoteIdent(group)} TO ${quoteIdent(user.name)}`)
-    }
+    await ensureEngineUsers(c, users)
   })
   await withClient(engine, database, async (c) => {
     await installCompat(c)
     // Redshift lets every user create tables in `public`; PostgreSQL 15+ does not by default.
     await c.query('GRANT ALL ON SCHEMA public TO PUBLIC')
   })
-}
-
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`
 }
 
 /**
@@ -170,11 +161,6 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
   const users = options.users ?? DEFAULT_USERS
   if (users.length === 0) throw new Error('startLocalRedshift: `users` is empty; give at least one user')
   const log = options.onLog
-  const engine = await startEngine({ dataDir: options.dataDir, onLog: log })
-  let gateway: Gateway | undefined
-  let s3: OpenedS3 | undefined
-  let awsEndpoint: AwsEndpoint | undefined
-  let roles: EngineRoles | undefined
   const awsOptions =
     options.aws === false
       ? undefined
@@ -182,11 +168,33 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
           options.aws ?? {},
           users.map((u) => u.name),
         )
+  const warning = checkExposure(
+    { host, users, accessKeys: awsOptions?.accessKeys },
+    options.allowInsecureDefaults === true,
+  )
+  if (warning !== undefined) {
+    process.emitWarning(warning, { code: 'REDSHIFT_LOCAL_INSECURE_DEFAULTS' })
+    log?.(`[redshift-local] ${warning}`)
+  }
+  const s3: OpenedS3 = await openLocalS3(options.s3Dir)
+  let engine: Engine
+  try {
+    engine = await startEngine({
+      dataDir: options.dataDir,
+      onLog: log,
+      orphanCleanupDirs: s3.temporaryDir === undefined ? [] : [s3.temporaryDir],
+    })
+  } catch (err) {
+    await s3.dispose()
+    throw err
+  }
+  let gateway: Gateway | undefined
+  let awsEndpoint: AwsEndpoint | undefined
+  let roles: EngineRoles | undefined
   try {
     const certificatesPromise = options.tls === false ? undefined : generateCertificates([host])
     await prepareEngine(engine, database, users)
     const certificates = await certificatesPromise
-    s3 = await openLocalS3(options.s3Dir)
     const s3Commands = createS3CommandExecutor(s3.store, () => engine.client(database))
     const localS3 = s3
     let tls: LocalRedshift['tls']
@@ -205,6 +213,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       ...(certificates ? { tls: { key: certificates.key, cert: certificates.cert } } : {}),
       ...(log ? { onLog: log } : {}),
       commandExecutor: s3Commands.execute,
+      ...(options.limits ? { limits: options.limits } : {}),
       // IAM temporary passwords and secret-held passwords, issued by the AWS endpoint started below.
       ...(awsOptions ? { temporaryPassword: (user: string) => awsEndpoint?.passwordFor(user) } : {}),
     })
@@ -278,7 +287,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
     await roles?.close().catch(() => undefined)
     await gateway?.stop().catch(() => undefined)
     await engine.stop().catch(() => undefined)
-    await s3?.dispose().catch(() => undefined)
+    await s3.dispose().catch(() => undefined)
     throw err
   }
 }

@@ -6,6 +6,8 @@ import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import { CancelMessages, engineSocketPath } from './cancel.js'
 import type { CommandExecutor } from './command-executor.js'
 import type { Dialect } from './dialect-seam.js'
+import type { ResolvedListenerLimits } from './listener-limits.js'
+import { LoginThrottle } from './login-throttle.js'
 import type { QueryLog } from './query-log.js'
 import { StatementCache } from './statement-cache.js'
 
@@ -64,6 +66,8 @@ export class GatewayContext {
   readonly commandExecutor: CommandExecutor | undefined
   /** Translations shared by every session. */
   readonly statementCache: StatementCache
+  readonly limits: ResolvedListenerLimits
+  readonly loginThrottle: LoginThrottle
   #queryId = FIRST_QUERY_ID
   #xid = 1
   #lastCommit: { xid: number; pid: number } | undefined
@@ -83,7 +87,10 @@ export class GatewayContext {
     loadRole: (name: string) => Promise<RoleRecord | undefined>
     log: (line: string) => void
     commandExecutor?: CommandExecutor | undefined
+    limits: ResolvedListenerLimits
   }) {
+    this.limits = init.limits
+    this.loginThrottle = new LoginThrottle(init.limits.maxLoginDelayMs)
     this.loadRole = init.loadRole
     this.engine = init.engine
     this.dialect = init.dialect

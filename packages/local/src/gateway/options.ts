@@ -4,18 +4,11 @@ import type { WlmQueueConfig } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import type { CommandExecutor } from './command-executor.js'
 import type { Dialect } from './dialect-seam.js'
-
-/** A database user clients log in as (the engine must have a role of that name). */
-export interface LocalUser {
-  readonly name: string
-  readonly password: string
-  /** Routes to the superuser WLM queue with `SET query_group TO 'superuser'`. @default false */
-  readonly superuser?: boolean
-  /** User groups, for WLM routing by user group. @default [] */
-  readonly groups?: readonly string[]
-}
+import { type ListenerLimits, resolveListenerLimits } from './listener-limits.js'
+import type { LocalUser } from './local-user.js'
 
 export type { WlmQueueConfig } from '../wlm/index.js'
+export type { LocalUser } from './local-user.js'
 
 /** Options of `startGateway`. */
 export interface GatewayOptions {
@@ -44,6 +37,8 @@ export interface GatewayOptions {
    * @default none: those statements fail with 0A000 "not available yet"
    */
   readonly commandExecutor?: CommandExecutor
+  /** Connection cap, authentication timeout and login throttling. @default see {@link ListenerLimits} */
+  readonly limits?: ListenerLimits
 }
 
 /** A running gateway. */
@@ -88,6 +83,7 @@ export function validateGatewayOptions(options: GatewayOptions): void {
   if (options.tls !== undefined && (options.tls.key === '' || options.tls.cert === '')) {
     throw new Error('gateway option tls needs both a PEM key and a PEM certificate')
   }
+  resolveListenerLimits(options.limits)
   if (options.commandExecutor !== undefined && typeof options.commandExecutor !== 'function') {
     throw new Error(
       'gateway option commandExecutor must be a function (command, ctx) => Promise<CommandOutcome>',

@@ -1,7 +1,7 @@
 import { quoteIdentifier } from '../../data/sql-quote.js'
 import { UnsupportedError, ValidationError } from '../../errors/client-errors.js'
-import { ColumnMetadata } from '../../query/column-metadata.js'
 import type { TransportResult } from '../../transport/transport.js'
+import { ColumnMetadata } from '../../types/column-metadata.js'
 import type { DataType } from '../../types/data-type.js'
 import { MAX_BIND_PARAMETERS, serializeParams } from '../../types/param-serializer.js'
 import { createTypeParsers } from '../../types/type-parsers.js'

@@ -8,6 +8,7 @@ import {
   SUPERUSER_CATALOG_VIEW_NAMES,
 } from './catalog-views-sql.js'
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
+import { PRIVILEGES_SQL } from './privileges-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
 
@@ -32,6 +33,7 @@ const BODY = [
   QUERY_VIEWS_SQL,
   LOAD_UNLOAD_VIEWS_SQL,
   CATALOG_VIEWS_SQL,
+  PRIVILEGES_SQL,
 ].join('\n')
 
 /** Names this exact script, so a kept data directory is upgraded when (and only when) it changes. */
@@ -46,7 +48,8 @@ SELECT pg_catalog.pg_advisory_xact_lock(${INSTALL_LOCK_KEY});
 SET LOCAL client_min_messages = warning;
 -- Views may only be created in pg_catalog with this on; it lasts until COMMIT.
 SET LOCAL allow_system_table_mods = on;
-SET LOCAL search_path = pg_catalog, public;
+-- Only pg_catalog: a kept cluster's users may have planted look-alike functions or operators in public.
+SET LOCAL search_path = pg_catalog;
 ${BODY}
 -- Ordinary users call helpers in rk_internal through the pg_catalog functions and views; the
 -- gateway's tables there stay unreadable to them (no table privilege is granted).
