@@ -9,7 +9,7 @@ export { DATEPARTS_POSTGRES_LACKS } from './engine-sql/datetime-functions-sql.js
 export { REDSHIFT_FUNCTIONS_SQL } from './engine-sql/redshift-functions.js'
 export { REDSHIFT_BUILD, REDSHIFT_VERSION_STRING } from './engine-sql/redshift-version.js'
 export type { Token, TokenKind } from './lexer.js'
-export { isSignificant, quoteLiteral, stringValue, tokenize } from './lexer.js'
+export { isSignificant, quoteIdentifier, quoteLiteral, stringValue, tokenize } from './lexer.js'
 export { engineSettingName } from './session-settings.js'
 export { splitStatements } from './split.js'
 export { TokenStream } from './token-stream.js'
@@ -23,6 +23,7 @@ export type {
   ResponseOverride,
   StatementEffect,
   StatementError,
+  TableAttributeChange,
   TableAttributes,
   TranslateContext,
   TranslatedStatement,

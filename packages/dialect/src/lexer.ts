@@ -342,3 +342,13 @@ function decodeEscapes(body: string): string {
 export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`
 }
+
+/**
+ * `name` as a double-quoted identifier (case kept, `"` doubled).
+ *
+ * @example
+ * quoteIdentifier('Order "lines"') // '"Order ""lines"""'
+ */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}

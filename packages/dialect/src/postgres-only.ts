@@ -78,6 +78,71 @@ export const NOT_ON_REDSHIFT_TABLES: StatementError = {
   message: 'Specified types or functions (one per INFO message) not supported on Redshift tables.',
 }
 
+/**
+ * Functions PostgreSQL gained after 8.0 that Redshift does not have (AWS "Unsupported PostgreSQL
+ * functions"): Redshift answers `function ... does not exist`, leader node or not. `pg_sleep` (8.2)
+ * is deliberately not here: tests of timeouts and cancels need a slow statement, and Redshift offers
+ * none, so the local one keeps PostgreSQL's.
+ */
+export const FUNCTIONS_REDSHIFT_LACKS: ReadonlySet<string> = new Set([
+  'string_agg',
+  'array_agg',
+  'unnest',
+  'array_length',
+  'array_position',
+  'array_positions',
+  'array_remove',
+  'array_replace',
+  'cardinality',
+  'string_to_array',
+  'generate_subscripts',
+  'regexp_matches',
+  'regexp_split_to_table',
+  'regexp_split_to_array',
+  'format',
+  'concat_ws',
+  'gen_random_uuid',
+  'uuid_generate_v4',
+  'json_agg',
+  'json_object_agg',
+  'json_build_object',
+  'json_build_array',
+  'json_each',
+  'json_each_text',
+  'json_array_elements',
+  'json_array_elements_text',
+  'json_object_keys',
+  'json_typeof',
+  'json_populate_record',
+  'to_json',
+  'to_jsonb',
+  'row_to_json',
+  'array_to_json',
+  'jsonb_agg',
+  'jsonb_object_agg',
+  'jsonb_build_object',
+  'jsonb_build_array',
+  'jsonb_each',
+  'jsonb_array_elements',
+  'jsonb_set',
+  'jsonb_path_query',
+  'jsonb_pretty',
+  'xmlagg',
+  'xmlelement',
+  'xmlforest',
+  'to_tsvector',
+  'to_tsquery',
+  'plainto_tsquery',
+  'websearch_to_tsquery',
+  'ts_rank',
+  'make_date',
+  'make_time',
+  'make_timestamp',
+  'make_timestamptz',
+  'make_interval',
+  'date_bin',
+])
+
 /** Words whose presence makes {@link postgresOnlyError} worth running (checked during the first scan). */
 export const POSTGRES_ONLY_TRIGGERS: ReadonlySet<string> = new Set([
   'returning',
@@ -87,6 +152,7 @@ export const POSTGRES_ONLY_TRIGGERS: ReadonlySet<string> = new Set([
   'values',
   ...TYPES_REDSHIFT_LACKS,
   ...LEADER_ONLY_TYPES,
+  ...FUNCTIONS_REDSHIFT_LACKS,
 ])
 
 const CATALOG_SCHEMAS = new Set(['pg_catalog', 'information_schema'])
@@ -161,6 +227,18 @@ export function postgresOnlyError(
         )
       }
     }
+    if (
+      w !== undefined &&
+      FUNCTIONS_REDSHIFT_LACKS.has(w) &&
+      ts.is(ts.next(j), '(') &&
+      !userSchemaQualified(ts, j)
+    ) {
+      return {
+        sqlState: '42883',
+        message: `function ${w} does not exist`,
+        hint: `Amazon Redshift has no ${w.toUpperCase()} function`,
+      }
+    }
     if (w === 'values' && ts.is(ts.prev(j), '(')) {
       return redshiftLacks('VALUES lists used as constant tables', 'write SELECT ... UNION ALL SELECT ...')
     }
@@ -199,4 +277,11 @@ function isCastAs(ts: TokenStream, as: number): boolean {
     }
   }
   return false
+}
+
+/** True when the name at `at` is qualified by a schema other than pg_catalog (a user's function). */
+function userSchemaQualified(ts: TokenStream, at: number): boolean {
+  const dot = ts.prev(at)
+  if (!ts.is(dot, '.')) return false
+  return ts.name(ts.prev(dot))?.toLowerCase() !== 'pg_catalog'
 }

@@ -1,3 +1,4 @@
+import { translateAlterTable } from './alter-table.js'
 import { translateCancel } from './cancel.js'
 import { translateCopy, translateUnload } from './copy-unload.js'
 import { analyzeCreateTable } from './create-table.js'
@@ -168,6 +169,11 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   })
   let attributes: TableAttributes | undefined
   let ctas = false
+  if (keyword === 'alter') {
+    const altered = translateAlterTable(rw, first)
+    if (altered !== null && 'sqlState' in altered) return failed('DDL', altered)
+    if (altered !== null) return { ...base, queryType: 'DDL', ...altered }
+  }
   if (keyword === 'create') {
     const table = analyzeCreateTable(rw, first)
     if (table?.error) return failed(table.ctas ? 'CTAS' : 'DDL', table.error)

@@ -52,6 +52,8 @@ export type StatementEffect =
   | { readonly type: 'cancel'; readonly pid: number; readonly message: string | null }
   /** A CREATE TABLE with Redshift table attributes to record in rk_internal.table_attributes. */
   | { readonly type: 'createTable'; readonly attributes: TableAttributes }
+  /** An ALTER TABLE that changes Redshift table attributes: update what rk_internal.table_attributes holds. */
+  | { readonly type: 'alterTable'; readonly change: TableAttributeChange }
 
 export interface TableAttributes {
   /** Schema as written, or null for the first schema of the search path. */
@@ -70,6 +72,19 @@ export interface TableAttributes {
    * attributes (the dialect cannot see them) instead of the defaults given here.
    */
   readonly inheritsFrom?: { readonly schema: string | null; readonly table: string }
+}
+
+/** The attributes an ALTER TABLE sets; absent fields keep their recorded value. */
+export interface TableAttributeChange {
+  /** Schema as written, or null for the first schema of the search path. */
+  readonly schema: string | null
+  readonly table: string
+  readonly diststyle?: TableAttributes['diststyle']
+  readonly distkey?: string | null
+  readonly sortkeyType?: 'compound' | null
+  readonly sortkeys?: readonly string[]
+  /** Column name -> ENCODE value, merged into the recorded ones. */
+  readonly encodings?: Readonly<Record<string, string>>
 }
 
 /** How the gateway must reshape the engine's response to the rewritten statement. */

@@ -12,7 +12,7 @@ describe('PostgreSQL-only SQL fails as Redshift fails it', () => {
     ['insert into t values (1) on conflict do nothing', '42601', 'syntax error at or near "on"'],
     ["select '{}'::jsonb", '42704', 'type "jsonb" does not exist'],
     ["select cast('{}' as json)", '42704', 'type "json" does not exist'],
-    ['select gen_random_uuid()::uuid from t', '42704', 'type "uuid" does not exist'],
+    ['select id::uuid from t', '42704', 'type "uuid" does not exist'],
     ['create table t (id uuid)', '42704', 'type "uuid" does not exist'],
     ['create table t (doc jsonb, n int)', '42704', 'type "jsonb" does not exist'],
     ['create table t (b bytea)', '0A000', 'Column "t.b" has unsupported type "bytea".'],
@@ -46,6 +46,11 @@ describe('PostgreSQL-only SQL fails as Redshift fails it', () => {
     ],
     ['cluster t', '0A000', 'CLUSTER is not supported by Amazon Redshift'],
     ['reindex table t', '0A000', 'REINDEX is not supported by Amazon Redshift'],
+    ["select string_agg(a, ',') from t", '42883', 'function string_agg does not exist'],
+    ['select array_agg(a) from t', '42883', 'function array_agg does not exist'],
+    ['select * from unnest(array[1])', '42883', 'function unnest does not exist'],
+    ["select json_build_object('a', 1)", '42883', 'function json_build_object does not exist'],
+    ['select pg_catalog.gen_random_uuid()', '42883', 'function gen_random_uuid does not exist'],
   ])('%s', (sql, sqlState, message) => {
     expect(errorOf(sql)).toMatchObject({ sqlState, message })
   })
@@ -64,6 +69,10 @@ describe('PostgreSQL-only SQL fails as Redshift fails it', () => {
     'select \'returning\' as s, "returning" from t',
     'create table t (id bigint identity(1, 1), v varbyte(10), s super, g geometry)',
     'select cast(a as varchar(10)) from t',
+    // A user's function of the same name, a column named like a function, and pg_sleep (kept for tests).
+    'select myschema.format(a) from t',
+    'select format from t',
+    'select pg_sleep(0.1)',
   ])('accepts %s', (sql) => {
     expect(errorOf(sql)).toBeUndefined()
   })

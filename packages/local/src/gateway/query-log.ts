@@ -4,7 +4,7 @@
  * waits for it, except a statement that reads system views, which waits for a flush first.
  */
 
-import type { QueryType, TableAttributes } from '@redshift-kit/dialect'
+import type { QueryType, TableAttributeChange, TableAttributes } from '@redshift-kit/dialect'
 import type pg from 'pg'
 import type { WlmQueue, WlmQueueCounters } from '../wlm/index.js'
 
@@ -94,6 +94,9 @@ const ON_TABLE_CONFLICT = `ON CONFLICT (schema_name, table_name) DO UPDATE SET d
   distkey = excluded.distkey, sortkey_type = excluded.sortkey_type, sortkeys = excluded.sortkeys,
   encodings = excluded.encodings, backup = excluded.backup`
 
+/** A table attribute write, kept in statement order (a CREATE then an ALTER of the same table). */
+type TableWrite = { readonly create: TableAttributes } | { readonly alter: TableAttributeChange }
+
 const iso = (d: Date | undefined): string | null => (d === undefined ? null : d.toISOString())
 
 /** Writes the bookkeeping through `admin` (a superuser connection to the database holding rk_internal). */
@@ -106,7 +109,7 @@ export class QueryLog {
   #forgotten: number[] = []
   #events: ConnectionEvent[] = []
   #wlmDirty = true
-  #tables: TableAttributes[] = []
+  #tables: TableWrite[] = []
   #timer: NodeJS.Timeout | undefined
   #chain: Promise<void> = Promise.resolve()
   #closed = false
@@ -163,7 +166,13 @@ export class QueryLog {
 
   /** A CREATE TABLE with Redshift attributes succeeded: recorded in rk_internal.table_attributes. */
   tableAttributes(attributes: TableAttributes): void {
-    this.#tables.push(attributes)
+    this.#tables.push({ create: attributes })
+    this.#schedule()
+  }
+
+  /** An ALTER TABLE changed Redshift attributes (DISTSTYLE, DISTKEY, SORTKEY, ENCODE): recorded in order. */
+  alterTableAttributes(change: TableAttributeChange): void {
+    this.#tables.push({ alter: change })
     this.#schedule()
   }
 
@@ -213,7 +222,7 @@ export class QueryLog {
         ])
       }
       if (events.length > 0) await this.#admin.query(INSERT_CONNECTIONS, eventColumns(events))
-      for (const t of tables) await this.#writeTable(t)
+      for (const t of tables) await ('create' in t ? this.#writeTable(t.create) : this.#alterTable(t.alter))
       if (wlm) {
         const c = this.#wlmCounters()
         await this.#admin.query(UPSERT_WLM_STATE, [
@@ -265,6 +274,34 @@ export class QueryLog {
     await this.#admin.query(
       `${INSERT_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ${ON_TABLE_CONFLICT}`,
       own,
+    )
+  }
+
+  async #alterTable(c: TableAttributeChange): Promise<void> {
+    const key = [c.schema ?? 'public', c.table]
+    // A table created before the gateway recorded attributes gets Redshift's defaults first.
+    await this.#admin.query(
+      `${INSERT_TABLE} VALUES ($1, $2, 'AUTO', NULL, NULL, '{}', '{}'::jsonb, true) ON CONFLICT DO NOTHING`,
+      key,
+    )
+    await this.#admin.query(
+      `UPDATE rk_internal.table_attributes SET
+         diststyle = coalesce($3, diststyle),
+         distkey = CASE WHEN $4 THEN $5 ELSE distkey END,
+         sortkey_type = CASE WHEN $6 THEN $7 ELSE sortkey_type END,
+         sortkeys = coalesce($8::text[], sortkeys),
+         encodings = encodings || $9::jsonb
+       WHERE schema_name = $1 AND table_name = $2`,
+      [
+        ...key,
+        c.diststyle ?? null,
+        c.distkey !== undefined,
+        c.distkey ?? null,
+        c.sortkeyType !== undefined,
+        c.sortkeyType ?? null,
+        c.sortkeys ?? null,
+        JSON.stringify(c.encodings ?? {}),
+      ],
     )
   }
 

@@ -190,3 +190,31 @@ describe('Redshift functions from the SQL reference', () => {
     ])
   })
 })
+
+describe('Redshift ALTER TABLE forms over the wire', () => {
+  it('ALTER DISTSTYLE / SORTKEY change what pg_table_def and svv_table_info show', async () => {
+    await admin.query('CREATE TABLE public.events (id INTEGER, kind VARCHAR(10)) DISTSTYLE EVEN')
+    const r = await admin.query('ALTER TABLE public.events ALTER DISTSTYLE KEY DISTKEY id')
+    expect(r.command).toBe('ALTER')
+    await admin.query('ALTER TABLE public.events ALTER SORTKEY (kind)')
+    const def = await admin.query(
+      `SELECT "column", distkey, sortkey FROM pg_table_def WHERE tablename = 'events' ORDER BY "column"`,
+    )
+    expect(def.rows).toEqual([
+      { column: 'id', distkey: true, sortkey: 0 },
+      { column: 'kind', distkey: false, sortkey: 1 },
+    ])
+    await expect(admin.query('ALTER TABLE public.nope ALTER DISTSTYLE ALL')).rejects.toMatchObject({
+      code: '42P01',
+    })
+  })
+
+  it('ALTER TABLE APPEND moves every row and empties the source', async () => {
+    await admin.query(`CREATE TABLE public.target (id INTEGER, kind VARCHAR(10));
+      CREATE TABLE public.staging (id INTEGER, kind VARCHAR(10));
+      INSERT INTO public.staging VALUES (1, 'a'), (2, 'b')`)
+    await admin.query('ALTER TABLE public.target APPEND FROM public.staging')
+    expect((await admin.query('SELECT count(*)::int AS n FROM public.target')).rows).toEqual([{ n: 2 }])
+    expect((await admin.query('SELECT count(*)::int AS n FROM public.staging')).rows).toEqual([{ n: 0 }])
+  })
+})

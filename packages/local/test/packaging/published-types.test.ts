@@ -25,16 +25,35 @@ it('published declarations compile in an ESM and a .cts consumer without @types/
   const installed = path.join(scratch, 'node_modules/@redshift-kit/local')
   await mkdir(installed, { recursive: true })
   await writeFile(path.join(installed, 'package.json'), await readFile(path.join(pkgDir, 'package.json')))
+  // @redshift-kit/local depends on @redshift-kit/dialect: it is installed next to it, and local's
+  // declarations are built against the dialect's published ones (not its sources).
+  const dialectDir = path.join(repo, 'packages/dialect')
+  const dialect = path.join(scratch, 'node_modules/@redshift-kit/dialect')
+  await mkdir(dialect, { recursive: true })
+  await writeFile(path.join(dialect, 'package.json'), await readFile(path.join(dialectDir, 'package.json')))
+  const declarationsOnly = ['--emitDeclarationOnly', '--sourceMap', 'false', '--outDir']
   await run(process.execPath, [
     tsc,
     '-p',
-    path.join(pkgDir, 'tsconfig.build.json'),
-    '--emitDeclarationOnly',
-    '--sourceMap',
-    'false',
-    '--outDir',
-    path.join(installed, 'dist'),
+    path.join(dialectDir, 'tsconfig.build.json'),
+    ...declarationsOnly,
+    path.join(dialect, 'dist'),
   ])
+  const localBuild = path.join(scratch, 'tsconfig.local-build.json')
+  await writeFile(
+    localBuild,
+    JSON.stringify({
+      extends: path.join(pkgDir, 'tsconfig.build.json'),
+      compilerOptions: {
+        rootDir: path.join(pkgDir, 'src'),
+        typeRoots: [path.join(repo, 'node_modules/@types')],
+        paths: { '@redshift-kit/dialect': [path.join(dialect, 'dist/index.d.ts')] },
+      },
+      include: [path.join(pkgDir, 'src')],
+      exclude: [path.join(pkgDir, 'src/**/*.test.ts')],
+    }),
+  )
+  await run(process.execPath, [tsc, '-p', localBuild, ...declarationsOnly, path.join(installed, 'dist')])
   await mkdir(path.join(scratch, 'node_modules/@types'), { recursive: true })
   await symlink(path.join(repo, 'node_modules/@types/node'), path.join(scratch, 'node_modules/@types/node'))
   await writeFile(

@@ -376,9 +376,9 @@ export class SessionState {
     const translation = exec.prepared?.translation
     if (translation === undefined || (translation.effect ?? translation.effects) === undefined) return
     for (const effect of statementEffects(translation)) {
-      if (effect.type === 'createTable' && this.identity.database === this.ctx.adminDatabase) {
-        this.ctx.queryLog.tableAttributes(effect.attributes)
-      }
+      if (this.identity.database !== this.ctx.adminDatabase) continue
+      if (effect.type === 'createTable') this.ctx.queryLog.tableAttributes(effect.attributes)
+      else if (effect.type === 'alterTable') this.ctx.queryLog.alterTableAttributes(effect.change)
     }
   }
 
