@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureEngineUsers } from '../../src/engine/superuser-role.js'
 import { type LocalRedshift, startLocalRedshift } from '../../src/index.js'
 
 const ADMIN = { name: 'awsuser', password: 'Admin-pass-1', superuser: true }
@@ -278,5 +279,18 @@ describe('the engine’s TCP port', () => {
 
   it('refuses the engine superuser without its password', async () => {
     expect(await engineError({ user: redshift.engine.user, password: 'not-the-password' })).toBe('28P01')
+  })
+})
+
+describe('a kept cluster from an older version', () => {
+  it('has its users brought to the roles they are configured with at start', async () => {
+    // Older versions made Redshift superusers engine superusers.
+    await engine.query('ALTER ROLE mallory SUPERUSER')
+    await ensureEngineUsers(engine, [{ name: 'mallory', superuser: true }])
+    expect(await engineSuperuser('mallory')).toBe(false)
+    const member = `SELECT pg_has_role('mallory', 'rk_superuser', 'MEMBER') AS m, rolcreaterole FROM pg_roles WHERE rolname = 'mallory'`
+    expect((await engine.query(member)).rows[0]).toEqual({ m: true, rolcreaterole: true })
+    await ensureEngineUsers(engine, [{ name: 'mallory' }])
+    expect((await engine.query(member)).rows[0]).toEqual({ m: false, rolcreaterole: false })
   })
 })
