@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { startLocalRedshift } from '../packages/local/src/index.js'
+import { cliBench } from './cli.bench.js'
 import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { gatewayBench } from './gateway.bench.js'
@@ -18,6 +19,7 @@ const BENCHES = {
   stream: streamBench,
   client: clientBench,
   copy: copyBench,
+  cli: cliBench,
 }
 
 /** `npm run bench` runs them all; `npm run bench -- gateway client` runs those (figures printed, file untouched). */

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { chmod, chown, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { REDSHIFT_SETTING_DEFAULTS } from '@redshift-kit/dialect'
 import pg from 'pg'
 import { engineBinaries } from './binaries.js'
 import { freePort } from './free-port.js'
@@ -39,16 +40,6 @@ export interface Engine {
 }
 
 export const ENGINE_SUPERUSER = 'rdsdb'
-
-/** Defaults of the Redshift-only settings, held by the engine as `rk.<name>` custom settings. */
-export const REDSHIFT_SETTING_DEFAULTS = {
-  query_group: 'unset',
-  wlm_query_slot_count: '1',
-  enable_result_cache_for_session: 'on',
-  enable_case_sensitive_identifier: 'off',
-  analyze_threshold_percent: '10',
-  describe_field_name_in_uppercase: 'off',
-} as const
 
 /**
  * As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter every directory above

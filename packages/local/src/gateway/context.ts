@@ -1,6 +1,7 @@
 /** What every session of one gateway shares: the engine, the dialect, the logs, WLM, and id counters. */
-import { splitStatements, translateStatement } from '../dialect/index.js'
-import type { TranslateContext, TranslatedStatement } from '../dialect/translation.js'
+
+import type { TranslateContext, TranslatedStatement } from '@redshift-kit/dialect'
+import { splitStatements, translateStatement } from '@redshift-kit/dialect'
 import type { Engine } from '../engine/engine.js'
 import type { WlmQueue, WlmScheduler } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'

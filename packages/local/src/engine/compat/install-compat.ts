@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { REDSHIFT_FUNCTIONS_SQL } from '@redshift-kit/dialect'
 import type pg from 'pg'
 import { INTERNAL_TABLES_SQL } from '../internal-tables.js'
 import {
@@ -6,13 +7,9 @@ import {
   PUBLIC_CATALOG_VIEW_NAMES,
   SUPERUSER_CATALOG_VIEW_NAMES,
 } from './catalog-views-sql.js'
-import { DATETIME_FUNCTIONS_SQL } from './datetime-functions-sql.js'
-import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
 import { PRIVILEGES_SQL } from './privileges-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
-import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
-import { REDSHIFT_TYPES_SQL } from './types-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
 
 /** Options of {@link installCompat}. */
@@ -31,10 +28,7 @@ export const PUBLIC_COMPAT_VIEWS: readonly string[] = [
 const BODY = [
   INTERNAL_TABLES_SQL,
   LOAD_UNLOAD_TABLES_SQL,
-  REDSHIFT_TYPES_SQL,
-  SCALAR_FUNCTIONS_SQL,
-  JSON_FUNCTIONS_SQL,
-  DATETIME_FUNCTIONS_SQL,
+  REDSHIFT_FUNCTIONS_SQL,
   VIEW_HELPERS_SQL,
   QUERY_VIEWS_SQL,
   LOAD_UNLOAD_VIEWS_SQL,

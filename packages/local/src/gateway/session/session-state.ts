@@ -2,7 +2,7 @@
  * What one session remembers between messages: Redshift settings, transaction bookkeeping, prepared
  * statements and portals, and the life of each execution (WLM slot, query log record, effects).
  */
-import { statementEffects } from '../../dialect/index.js'
+import { statementEffects } from '@redshift-kit/dialect'
 import { isGranted, routeStatement, SlotCountError } from '../../wlm/index.js'
 import { buildCancelRequest, forwardCancel } from '../cancel.js'
 import type { GatewayContext } from '../context.js'
