@@ -5,7 +5,7 @@
  * comment between keyword and value, `E'...'`, `U&'...'`, dollar quoting and doubled or escaped quotes
  * hide nothing, and a string that merely contains the word `password` is left alone.
  */
-import { isSignificant, type Token, tokenize } from '../dialect/lexer.js'
+import { isSignificant, type Token, tokenize } from '@redshift-kit/dialect'
 
 /** What a masked value reads as. */
 export const MASKED_VALUE = "'***'"
