@@ -6,6 +6,7 @@ import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
+import { spectrumBench } from './spectrum.bench.js'
 import { startupBench } from './startup.bench.js'
 import { streamBench } from './stream.bench.js'
 
@@ -19,6 +20,7 @@ const BENCHES = {
   stream: streamBench,
   client: clientBench,
   copy: copyBench,
+  spectrum: spectrumBench,
   cli: cliBench,
 }
 

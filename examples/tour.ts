@@ -115,6 +115,57 @@ try {
   )
   for (const row of labels.toObjects()) show('stl_query', row)
 
+  step('WLM: the queues as Redshift shows them, and what runs in them')
+  for (const q of await client.getQueueState()) {
+    show(`queue ${q.serviceClass}`, {
+      name: q.name,
+      slots: q.slots,
+      running: q.running,
+      queued: q.queued,
+      queryGroups: q.queryGroups,
+      maxExecutionTimeMs: q.maxExecutionTimeMs,
+    })
+  }
+  const sleeper = client.executeQuery(
+    new QueryBuilder("select pg_sleep(5), 'a literal'").queryGroup('etl').build(),
+  )
+  sleeper.catch(() => undefined)
+  let running = await client.getRunningQueries()
+  for (let i = 0; i < 50 && !running.some((r) => r.queryText.includes('pg_sleep')); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    running = await client.getRunningQueries()
+  }
+  for (const r of running)
+    show('running', { queryId: r.queryId, queue: r.queue, state: r.state, text: r.queryText })
+  const target = running.find((r) => r.queryText.includes('pg_sleep'))
+  if (target) show('cancelQuery(queryId)', (await client.cancelQuery(target.queryId)).outcome)
+  show('pool sizing', (await client.getDiagnostics()).wlm)
+
+  step('Spectrum: an external Parquet table (files in the local S3) joined with a local table')
+  await client.executeQuery(
+    "unload ('select region, upper(region) as label from sales group by region') to 's3://tour-lake/regions/part_' iam_role default format parquet",
+  )
+  await client.executeQuery(
+    "create external schema lake from data catalog database 'tourlake' iam_role 'arn:aws:iam::123456789012:role/Spectrum' create external database if not exists",
+  )
+  await client.executeQuery(
+    "create external table lake.regions (region varchar(32), label varchar(32)) stored as parquet location 's3://tour-lake/regions/'",
+  )
+  for (const t of await client.listExternalTables('lake'))
+    show('external table', {
+      name: `${t.schema}.${t.name}`,
+      format: t.format,
+      columns: t.columns.map((c) => `${c.name} ${c.type}`),
+    })
+  const joined = await client.executeQuery(
+    'select r.label, count(*) as sales, sum(s.amount) as total from sales s join lake.regions r on r.region = s.region group by r.label order by r.label',
+  )
+  for (const row of joined.toObjects()) show('local x external', row)
+  const check = await client.validateSpectrumQuery(
+    new QueryBuilder('select r.label, r.nope from lake.regions r where r.label = $1').param('EMEA').build(),
+  )
+  show('validateSpectrumQuery', { valid: check.valid, errors: check.errors.map((e) => e.message) })
+
   step("Errors are typed, with Redshift's fields")
   try {
     await client.executeQuery('select * from no_such_table')

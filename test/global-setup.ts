@@ -25,6 +25,7 @@ declare module 'vitest' {
 export const TEST_WLM = [
   { name: 'etl', queryGroups: ['etl', 'load*'], slots: 2 },
   { name: 'analysts', userGroups: ['analysts'], slots: 3 },
+  { name: 'short', queryGroups: ['short'], slots: 2, maxExecutionTimeMs: 1500 },
   { name: 'default', slots: 20 },
 ] as const
 

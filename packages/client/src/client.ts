@@ -40,14 +40,27 @@ import type { QueryPlan } from './query/explain-plan.js'
 import type { QueryMetrics, QueryMetricsOptions } from './query/metrics-query.js'
 import type { PreparedStatement } from './query/prepared-statement.js'
 import type { Query } from './query/query.js'
+import { QueryBuilder } from './query/query-builder.js'
 import type { QueryResult } from './query/query-result.js'
 import type { ResultStream } from './query/result-stream.js'
 import type { StreamOptions } from './query/result-stream-open.js'
+import { countPlaceholders } from './query/sql-scan.js'
+import {
+  type ExternalSchema,
+  type ExternalTable,
+  listExternalSchemas,
+  listExternalTables,
+  type ValidationResult,
+} from './spectrum/spectrum.js'
+import { validateSpectrumQuery } from './spectrum/validate-spectrum.js'
 import type { TransactionOptions } from './transaction/run-in-transaction.js'
 import type { Transaction } from './transaction/transaction.js'
 import type { PoolStats } from './transport/pool-stats.js'
 import type { QueryId } from './types/query-id.js'
 import type { QueryParam } from './types/value.js'
+import { withPoolSizingHint } from './workload/diagnostics-hint.js'
+import type { SqlRunner } from './workload/sql-runner.js'
+import { getQueueState, getRunningQueries, type QueueState, type RunningQuery } from './workload/workload.js'
 
 export type { CallOptions, ClientOptions } from './client/client-options.js'
 
@@ -297,7 +310,79 @@ export class RedshiftClient {
    * console.log(JSON.stringify(await client.getDiagnostics(), null, 2))
    */
   async getDiagnostics(): Promise<Diagnostics> {
-    return getDiagnostics(this.#ctx, () => this.getPoolStats())
+    const diagnostics = await getDiagnostics(this.#ctx, () => this.getPoolStats())
+    return withPoolSizingHint(diagnostics, this.#sql)
+  }
+
+  /** Runs workload and Spectrum SQL through the public query path (retries, hooks, telemetry apply). */
+  readonly #sql: SqlRunner = async (sql, params = []) =>
+    (await this.executeQuery(new QueryBuilder(sql).params(params).build())).rows.map((r) => r.toObject())
+
+  /**
+   * The WLM queues: service class, name, slots, running and queued counts, max execution time, query
+   * and user groups (from STV_WLM_SERVICE_CLASS_CONFIG / _STATE / STV_WLM_CLASSIFICATION_CONFIG, which
+   * Redshift shows to superusers).
+   *
+   * @example
+   * for (const q of await client.getQueueState()) console.log(q.name, `${q.running}/${q.slots}`, q.queued)
+   */
+  getQueueState(): Promise<QueueState[]> {
+    return getQueueState(this.#sql)
+  }
+
+  /**
+   * The queries queued or running in WLM queues (yours; every user's for a superuser): query id, pid,
+   * user, queue, state, start, elapsed time, label, and the statement with its literals redacted. Cancel
+   * one with `cancelQuery(q.queryId)`.
+   *
+   * @example
+   * for (const q of await client.getRunningQueries()) if (q.elapsedMs > 600_000) await client.cancelQuery(q.queryId)
+   */
+  getRunningQueries(): Promise<RunningQuery[]> {
+    return getRunningQueries(this.#sql)
+  }
+
+  /**
+   * The external (Spectrum) schemas of the database.
+   *
+   * @example
+   * const schemas = await client.listExternalSchemas() // [{ name: 'spectrum', catalogDatabase: 'spectrumdb', ... }]
+   */
+  listExternalSchemas(): Promise<ExternalSchema[]> {
+    return listExternalSchemas(this.#sql)
+  }
+
+  /**
+   * The external tables of an external schema, with their columns, partition keys and partitions.
+   *
+   * @example
+   * const tables = await client.listExternalTables('spectrum')
+   */
+  listExternalTables(schema: string): Promise<ExternalTable[]> {
+    return listExternalTables(this.#sql, schema)
+  }
+
+  /**
+   * Checks a query against the external catalog and EXPLAIN before it runs: errors for unknown
+   * external tables or columns, DML on an external table, external DDL inside a transaction block;
+   * warnings for a partitioned table read without a partition filter and `SELECT *` on a wide table.
+   *
+   * @example
+   * const v = await client.validateSpectrumQuery('SELECT * FROM spectrum.sales')
+   * if (!v.valid) console.error(v.errors)
+   */
+  async validateSpectrumQuery(
+    query: Query | string,
+    options: { readonly inTransaction?: boolean } = {},
+  ): Promise<ValidationResult> {
+    const sql = typeof query === 'string' ? query : query.sql
+    const schemas = await listExternalSchemas(this.#sql)
+    const params = typeof query === 'string' ? 0 : query.params.length
+    return validateSpectrumQuery(this.#sql, schemas, sql, {
+      ...options,
+      // EXPLAIN needs the parameters a statement takes: one without them is checked from the catalog only.
+      ...(countPlaceholders(sql) > params ? {} : { explain: () => this.explainQuery(query) }),
+    })
   }
 
   /**

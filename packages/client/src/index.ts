@@ -160,6 +160,15 @@ export { QueryResult, type QueryResultInit } from './query/query-result.js'
 export { type ReadableOptions, ResultStream } from './query/result-stream.js'
 export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamOptions } from './query/result-stream-open.js'
 export { Row } from './query/row.js'
+export type {
+  ExternalColumn,
+  ExternalPartition,
+  ExternalSchema,
+  ExternalTable,
+  SpectrumIssue,
+  ValidationResult,
+} from './spectrum/spectrum.js'
+export { WIDE_TABLE_COLUMNS } from './spectrum/validate-spectrum.js'
 export type { TransactionOptions } from './transaction/run-in-transaction.js'
 export {
   Transaction,
@@ -210,3 +219,10 @@ export {
   type Value,
 } from './types/index.js'
 export { QueryId } from './types/query-id.js'
+export {
+  type PoolSizingHint,
+  poolSizingHint,
+  type QueueState,
+  type RunningQuery,
+  redactQueryText,
+} from './workload/workload.js'

@@ -13,10 +13,10 @@ Usage: redshift-local [options]
   --data-dir <dir>     keep the cluster in <dir> across restarts (default: temporary)
   --database <name>    database to create and serve (default dev)
   --user <u:p[:super]> a user (repeatable); default awsuser:Password1:super
-  --wlm <file.json>    WLM queues: [{"name","queryGroups","userGroups","slots"}, ...]
+  --wlm <file.json>    WLM queues: [{"name","queryGroups","userGroups","slots","maxExecutionTimeMs"}, ...]
   --s3-dir <dir>       local S3 store for COPY/UNLOAD, s3://bucket/key = <dir>/bucket/key (default: temporary)
   --aws-port <n>       port of the local AWS endpoint (default: any free port)
-  --no-aws             no local AWS endpoint (IAM credentials, Secrets Manager, STS)
+  --no-aws             no local AWS endpoint (IAM credentials, Secrets Manager, STS, Glue)
   --no-tls             refuse SSLRequest (default: TLS with a CA generated at start)
   --max-connections <n>  client connections at once, logged in or not (default 500)
   --auth-timeout <s>   seconds a connection may take to log in (default 30)

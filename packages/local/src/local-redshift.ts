@@ -3,6 +3,7 @@ import path from 'node:path'
 import type pg from 'pg'
 // Public types come from files that import nothing of `pg`: a consumer needs no @types/pg.
 import type { LocalAccessKey, LocalAwsOptions } from './aws/aws-options.js'
+import { GlueCatalog } from './aws/glue/glue-catalog.js'
 import {
   type AwsEndpoint,
   type EngineRoles,
@@ -14,6 +15,7 @@ import { connectAdmin } from './engine/admin-session.js'
 import { installCompat } from './engine/compat/index.js'
 import { type Engine, startEngine } from './engine/engine.js'
 import { ensureEngineUsers } from './engine/superuser-role.js'
+import { DEFAULT_DIALECT } from './gateway/dialect-seam.js'
 import { type Gateway, generateCertificates, startGateway } from './gateway/index.js'
 import type { ListenerLimits } from './gateway/listener-limits.js'
 import type { LocalUser } from './gateway/local-user.js'
@@ -21,6 +23,9 @@ import { checkExposure } from './insecure-defaults.js'
 import { type OpenedS3, openLocalS3 } from './s3/index.js'
 import type { LocalS3 } from './s3/local-s3.js'
 import { createS3CommandExecutor } from './s3-commands/index.js'
+import { ExternalSchemas } from './spectrum/external-schemas.js'
+import { spectrumDialect } from './spectrum/spectrum-dialect.js'
+import { SpectrumService } from './spectrum/spectrum-service.js'
 import type { WlmQueueConfig } from './wlm/config.js'
 
 /** Options of {@link startLocalRedshift}. Every field is optional. */
@@ -191,11 +196,28 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
   let gateway: Gateway | undefined
   let awsEndpoint: AwsEndpoint | undefined
   let roles: EngineRoles | undefined
+  let spectrum: SpectrumService | undefined
   try {
     const certificatesPromise = options.tls === false ? undefined : generateCertificates([host])
     await prepareEngine(engine, database, users)
     const certificates = await certificatesPromise
     const s3Commands = createS3CommandExecutor(s3.store, () => engine.client(database))
+    // Spectrum's catalog (Glue) and external schemas live beside the cluster's data, kept with it.
+    const root = path.dirname(engine.dataDir)
+    const glue = await GlueCatalog.open(path.join(root, 'glue-catalog.json'), awsOptions?.accountId)
+    const externalSchemas = await ExternalSchemas.open(path.join(root, 'spectrum-schemas.json'))
+    const dialect = spectrumDialect(DEFAULT_DIALECT, externalSchemas, () => glue.generation)
+    spectrum = new SpectrumService({
+      catalog: glue,
+      schemas: externalSchemas,
+      store: s3.store,
+      dialect,
+      connect: (db) => engine.client(db),
+      adminDatabase: database,
+      log: log ?? (() => undefined),
+    })
+    await spectrum.start()
+    const spectrumService = spectrum
     const localS3 = s3
     let tls: LocalRedshift['tls']
     if (certificates) {
@@ -213,6 +235,8 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       ...(certificates ? { tls: { key: certificates.key, cert: certificates.cert } } : {}),
       ...(log ? { onLog: log } : {}),
       commandExecutor: s3Commands.execute,
+      dialect,
+      statementHook: spectrumService,
       ...(options.limits ? { limits: options.limits } : {}),
       // IAM temporary passwords and secret-held passwords, issued by the AWS endpoint started below.
       ...(awsOptions ? { temporaryPassword: (user: string) => awsEndpoint?.passwordFor(user) } : {}),
@@ -231,6 +255,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
         },
         users: new Map(users.map((u) => [u.name, u.password])),
         roles,
+        glue,
         ...(log ? { onLog: log } : {}),
       })
     }
@@ -276,6 +301,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       stop() {
         stopping ??= Promise.all([aws?.stop(), awsRoles?.close()])
           .then(() => started.stop())
+          .finally(() => spectrumService.close())
           .finally(() => s3Commands.close())
           .finally(() => engine.stop())
           .finally(() => localS3.dispose())
@@ -286,6 +312,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
     await awsEndpoint?.stop().catch(() => undefined)
     await roles?.close().catch(() => undefined)
     await gateway?.stop().catch(() => undefined)
+    await spectrum?.close().catch(() => undefined)
     await engine.stop().catch(() => undefined)
     await s3.dispose().catch(() => undefined)
     throw err

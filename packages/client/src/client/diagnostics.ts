@@ -1,6 +1,7 @@
 import type { CredentialsStatus } from '../credentials/credentials-provider.js'
 import type { PoolStats } from '../transport/pool-stats.js'
 import type { TransportDiagnostics } from '../transport/transport.js'
+import type { PoolSizingHint } from '../workload/workload.js'
 import type { RecentError } from './recent-errors.js'
 
 /**
@@ -34,6 +35,11 @@ export interface Diagnostics extends TransportDiagnostics {
    * Present for transports that log in through a credentials provider (the wire transport).
    */
   readonly credentials?: CredentialsStatus
+  /**
+   * The pool compared with the WLM queues (Redshift's guidance: a pool of 2x the WLM slots); null when
+   * the queues could not be read (WLM views are for superusers).
+   */
+  readonly wlm?: PoolSizingHint | null
   /** The latest failures, oldest first (messages redacted). */
   readonly recentErrors: readonly RecentError[]
   readonly closed: boolean

@@ -130,6 +130,12 @@ describe('redactSqlLiterals: no literal value survives', () => {
     )
   })
 
+  it('does what the README says', () => {
+    expect(redactSqlLiterals("SELECT * FROM t WHERE email = 'ada@example.com' AND id > 40")).toBe(
+      'SELECT * FROM t WHERE email = ? AND id > ?',
+    )
+  })
+
   it('replaces every form with ?', () => {
     expect(
       redactSqlLiterals(

@@ -10,6 +10,8 @@ import { AwsApiError } from './aws-api-error.js'
 import type { AwsCall, AwsContext, WireEndpoint } from './aws-context.js'
 import type { LocalAccessKey, ResolvedAwsOptions } from './aws-options.js'
 import { DatabaseLogins, type DatabaseRoles } from './database-logins.js'
+import { glueOperation } from './glue/glue-api.js'
+import type { GlueCatalog } from './glue/glue-catalog.js'
 import { Identities } from './identities.js'
 import { type JsonInput, secretsOperation, serverlessOperation } from './json-services.js'
 import { REDSHIFT_NAMESPACE, redshiftAction } from './redshift-api.js'
@@ -29,6 +31,8 @@ export interface AwsEndpointOptions {
   readonly users: ReadonlyMap<string, string>
   readonly roles: DatabaseRoles
   readonly onLog?: (line: string) => void
+  /** The local Glue Data Catalog served as `glue` (Spectrum's catalog); absent: no Glue service. */
+  readonly glue?: GlueCatalog
 }
 
 /** A running AWS endpoint. */
@@ -49,7 +53,7 @@ export interface AwsEndpoint {
   stop(): Promise<void>
 }
 
-type ServiceName = 'redshift' | 'sts' | 'redshift-serverless' | 'secretsmanager'
+type ServiceName = 'redshift' | 'sts' | 'redshift-serverless' | 'secretsmanager' | 'glue'
 
 interface Service {
   readonly protocol: 'query' | 'json'
@@ -63,6 +67,7 @@ const SERVICES: Readonly<Record<ServiceName, Service>> = {
   sts: { protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
   'redshift-serverless': { protocol: 'json', targetPrefix: 'RedshiftServerless' },
   secretsmanager: { protocol: 'json', targetPrefix: 'secretsmanager' },
+  glue: { protocol: 'json', targetPrefix: 'AWSGlue' },
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -108,6 +113,12 @@ function targetService(target: string | undefined): ServiceName | undefined {
   if (target === undefined) return undefined
   const prefix = target.slice(0, target.indexOf('.'))
   return (Object.keys(SERVICES) as ServiceName[]).find((name) => SERVICES[name].targetPrefix === prefix)
+}
+
+function glueService(glue: GlueCatalog | undefined, operation: string, input: JsonInput): Promise<unknown> {
+  if (glue === undefined)
+    throw new AwsApiError('UnknownService', 'This endpoint serves no Glue catalog.', 400)
+  return glueOperation(glue, operation, input)
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -254,9 +265,11 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       }
       const operation = target.slice(target.indexOf('.') + 1)
       const result =
-        name === 'secretsmanager'
-          ? secretsOperation(ctx, operation, input)
-          : await serverlessOperation(ctx, operation, input, call)
+        name === 'glue'
+          ? await glueService(options.glue, operation, input)
+          : name === 'secretsmanager'
+            ? secretsOperation(ctx, operation, input)
+            : await serverlessOperation(ctx, operation, input, call)
       return jsonReply(result, requestId)
     } catch (error) {
       if (error instanceof AwsApiError) {

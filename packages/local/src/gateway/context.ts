@@ -10,6 +10,7 @@ import type { ResolvedListenerLimits } from './listener-limits.js'
 import { LoginThrottle } from './login-throttle.js'
 import type { QueryLog } from './query-log.js'
 import { StatementCache } from './statement-cache.js'
+import type { StatementHook } from './statement-hook.js'
 
 /** A user as the gateway knows it. */
 export interface UserRecord {
@@ -64,6 +65,8 @@ export class GatewayContext {
   readonly log: (line: string) => void
   /** Runs COPY / UNLOAD; undefined: they fail with 0A000. */
   readonly commandExecutor: CommandExecutor | undefined
+  /** Work before each statement (Spectrum); undefined: none. */
+  readonly statementHook: StatementHook | undefined
   /** Translations shared by every session. */
   readonly statementCache: StatementCache
   readonly limits: ResolvedListenerLimits
@@ -87,6 +90,7 @@ export class GatewayContext {
     loadRole: (name: string) => Promise<RoleRecord | undefined>
     log: (line: string) => void
     commandExecutor?: CommandExecutor | undefined
+    statementHook?: StatementHook | undefined
     limits: ResolvedListenerLimits
   }) {
     this.limits = init.limits
@@ -106,6 +110,7 @@ export class GatewayContext {
     this.log = init.log
     this.engineSocket = engineSocketPath(init.engine.socketDir, init.engine.port)
     this.commandExecutor = init.commandExecutor
+    this.statementHook = init.statementHook
     this.statementCache = new StatementCache(init.dialect, init.commandExecutor !== undefined)
   }
 

@@ -8,6 +8,8 @@ import { splitStatements, translateStatement } from '@redshift-kit/dialect'
 export interface Dialect {
   splitStatements(sql: string): string[]
   translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement
+  /** Changes when earlier translations may be stale (the statement cache is then emptied). */
+  generation?(): number
 }
 
 /** The real dialect, `@redshift-kit/dialect`. */

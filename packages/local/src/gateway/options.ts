@@ -6,6 +6,7 @@ import type { CommandExecutor } from './command-executor.js'
 import type { Dialect } from './dialect-seam.js'
 import { type ListenerLimits, resolveListenerLimits } from './listener-limits.js'
 import type { LocalUser } from './local-user.js'
+import type { StatementHook } from './statement-hook.js'
 
 export type { WlmQueueConfig } from '../wlm/index.js'
 export type { LocalUser } from './local-user.js'
@@ -37,6 +38,8 @@ export interface GatewayOptions {
    * @default none: those statements fail with 0A000 "not available yet"
    */
   readonly commandExecutor?: CommandExecutor
+  /** Work done before each statement reaches the engine (Spectrum). @default none */
+  readonly statementHook?: StatementHook
   /** Connection cap, authentication timeout and login throttling. @default see {@link ListenerLimits} */
   readonly limits?: ListenerLimits
 }

@@ -110,6 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       loadRole,
       log,
       commandExecutor: options.commandExecutor,
+      statementHook: options.statementHook,
       limits,
     })
     const secureContext =

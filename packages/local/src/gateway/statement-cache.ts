@@ -42,8 +42,16 @@ export class StatementCache {
     return parts
   }
 
+  #generation: number | undefined
+
   /** One statement translated for `tctx`. */
   prepare(text: string, tctx: TranslateContext): Prepared {
+    const generation = this.#dialect.generation?.()
+    if (generation !== this.#generation) {
+      this.#generation = generation
+      this.#prepared.clear()
+      this.#seen.clear()
+    }
     const cached = this.#prepared.get(text)
     if (cached !== undefined && cached !== null) return cached
     const prepared = prepareStatement(this.#dialect, text, tctx, this.#executorConfigured)

@@ -139,22 +139,6 @@ SELECT t.table_catalog AS database_name, t.table_schema AS schema_name, t.table_
   t.remarks
 FROM pg_catalog.svv_tables t;
 
--- Spectrum (external schemas and tables) does not exist locally yet: correctly typed, empty.
-CREATE OR REPLACE VIEW pg_catalog.svv_external_schemas AS
-SELECT NULL::oid AS esoid, NULL::smallint AS eskind, NULL::name AS schemaname, NULL::integer AS esowner,
-  NULL::text AS databasename, NULL::text AS esoptions
-WHERE false;
-CREATE OR REPLACE VIEW pg_catalog.svv_external_tables AS
-SELECT NULL::text AS redshift_database_name, NULL::text AS schemaname, NULL::text AS tablename,
-  NULL::text AS tabletype, NULL::text AS location, NULL::text AS input_format, NULL::text AS output_format,
-  NULL::text AS serialization_lib, NULL::text AS serde_parameters, NULL::integer AS compressed,
-  NULL::text AS parameters
-WHERE false;
-CREATE OR REPLACE VIEW pg_catalog.svv_external_columns AS
-SELECT NULL::text AS redshift_database_name, NULL::text AS schemaname, NULL::text AS tablename,
-  NULL::text AS columnname, NULL::text AS external_type, NULL::integer AS columnnum,
-  NULL::integer AS part_key, NULL::text AS is_nullable
-WHERE false;
 `
 
 /** Catalog views every user may read. */
@@ -163,9 +147,6 @@ export const PUBLIC_CATALOG_VIEW_NAMES = [
   'svv_tables',
   'svv_columns',
   'svv_all_tables',
-  'svv_external_schemas',
-  'svv_external_tables',
-  'svv_external_columns',
 ] as const
 
 /** Catalog views Redshift shows to superusers only unless SELECT is granted. */

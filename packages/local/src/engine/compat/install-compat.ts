@@ -10,6 +10,7 @@ import {
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
 import { PRIVILEGES_SQL } from './privileges-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
+import { SPECTRUM_TABLES_SQL, SPECTRUM_VIEW_NAMES, SPECTRUM_VIEWS_SQL } from './spectrum-views-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
 
 /** Options of {@link installCompat}. */
@@ -23,6 +24,7 @@ export const PUBLIC_COMPAT_VIEWS: readonly string[] = [
   ...QUERY_VIEW_NAMES,
   ...LOAD_UNLOAD_VIEW_NAMES,
   ...PUBLIC_CATALOG_VIEW_NAMES,
+  ...SPECTRUM_VIEW_NAMES,
 ]
 
 const BODY = [
@@ -33,6 +35,8 @@ const BODY = [
   QUERY_VIEWS_SQL,
   LOAD_UNLOAD_VIEWS_SQL,
   CATALOG_VIEWS_SQL,
+  SPECTRUM_TABLES_SQL,
+  SPECTRUM_VIEWS_SQL,
   PRIVILEGES_SQL,
 ].join('\n')
 

@@ -5,6 +5,7 @@
 import { statementEffects } from '@redshift-kit/dialect'
 import { isGranted, routeStatement, SlotCountError } from '../../wlm/index.js'
 import { buildCancelRequest, forwardCancel } from '../cancel.js'
+import { GatewayCommandError } from '../command-executor.js'
 import type { GatewayContext } from '../context.js'
 import type { GatewayNotice } from '../protocol/backend.js'
 import {
@@ -223,6 +224,8 @@ export class SessionState {
         exec.raise = { severity: 'ERROR', code: '53000', message: error.message }
       }
     }
+    const hooked = this.#hook(exec)
+    if (hooked !== undefined) pending = pending === undefined ? hooked() : pending.then(hooked)
     if (exec.prepared?.translation?.readsSystemViews === true) {
       const flush = async (): Promise<void> => {
         await drained()
@@ -233,6 +236,44 @@ export class SessionState {
       pending = pending === undefined ? flush() : pending.then(flush)
     }
     return pending
+  }
+
+  /** The statement hook's work for `exec`, to run once it has its slot; undefined when there is none. */
+  #hook(exec: Execution): (() => Promise<void>) | undefined {
+    const hook = this.ctx.statementHook
+    const translation = exec.prepared?.translation
+    if (hook === undefined || translation === undefined || exec.raise !== undefined) return undefined
+    const { identity } = this
+    const session = {
+      user: identity.user,
+      userId: identity.userId,
+      database: identity.database,
+      superuser: identity.superuser,
+      pid: identity.pid,
+      inTransactionBlock: this.mayBeInBlock,
+    }
+    if (!hook.wants(translation)) return undefined
+    return async () => {
+      if (exec.raise !== undefined || exec.finished) return
+      // A cancel (CancelRequest, CANCEL pid) or a disconnection stops the hook's work.
+      const controller = new AbortController()
+      let stopped: string | undefined
+      const abort = (reason: { readonly message: string | undefined }) => {
+        stopped = reason.message ?? `Query (${exec.record.queryId}) cancelled on user's request`
+        controller.abort()
+      }
+      exec.abort = abort
+      try {
+        await hook.beforeStatement(translation, exec.record.queryId, session, controller.signal)
+      } catch (error) {
+        if (exec.raise === undefined) {
+          exec.raise =
+            stopped === undefined ? hookNotice(error) : { severity: 'ERROR', code: '57014', message: stopped }
+        }
+      } finally {
+        if (exec.abort === abort) exec.abort = undefined
+      }
+    }
   }
 
   #cancelNotice(exec: Execution, error: unknown): GatewayNotice {
@@ -268,10 +309,14 @@ export class SessionState {
       }
     }
     const limit = exec.queue.maxExecutionTimeMs
-    if (limit > 0 && exec.record.slotCount > 0) {
+    // COPY and maintenance (VACUUM, ANALYZE) are not subject to WLM timeout on Redshift.
+    const exempt = record.queryType === 'COPY' || record.queryType === 'UTILITY'
+    if (limit > 0 && exec.record.slotCount > 0 && !exempt) {
       const { pid, secretKey } = this.identity
       exec.timer = setTimeout(() => {
-        exec.abort?.({ message: undefined })
+        const message = wlmTimeoutMessage(record.queryId, exec.queue.name, limit)
+        this.ctx.cancelMessages.set(pid, message)
+        exec.abort?.({ message })
         void forwardCancel(this.ctx.engineSocket, buildCancelRequest(pid, secretKey))
       }, limit)
       exec.timer.unref()
@@ -421,4 +466,26 @@ function loggedText(text: string): string {
   if (text.length <= MAX_LOGGED_QUERY_TEXT) return text
   const high = text.charCodeAt(MAX_LOGGED_QUERY_TEXT - 1)
   return text.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_LOGGED_QUERY_TEXT - 1 : MAX_LOGGED_QUERY_TEXT)
+}
+
+function hookNotice(error: unknown): GatewayNotice {
+  if (error instanceof GatewayCommandError) {
+    return {
+      severity: 'ERROR',
+      code: error.sqlState,
+      message: error.message,
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    }
+  }
+  return { severity: 'ERROR', code: 'XX000', message: error instanceof Error ? error.message : String(error) }
+}
+
+/**
+ * The error of a statement its WLM queue's max_execution_time stopped. Redshift hops a timed-out
+ * read-only query to the next matching queue and cancels it when there is none; locally there is never
+ * another queue to hop to, so it is cancelled (SQLSTATE 57014, as every cancel).
+ */
+export function wlmTimeoutMessage(queryId: number, queue: string, limitMs: number): string {
+  return `Query (${queryId}) cancelled by WLM timeout: it ran longer than the max_execution_time of ${limitMs} ms of WLM queue "${queue}"`
 }

@@ -1,0 +1,116 @@
+/**
+ * WLM through the client against the shared local Redshift (queues of test/global-setup.ts: etl,
+ * analysts, short with a 1.5 s max_execution_time, default): queue state, running queries, cancelling
+ * one by id, the WLM timeout, and the pool-sizing hint.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createClient, type RedshiftClient } from '../../src/client.js'
+import { QueryCancelledError } from '../../src/errors/index.js'
+import { QueryBuilder } from '../../src/query/query-builder.js'
+import { poolSizingHint, redactQueryText } from '../../src/workload/workload.js'
+import { configFor, startTestServer, type TestServer } from '../integration/server.js'
+
+let server: TestServer
+let client: RedshiftClient
+
+beforeAll(async () => {
+  server = await startTestServer()
+  client = createClient(configFor(server).poolSize(4).build())
+})
+afterAll(async () => {
+  await client?.close()
+  await server?.stop()
+})
+
+describe('getQueueState', () => {
+  it('lists the queues as Redshift numbers them, with groups, slots and limits', async () => {
+    const queues = await client.getQueueState()
+    expect(queues.map((q) => [q.serviceClass, q.name, q.slots])).toEqual([
+      [5, 'Superuser queue', 1],
+      [6, 'etl', 2],
+      [7, 'analysts', 3],
+      [8, 'short', 2],
+      [9, 'default', 20],
+    ])
+    expect(queues[1]).toMatchObject({
+      queryGroups: ['etl', 'load*'],
+      queryGroupWildcard: true,
+      superuser: false,
+    })
+    expect(queues[2]).toMatchObject({ userGroups: ['analysts'], maxExecutionTimeMs: 0 })
+    expect(queues[3]).toMatchObject({ maxExecutionTimeMs: 1500 })
+    expect(queues[0]).toMatchObject({ superuser: true, queryGroups: ['superuser'] })
+  })
+})
+
+describe('getRunningQueries and cancel by id', () => {
+  it('shows a running query with its queue and label, and cancels it by query id', async () => {
+    const sleeper = createClient(configFor(server).poolSize(1).build())
+    const running = sleeper.executeQuery(
+      new QueryBuilder("SELECT pg_sleep(20), 'secret-value' AS s").queryGroup('etl').label('nightly').build(),
+    )
+    running.catch(() => undefined)
+    let found: Awaited<ReturnType<RedshiftClient['getRunningQueries']>>[number] | undefined
+    await vi.waitFor(
+      async () => {
+        found = (await client.getRunningQueries()).find((q) => q.queryText.includes('pg_sleep'))
+        expect(found?.state).toBe('running')
+      },
+      { timeout: 10_000, interval: 100 },
+    )
+    expect(found).toMatchObject({ serviceClass: 6, queue: 'etl', user: 'awsuser' })
+    expect(found?.label).toBe('etl')
+    expect(found?.queryText).toContain('SELECT pg_sleep(?), ? AS s')
+    expect(found?.queryText).not.toContain('secret-value')
+    expect(found?.pid).toBeGreaterThan(0)
+    const outcome = await client.cancelQuery(found?.queryId ?? '')
+    expect(outcome.cancelled).toBe(true)
+    await expect(running).rejects.toBeInstanceOf(QueryCancelledError)
+    await sleeper.close()
+  })
+
+  it("ends a query past its queue's max_execution_time with the WLM timeout error", async () => {
+    const error = await client
+      .executeQuery(new QueryBuilder('SELECT pg_sleep(10)').queryGroup('short').build())
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+    expect(error).toMatchObject({ sqlState: '57014' })
+    expect((error as Error).message).toMatch(/^Query \(\d+\) cancelled by WLM timeout/)
+    expect((error as Error).message).toContain('"short"')
+  })
+})
+
+describe('pool sizing', () => {
+  it('getDiagnostics compares the pool with 2x the WLM slots', async () => {
+    const d = await client.getDiagnostics()
+    expect(d.wlm).toMatchObject({ wlmSlots: 27, recommendedPoolSize: 54, poolSize: 4 })
+    expect(d.wlm?.advice).toContain('smaller than the WLM slots')
+  })
+
+  it('poolSizingHint is quiet when the pool is within range', () => {
+    const queue = {
+      serviceClass: 6,
+      name: 'q',
+      slots: 5,
+      running: 0,
+      queued: 0,
+      serviced: 0,
+      maxExecutionTimeMs: 0,
+      queryGroups: [],
+      userGroups: [],
+      queryGroupWildcard: false,
+      userGroupWildcard: false,
+      superuser: false,
+    }
+    expect(poolSizingHint([queue], 10).advice).toBeNull()
+    expect(poolSizingHint([queue], 50).advice).toContain('more than twice')
+  })
+
+  it('redacts literals from query text', () => {
+    expect(redactQueryText("select * from t where name = 'ada' and id = 42")).toBe(
+      'select * from t where name = ? and id = ?',
+    )
+  })
+})
