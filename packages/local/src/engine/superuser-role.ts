@@ -91,9 +91,15 @@ export async function ensureEngineUsers(client: pg.Client, users: readonly Engin
     )
     // Also on an existing role: a data directory made by an older version held SUPERUSER users.
     await client.query(`ALTER ROLE ${ident(user.name)} ${engineUserAttributes(superuser)}`)
-    await client.query(
-      `${superuser ? 'GRANT' : 'REVOKE'} ${REDSHIFT_SUPERUSER_ROLE} ${superuser ? 'TO' : 'FROM'} ${ident(user.name)}`,
-    )
+    if (superuser) {
+      await client.query(`GRANT ${REDSHIFT_SUPERUSER_ROLE} TO ${ident(user.name)}`)
+    } else {
+      // Only when it is one (a kept cluster's user that is no longer configured as superuser): REVOKE of
+      // a membership that does not exist warns in the engine's log at every start.
+      await client.query(
+        `DO $$ BEGIN IF pg_catalog.pg_has_role(${literal(user.name)}, '${REDSHIFT_SUPERUSER_ROLE}', 'MEMBER') THEN REVOKE ${REDSHIFT_SUPERUSER_ROLE} FROM ${ident(user.name)}; END IF; END $$`,
+      )
+    }
     for (const group of user.groups ?? []) await client.query(`GRANT ${ident(group)} TO ${ident(user.name)}`)
   }
 }

@@ -94,7 +94,7 @@ export async function acceptConnection(
       applicationName,
     })
     if (user === '') {
-      socket.end(fatal('28000', 'no PostgreSQL user name specified in startup packet'))
+      refuse(socket, fatal('28000', 'no PostgreSQL user name specified in startup packet'))
       return
     }
     const params = filterStartupParams(packet.params, ctx.engineSettings)
@@ -107,7 +107,8 @@ export async function acceptConnection(
     socket.write(ctx.authMethod === 'md5' ? buildAuthentication(5, salt) : buildAuthentication(3))
     const reply = await reader.frame()
     if (reply.type !== Frontend.Password) {
-      socket.end(
+      refuse(
+        socket,
         fatal('08P01', `expected a password message, got message type ${String.fromCharCode(reply.type)}`),
       )
       return
@@ -125,7 +126,7 @@ export async function acceptConnection(
     if (!ok) {
       ctx.loginThrottle.failed(remoteHost, user)
       ctx.queryLog.connectionEvent(event('authentication failure', 0))
-      socket.end(fatal('28000', `password authentication failed for user "${user}"`))
+      refuse(socket, fatal('28000', `password authentication failed for user "${user}"`))
       return
     }
 
@@ -136,7 +137,7 @@ export async function acceptConnection(
     params.engine.set('database', database)
     const opened = await openEngineConnection(ctx.engineSocket, params.engine)
     if (!opened.ok) {
-      socket.end(opened.error)
+      refuse(socket, opened.error)
       return
     }
     hooks.track(opened.socket)
@@ -181,8 +182,8 @@ export async function acceptConnection(
 }
 
 /**
- * Sends a last error and closes: at once once it is written, and in any case soon (a peer that
- * does not read must not keep the socket).
+ * Sends a last error and closes: as soon as it is written, and within a second in any case (a peer
+ * that neither reads nor closes must not keep the socket, which counts against the connection cap).
  */
 export function refuse(socket: Socket, error: Buffer): void {
   if (socket.destroyed) return

@@ -90,7 +90,7 @@ describe('redshift-local --host', () => {
     const run = runCli(['--host', '0.0.0.0', '--port', '0', '--no-tls'])
     expect(await run.exited).toBe(1)
     expect(run.output().stderr).toMatch(/refusing to listen on 0\.0\.0\.0.*--allow-insecure-defaults/)
-  })
+  }, 60_000)
 
   it('listens with --allow-insecure-defaults, warns loudly, and applies --max-connections', async () => {
     const run = runCli(
@@ -131,5 +131,6 @@ describe('redshift-local --host', () => {
       run.child.kill('SIGTERM')
       await run.exited
     }
-  })
+    // A whole server starts in a child process: slow on a busy machine.
+  }, 120_000)
 })
