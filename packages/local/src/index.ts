@@ -1,8 +1,10 @@
 export {
+  type DataApiEvent,
   DEFAULT_ACCESS_KEY,
   type LocalAccessKey,
   type LocalAwsOptions,
   type LocalCluster,
+  type LocalDataApiOptions,
   type LocalSecret,
   type LocalWorkgroup,
 } from './aws/index.js'

@@ -1,5 +1,5 @@
 /**
- * One HTTP port serving local `redshift`, `redshift-serverless`, `secretsmanager` and `sts` in their
+ * One HTTP port serving local `redshift`, `redshift-data`, `redshift-serverless`, `secretsmanager` and `sts` in their
  * real wire formats, so the AWS SDK v3 clients and the AWS CLI work against it with an endpoint
  * override. Every request must carry a valid SigV4 signature from a configured (or assumed) key.
  */
@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { AwsApiError } from './aws-api-error.js'
 import type { AwsCall, AwsContext, WireEndpoint } from './aws-context.js'
 import type { LocalAccessKey, ResolvedAwsOptions } from './aws-options.js'
+import { type DataApiEvent, DataApiService } from './data-api/index.js'
 import { DatabaseLogins, type DatabaseRoles } from './database-logins.js'
 import { Identities } from './identities.js'
 import { type JsonInput, secretsOperation, serverlessOperation } from './json-services.js'
@@ -46,10 +47,12 @@ export interface AwsEndpoint {
   rotateSecret(name: string, password?: string): void
   /** Ends issued temporary passwords now (all, or one login's), as if they had expired; returns how many. */
   expireCredentials(login?: string): number
+  /** The Redshift Data API's WithEvent events so far (EventBridge's shape), oldest first. */
+  dataApiEvents(): readonly DataApiEvent[]
   stop(): Promise<void>
 }
 
-type ServiceName = 'redshift' | 'sts' | 'redshift-serverless' | 'secretsmanager'
+type ServiceName = 'redshift' | 'sts' | 'redshift-serverless' | 'secretsmanager' | 'redshift-data'
 
 interface Service {
   readonly protocol: 'query' | 'json'
@@ -63,6 +66,7 @@ const SERVICES: Readonly<Record<ServiceName, Service>> = {
   sts: { protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
   'redshift-serverless': { protocol: 'json', targetPrefix: 'RedshiftServerless' },
   secretsmanager: { protocol: 'json', targetPrefix: 'secretsmanager' },
+  'redshift-data': { protocol: 'json', targetPrefix: 'RedshiftData' },
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -172,6 +176,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     now: () => new Date(),
     log,
   }
+  const dataApi = new DataApiService(ctx, aws.dataApi)
 
   const handle = async (req: IncomingMessage): Promise<HttpReply> => {
     const requestId = randomUUID()
@@ -253,6 +258,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         throw new AwsApiError('SerializationException', 'The request body is not valid JSON.')
       }
       const operation = target.slice(target.indexOf('.') + 1)
+      if (name === 'redshift-data') return await dataApi.handle(operation, input, call)
       const result =
         name === 'secretsmanager'
           ? secretsOperation(ctx, operation, input)
@@ -308,11 +314,12 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     passwordFor: (user) => logins.passwordFor(user),
     rotateSecret: (name, password) => secrets.rotate(name, password),
     expireCredentials: (login) => logins.expire(login),
+    dataApiEvents: () => dataApi.events(),
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
         for (const s of sockets) s.destroy()
-      })
+      }).then(() => dataApi.stop())
       return stopping
     },
   }
