@@ -1,6 +1,7 @@
 /**
  * ListDatabases, ListSchemas, ListTables and DescribeTable: catalog queries run through the gateway
- * as the caller's database user, so they see what that user may see.
+ * as the caller's database user. Like the JDBC metadata calls the service makes, they list what the
+ * catalog shows, whatever the user's privileges on the tables.
  */
 
 import type { ColumnMetadata } from './column-types.js'
@@ -49,7 +50,7 @@ export async function listTables(
     `SELECT c.relname::text, CASE WHEN c.relpersistence = 't' THEN 'pg_temp' ELSE n.nspname::text END, ${TABLE_TYPE}
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname LIKE $1 AND c.relname LIKE $2
-  AND (${HIDDEN_SCHEMAS} OR c.relpersistence = 't') AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
+  AND (${HIDDEN_SCHEMAS} OR c.relpersistence = 't')
 ORDER BY 2, 1`,
     [schemaPattern ?? ANY, tablePattern ?? ANY],
   )
@@ -70,7 +71,6 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_type
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
   AND ($1::text IS NULL OR n.nspname = $1) AND ($2::text IS NULL OR c.relname = $2) AND ${HIDDEN_SCHEMAS}
-  AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
 ORDER BY n.nspname, c.relname, a.attnum`,
     [schema ?? null, table ?? null],
   )
