@@ -3,6 +3,7 @@ import os from 'node:os'
 import { startLocalRedshift } from '../packages/local/src/index.js'
 import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
+import { dataApiBench } from './data-api.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
 import { startupBench } from './startup.bench.js'
@@ -18,6 +19,7 @@ const BENCHES = {
   stream: streamBench,
   client: clientBench,
   copy: copyBench,
+  'data-api': dataApiBench,
 }
 
 /** `npm run bench` runs them all; `npm run bench -- gateway client` runs those (figures printed, file untouched). */

@@ -112,9 +112,8 @@ describe('ResultBuilder', () => {
     const builder = new ResultBuilder('CSV', ['string'], ['s'], limits, space)
     for (let i = 0; i < 40; i++) builder.add([`row-${i}`])
     const result = builder.finish([])
-    const text = (await Promise.all(Array.from({ length: result.pageCount }, (_, p) => result.page(p)))).join(
-      '',
-    )
+    const pages = await Promise.all(Array.from({ length: result.pageCount }, (_, p) => result.page(p)))
+    const text = pages.map((p) => JSON.parse(p.toString()) as string).join('')
     expect(text.split('\n').slice(0, 3)).toEqual(['s', 'row-0', 'row-1'])
     expect(text.trimEnd().split('\n')).toHaveLength(41)
     const dir = space.newFile().replace(/\/[^/]+$/, '')

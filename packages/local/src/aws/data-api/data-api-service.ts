@@ -46,7 +46,7 @@ function waitFor(done: Promise<void>, seconds: number | undefined): Promise<void
 }
 
 /** A reply of the Data API: JSON 1.1, errors with the members the SDKs read. */
-function reply(status: number, body: string, requestId: string, errorType?: string): HttpReply {
+function reply(status: number, body: string | Buffer, requestId: string, errorType?: string): HttpReply {
   return {
     status,
     headers: {
@@ -89,7 +89,7 @@ export class DataApiService {
     try {
       for (const s of this.#statements.sweep()) for (const r of s.runs) void r.result?.dispose()
       const result = await this.#operation(operation, input, call)
-      return reply(200, typeof result === 'string' ? result : JSON.stringify(result), call.requestId)
+      return reply(200, result instanceof Buffer ? result : JSON.stringify(result), call.requestId)
     } catch (error) {
       if (!(error instanceof AwsApiError)) throw error
       this.#ctx.log(`[aws] redshift-data ${operation} ${error.code}: ${error.message}`)

@@ -27,7 +27,7 @@ export async function getStatementResult(
   store: StatementStore,
   input: JsonInput,
   format: ResultFormat,
-): Promise<string> {
+): Promise<Buffer> {
   const id = statementId(input)
   const token = optionalString(input, 'NextToken')
   const waitSeconds = optionalInt(input, 'WaitTimeSeconds', 0, 30)
@@ -63,8 +63,14 @@ export async function getStatementResult(
   const records = await result.page(index)
   const next = index + 1 < result.pageCount ? `,"NextToken":"${encodeToken(run.id, index + 1)}"` : ''
   const columns = JSON.stringify(result.columns)
+  const tail = `,"ColumnMetadata":${columns},"TotalNumRows":${result.totalRows}`
   if (format === 'JSON') {
-    return `{"Records":[${records}],"ColumnMetadata":${columns},"TotalNumRows":${result.totalRows}${next}}`
+    return Buffer.concat([Buffer.from('{"Records":['), records, Buffer.from(`]${tail}${next}}`)])
   }
-  return `{"Records":[{"CSVRecords":${JSON.stringify(records)}}],"ColumnMetadata":${columns},"TotalNumRows":${result.totalRows},"ResultFormat":"CSV"${next}}`
+  // CSV pages are kept as JSON string literals already.
+  return Buffer.concat([
+    Buffer.from('{"Records":[{"CSVRecords":'),
+    records.length === 0 ? Buffer.from('""') : records,
+    Buffer.from(`}]${tail},"ResultFormat":"CSV"${next}}`),
+  ])
 }

@@ -31,7 +31,7 @@ export class ResultLimitError extends Error {
 interface Page {
   readonly rows: number
   /** In memory, or at `offset` in the spill file. */
-  readonly text?: string
+  readonly bytes?: Buffer
   readonly offset: number
   readonly length: number
 }
@@ -44,8 +44,11 @@ export interface StoredResult {
   /** Bytes of the values, as the database returned them. */
   readonly size: number
   readonly pageCount: number
-  /** The records of page `index`: JSON records joined by commas, or CSV lines. */
-  page(index: number): Promise<string>
+  /**
+   * The records of page `index`, as they go into the reply: JSON records joined by commas, or the
+   * CSV text as a JSON string literal.
+   */
+  page(index: number): Promise<Buffer>
   /** Frees its memory and file. */
   dispose(): Promise<void>
 }
@@ -127,26 +130,27 @@ export class ResultBuilder {
 
   #cut(): void {
     if (this.#currentRows === 0 && this.#pages.length > 0) return
-    const text = this.#format === 'JSON' ? this.#current.join(',') : this.#current.join('')
+    // Encoded once, here, as the bytes of the reply: serving a page is then a copy.
+    const text = this.#format === 'JSON' ? this.#current.join(',') : JSON.stringify(this.#current.join(''))
     const rows = this.#currentRows
     this.#current = []
     this.#currentBytes = 0
     this.#currentRows = 0
-    const bytes = text.length * 2
+    const buffer = Buffer.from(text, 'utf8')
+    const bytes = buffer.length
     const inMemory =
       this.#file === undefined &&
       this.#reserved + bytes <= this.#limits.memoryBytesPerResult &&
       this.#space.reserve(bytes)
     if (inMemory) {
       this.#reserved += bytes
-      this.#pages.push({ rows, text, offset: 0, length: 0 })
+      this.#pages.push({ rows, bytes: buffer, offset: 0, length: 0 })
       return
     }
     if (this.#file === undefined) {
       const file = this.#space.newFile()
       this.#file = { path: file, fd: openSync(file, 'w', 0o600), offset: 0 }
     }
-    const buffer = Buffer.from(text, 'utf8')
     writeSync(this.#file.fd, buffer)
     this.#pages.push({ rows, offset: this.#file.offset, length: buffer.length })
     this.#file.offset += buffer.length
@@ -180,13 +184,13 @@ export class ResultBuilder {
       pageCount: pages.length,
       async page(index) {
         const page = pages[index]
-        if (page === undefined || disposed) return ''
-        if (page.text !== undefined) return page.text
+        if (page === undefined || disposed) return Buffer.alloc(0)
+        if (page.bytes !== undefined) return page.bytes
         const handle = await open((file as { path: string }).path, 'r')
         try {
-          const buffer = Buffer.alloc(page.length)
+          const buffer = Buffer.allocUnsafe(page.length)
           await handle.read(buffer, 0, page.length, page.offset)
-          return buffer.toString('utf8')
+          return buffer
         } finally {
           await handle.close()
         }
