@@ -13,6 +13,7 @@ import {
   type RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signRequest } from '../../src/aws/sigv4.js'
 import { type LocalRedshift, startLocalRedshift } from '../../src/index.js'
 import { dataClient, settled } from './data-api-helpers.js'
 
@@ -58,7 +59,7 @@ async function aws(...args: string[]): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  local = await startLocalRedshift({ aws: { dataApi: { pageBytes: 2048 } } })
+  local = await startLocalRedshift({ aws: { dataApi: { pageBytes: 2048, maxActiveSessions: 1 } } })
   client = dataClient(local)
   await sql('create schema reporting')
   await sql(
@@ -123,6 +124,47 @@ describe('the AWS CLI', () => {
     await settled(client, submitted.Id as string)
     const result = await aws('get-statement-result', '--id', submitted.Id as string)
     expect((result.Records as unknown[]).length).toBe(500)
+  })
+})
+
+describe('the endpoint', () => {
+  it('answers an operation it does not implement with UnknownOperationException naming it', async () => {
+    const endpoint = local.aws as NonNullable<LocalRedshift['aws']>
+    const url = new URL(endpoint.endpoint)
+    const headers = {
+      host: url.host,
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'RedshiftData.FlyToTheMoon',
+    }
+    const signed = signRequest(
+      { method: 'POST', url: '/', headers, body: Buffer.from('{}') },
+      { ...endpoint, service: 'redshift-data' },
+    )
+    const res = await fetch(endpoint.endpoint, {
+      method: 'POST',
+      headers: { ...headers, ...signed },
+      body: '{}',
+    })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({
+      __type: 'UnknownOperationException',
+      message: expect.stringContaining('FlyToTheMoon'),
+    })
+  })
+
+  it('refuses a session past the limit with ActiveSessionsExceededException', async () => {
+    const first = await client.send(
+      new ExecuteStatementCommand({ ...asAdmin, Sql: 'select 1', SessionKeepAliveSeconds: 30 }),
+    )
+    await settled(client, first.Id as string)
+    await expect(
+      client.send(new ExecuteStatementCommand({ ...asAdmin, Sql: 'select 1', SessionKeepAliveSeconds: 30 })),
+    ).rejects.toMatchObject({ name: 'ActiveSessionsExceededException', $metadata: { httpStatusCode: 400 } })
+    // A statement in the open session still runs.
+    const inside = await client.send(
+      new ExecuteStatementCommand({ Sql: 'select 2', SessionId: first.SessionId }),
+    )
+    expect((await settled(client, inside.Id as string)).Status).toBe('FINISHED')
   })
 })
 

@@ -52,6 +52,7 @@ beforeAll(async () => {
       { name: 'default', slots: 10 },
     ],
     aws: {
+      clusters: [{ identifier: 'redshift-local' }, { identifier: 'other-cluster' }],
       workgroups: [{ name: 'analytics' }],
       dataApi: { pageBytes: 4096, maxResultBytes: 300_000, maxActiveStatements: 4, eventLogFile: eventFile },
     },
@@ -306,6 +307,14 @@ describe('who a statement runs as', () => {
     ).rejects.toMatchObject({ name: 'ValidationException' })
     await expect(
       client.send(
+        new ExecuteStatementCommand({ ...asAdmin, ClusterIdentifier: 'other-cluster', Sql: 'select 1' }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('dbClusterIdentifier'),
+    })
+    await expect(
+      client.send(
         new ExecuteStatementCommand({
           WorkgroupName: 'analytics',
           DbUser: 'x',
@@ -550,6 +559,14 @@ describe('limits and errors', () => {
     for (const Id of ids) expect((await settled(client, Id)).Status).toBe('ABORTED')
   })
 
+  it('WaitTimeSeconds answers ExecuteStatement once the statement is done', async () => {
+    const done = await client.send(
+      new ExecuteStatementCommand({ ...asAdmin, Sql: 'select 1', WaitTimeSeconds: 20 }),
+    )
+    expect(done).toMatchObject({ Status: 'FINISHED', HasResultSet: true })
+    expect(done.RedshiftPid).toBeGreaterThan(0)
+  })
+
   it('ClientToken makes a retry return the first statement', async () => {
     const request = { ...asAdmin, Sql: 'select 42', ClientToken: 'retry-token-1' }
     const a = await client.send(new ExecuteStatementCommand(request))
@@ -584,6 +601,24 @@ describe('ListStatements and WithEvent', () => {
     )
     expect(second.Statements?.map((s) => s.StatementName)).toEqual(['nightly-1'])
     expect(second.NextToken).toBeUndefined()
+    // Another caller (an assumed role) sees only its own statements.
+    const aws = local.aws as NonNullable<LocalRedshift['aws']>
+    const sts = new STSClient({
+      endpoint: aws.endpoint,
+      region: aws.region,
+      credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey },
+    })
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/Other', RoleSessionName: 'o1' }),
+    )
+    const other = dataClient(local, {
+      accessKeyId: Credentials?.AccessKeyId ?? '',
+      secretAccessKey: Credentials?.SecretAccessKey ?? '',
+      sessionToken: Credentials?.SessionToken ?? '',
+    })
+    expect(
+      (await other.send(new ListStatementsCommand({ StatementName: 'nightly-', Status: 'ALL' }))).Statements,
+    ).toEqual([])
   })
 
   it('records the EventBridge event of a statement run WithEvent', async () => {
