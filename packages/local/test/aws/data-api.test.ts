@@ -418,7 +418,10 @@ describe('sessions', () => {
       expect(d.Status, d.Error).toBe('FINISHED')
       return d
     }
-    await inSession('begin')
+    const counted = await inSession('select n from scratch')
+    expect(counted.RedshiftQueryId).toBeGreaterThan(0)
+    // Transaction control is no query: no id of its own, not the one of the lookup behind ColumnMetadata.
+    expect((await inSession('begin')).RedshiftQueryId).toBe(0)
     await inSession('insert into scratch values (41), (1)')
     const d = await inSession('select sum(n) from scratch')
     expect((await client.send(new GetStatementResultCommand({ Id: d.Id }))).Records).toEqual([

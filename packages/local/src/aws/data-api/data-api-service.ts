@@ -358,7 +358,11 @@ export class DataApiService {
         await s.cancel?.()
       }
     }
-    await Promise.all([...this.#running])
+    // A statement still queued in WLM ends when the gateway closes its connection, after this.
+    await Promise.race([
+      Promise.all([...this.#running]),
+      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+    ])
     await this.#sessions.closeAll()
     for (const s of this.#statements.all()) for (const r of s.runs) await r.result?.dispose()
     await this.#events.flushed()

@@ -123,10 +123,17 @@ export class GatewayConnection {
     })
   }
 
-  /** A query the Data API runs for itself (catalog lookups), with typed-as-text rows. */
+  /**
+   * A query the Data API runs for itself (catalog lookups), rows of text. It gets a query id of its
+   * own, which the next statement's {@link lastQueryId} must not take for its own.
+   */
   async internal(text: string, values: readonly unknown[] = []): Promise<string[][]> {
-    const result = await this.#client.query({ text, values: [...values], rowMode: 'array' })
-    return result.rows as string[][]
+    try {
+      const result = await this.#client.query({ text, values: [...values], rowMode: 'array' })
+      return result.rows as string[][]
+    } finally {
+      this.#lastQueryId = await this.#queryId().catch(() => this.#lastQueryId)
+    }
   }
 
   /**
