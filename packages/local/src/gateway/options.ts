@@ -4,18 +4,10 @@ import type { WlmQueueConfig } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import type { CommandExecutor } from './command-executor.js'
 import type { Dialect } from './context.js'
-
-/** A database user clients log in as (the engine must have a role of that name). */
-export interface LocalUser {
-  readonly name: string
-  readonly password: string
-  /** Routes to the superuser WLM queue with `SET query_group TO 'superuser'`. @default false */
-  readonly superuser?: boolean
-  /** User groups, for WLM routing by user group. @default [] */
-  readonly groups?: readonly string[]
-}
+import type { LocalUser } from './local-user.js'
 
 export type { WlmQueueConfig } from '../wlm/index.js'
+export type { LocalUser } from './local-user.js'
 
 /** Options of `startGateway`. */
 export interface GatewayOptions {

@@ -27,6 +27,8 @@ export interface LocalS3 {
 export interface OpenedS3 {
   readonly store: ObjectStore
   readonly helper: LocalS3
+  /** The folder when it is a temporary one (removed by `dispose()`). */
+  readonly temporaryDir: string | undefined
   /** Removes the folder when it was a temporary one. */
   dispose(): Promise<void>
 }
@@ -39,6 +41,7 @@ export async function openLocalS3(dir: string | undefined): Promise<OpenedS3> {
   const store = new ObjectStore(root)
   return {
     store,
+    temporaryDir: temporary ? root : undefined,
     helper: {
       dir: store.dir,
       put: (bucket, key, body) => store.put(bucket, key, body),

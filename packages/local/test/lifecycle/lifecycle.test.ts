@@ -1,20 +1,15 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startLocalRedshift } from '../../src/index.js'
+import { postgresProcessesUnder } from './processes.js'
 
-/** PIDs of every postgres process whose data directory is below `dir`. */
-function postgresProcessesUnder(dir: string): number[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
-  return out
-    .split('\n')
-    .filter((line) => line.includes('postgres') && line.includes(dir))
-    .map((line) => Number(line.trim().split(/\s+/)[0]))
-}
+const run = promisify(execFile)
 
 async function selectOne(
   url: { host: string; port: number },
@@ -40,11 +35,11 @@ describe('startLocalRedshift lifecycle', () => {
     // The start-up time goal (< 3 s warm) is measured by `npm run bench`, not asserted here.
     const redshift = await startLocalRedshift()
     const tempRoot = path.dirname(redshift.engine.socketDir)
-    expect(postgresProcessesUnder(tempRoot).length).toBeGreaterThan(0)
+    expect((await postgresProcessesUnder(tempRoot)).length).toBeGreaterThan(0)
     expect(await selectOne(redshift.wire, redshift.database, 'select 1 as one')).toEqual({ one: 1 })
     await redshift.stop()
     await redshift.stop() // twice is harmless
-    expect(postgresProcessesUnder(tempRoot)).toEqual([])
+    expect(await postgresProcessesUnder(tempRoot)).toEqual([])
     expect(existsSync(tempRoot)).toBe(false)
   })
 
@@ -87,7 +82,7 @@ describe('the redshift-local command', () => {
     expect(banner).not.toContain('Password1')
     const dataDir = /data: +(\S+)/.exec(banner)?.[1]
     expect(dataDir).toBeDefined()
-    const psql = execFileSync(
+    const { stdout: psql } = await run(
       'psql',
       [
         '-h',
@@ -107,7 +102,7 @@ describe('the redshift-local command', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.kill('SIGINT')
     expect(await exited).toBe(0)
-    expect(postgresProcessesUnder(dataDir as string)).toEqual([])
+    expect(await postgresProcessesUnder(dataDir as string)).toEqual([])
     expect(existsSync(dataDir as string)).toBe(false)
   })
 })
