@@ -1,13 +1,13 @@
 export {
-  type DataApiEvent,
   DEFAULT_ACCESS_KEY,
   type LocalAccessKey,
   type LocalAwsOptions,
   type LocalCluster,
-  type LocalDataApiOptions,
   type LocalSecret,
   type LocalWorkgroup,
 } from './aws/aws-options.js'
+export type { DataApiEvent } from './aws/data-api/event-log.js'
+export type { LocalDataApiOptions } from './aws/data-api/options.js'
 export type { LocalUser } from './gateway/local-user.js'
 export type { LocalAws, LocalRedshift, LocalRedshiftOptions } from './local-redshift.js'
 export { startLocalRedshift } from './local-redshift.js'
