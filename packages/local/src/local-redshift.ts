@@ -3,9 +3,9 @@ import path from 'node:path'
 import type pg from 'pg'
 // Public types come from files that import nothing of `pg`: a consumer needs no @types/pg.
 import type { LocalAccessKey, LocalAwsOptions } from './aws/aws-options.js'
+import type { DataApiEvent } from './aws/data-api/event-log.js'
 import {
   type AwsEndpoint,
-  type DataApiEvent,
   type EngineRoles,
   engineRoles,
   resolveAwsOptions,

@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto'
 import { appendFile } from 'node:fs/promises'
 
-/** An EventBridge event of the Data API. */
+/**
+ * An EventBridge event of the Data API.
+ *
+ * @example
+ * const event = local.aws?.events().find((e) => e.detail.statementId === id)
+ * event?.detail.state // 'FINISHED'
+ */
 export interface DataApiEvent {
   readonly version: '0'
   readonly id: string
