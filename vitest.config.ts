@@ -6,6 +6,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 export default defineConfig({
   resolve: {
     alias: {
+      '@redshift-kit/dialect': src('./packages/dialect/src/index.ts'),
       '@redshift-kit/local': src('./packages/local/src/index.ts'),
       '@redshift-kit/client/simulation/vitest': src('./packages/client/src/simulation/vitest.ts'),
       '@redshift-kit/client/simulation': src('./packages/client/src/simulation/index.ts'),
@@ -22,6 +23,8 @@ export default defineConfig({
     // One local Redshift per test run, shared by the client's integration tests (`inject('redshift')`).
     globalSetup: ['./test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
+    // The pinned AWS SDK's "later versions need Node 22" notice, once per test file: not actionable here.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { startLocalRedshift } from '../packages/local/src/index.js'
+import { cliBench } from './cli.bench.js'
 import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { dataApiBench } from './data-api.bench.js'
@@ -20,6 +21,7 @@ const BENCHES = {
   client: clientBench,
   copy: copyBench,
   'data-api': dataApiBench,
+  cli: cliBench,
 }
 
 /** `npm run bench` runs them all; `npm run bench -- gateway client` runs those (figures printed, file untouched). */

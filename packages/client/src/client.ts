@@ -6,7 +6,13 @@ import {
   getQueryStatus,
   streamResults,
 } from './client/async-operations.js'
-import { type ClientContext, createClientContext, setQueryGroup, shutDown } from './client/client-context.js'
+import {
+  type ClientContext,
+  createClientContext,
+  forceClose,
+  setQueryGroup,
+  shutDown,
+} from './client/client-context.js'
 import { ClientLifecycle } from './client/client-lifecycle.js'
 import type { CallOptions, ClientOptions } from './client/client-options.js'
 import { copy, getLoadErrors, unload, validateCopy, validateUnload } from './client/data-operations.js'
@@ -34,13 +40,13 @@ import type { QueryPlan } from './query/explain-plan.js'
 import type { QueryMetrics, QueryMetricsOptions } from './query/metrics-query.js'
 import type { PreparedStatement } from './query/prepared-statement.js'
 import type { Query } from './query/query.js'
-import type { QueryId } from './query/query-id.js'
 import type { QueryResult } from './query/query-result.js'
 import type { ResultStream } from './query/result-stream.js'
 import type { StreamOptions } from './query/result-stream-open.js'
 import type { TransactionOptions } from './transaction/run-in-transaction.js'
 import type { Transaction } from './transaction/transaction.js'
 import type { PoolStats } from './transport/pool-stats.js'
+import type { QueryId } from './types/query-id.js'
 import type { QueryParam } from './types/value.js'
 
 export type { CallOptions, ClientOptions } from './client/client-options.js'
@@ -89,8 +95,8 @@ export class RedshiftClient {
    * @example
    * const stmt = await client.prepare('user_by_id', 'SELECT * FROM users WHERE id = $1')
    */
-  prepare(name: string, sql: string): Promise<PreparedStatement> {
-    return this.#life.track(() => prepare(this.#ctx, name, sql))
+  prepare(name: string, sql: string, options: CallOptions = {}): Promise<PreparedStatement> {
+    return this.#life.track(() => prepare(this.#ctx, name, sql, options))
   }
 
   /**
@@ -99,8 +105,12 @@ export class RedshiftClient {
    * @example
    * const r = await client.executePrepared(stmt, [123n])
    */
-  executePrepared(statement: PreparedStatement, params: readonly QueryParam[] = []): Promise<QueryResult> {
-    return this.#life.track(async () => executePrepared(this.#ctx, statement, params))
+  executePrepared(
+    statement: PreparedStatement,
+    params: readonly QueryParam[] = [],
+    options: CallOptions = {},
+  ): Promise<QueryResult> {
+    return this.#life.track(async () => executePrepared(this.#ctx, statement, params, options))
   }
 
   /**
@@ -115,7 +125,7 @@ export class RedshiftClient {
   batchExecute(
     statement: PreparedStatement,
     paramSets: readonly (readonly QueryParam[])[],
-    options: TransactionOptions = {},
+    options: TransactionOptions & CallOptions = {},
   ): Promise<QueryResult[]> {
     return this.#life.track(() => batchExecute(this.#ctx, statement, paramSets, options))
   }
@@ -141,7 +151,7 @@ export class RedshiftClient {
    * await client.commit(tx)
    */
   beginTransaction(options: CallOptions = {}): Promise<Transaction> {
-    return this.#life.track(() => beginTransaction(this.#ctx, options.signal))
+    return this.#life.track(() => beginTransaction(this.#ctx, options))
   }
 
   /** Commits `tx` (see {@link Transaction.commit}). */
@@ -259,13 +269,14 @@ export class RedshiftClient {
   }
 
   /**
-   * Checks that Redshift answers: one `SELECT 1` (no table read), no retries. Never throws.
+   * Checks that Redshift answers: one `SELECT 1` (no table read), no retries, within `timeoutMs`
+   * (default 5 s) or until `signal` aborts. Never throws.
    *
    * @example
    * const { healthy, latencyMs } = await client.healthCheck()
    */
-  async healthCheck(): Promise<HealthStatus> {
-    return healthCheck(this.#ctx, this.#life, () => this.getPoolStats())
+  async healthCheck(options: CallOptions = {}): Promise<HealthStatus> {
+    return healthCheck(this.#ctx, this.#life, () => this.getPoolStats(), options)
   }
 
   /**
@@ -384,13 +395,19 @@ export class RedshiftClient {
 
   /**
    * Drains and closes: new calls fail with `PoolClosedError`, running calls finish, transactions
-   * left open are rolled back, then every connection is closed. Calling it again returns the same promise.
+   * left open are rolled back, then every connection is closed. It takes at most `closeTimeout`
+   * (default 30 s) plus a moment: calls still running then (a server that stopped answering) fail
+   * with `ConnectionLostError` as every connection is dropped. Calling it again returns the same promise.
    *
    * @example
    * process.on('SIGTERM', () => void client.close())
    */
   close(): Promise<void> {
-    return this.#life.close(() => shutDown(this.#ctx))
+    return this.#life.close(
+      () => shutDown(this.#ctx),
+      this.config.closeTimeoutMs,
+      () => forceClose(this.#ctx),
+    )
   }
 }
 

@@ -119,6 +119,7 @@ export {
   ResultTooLargeError,
   type RetryAfterErrorOptions,
   redactSecrets,
+  redactSqlLiterals,
   SerializationConflictError,
   type ServerErrorFields,
   TransactionAbortedError,
@@ -126,6 +127,13 @@ export {
   UnsupportedError,
   ValidationError,
 } from './errors/index.js'
+export { type RetryUnsentOptions, retryUnsent } from './pipeline/connect-retry.js'
+export type {
+  StatementContext,
+  StatementMiddleware,
+  StatementOperation,
+  StatementOutcome,
+} from './pipeline/statement-context.js'
 // query lifecycle: streaming, async queries, cancel, EXPLAIN, metrics
 export {
   ASYNC_QUERY_STATES,
@@ -136,8 +144,6 @@ export {
   type QueryStatus,
 } from './query/async-query-handle.js'
 export type { CancelOutcome, CancelTarget } from './query/cancel-query.js'
-// query
-export { ColumnMetadata, type ColumnMetadataOptions } from './query/column-metadata.js'
 export {
   DISTRIBUTION_LABELS,
   type DistributionLabel,
@@ -150,13 +156,17 @@ export type { QueryMetrics, QueryMetricsOptions } from './query/metrics-query.js
 export { PreparedStatement } from './query/prepared-statement.js'
 export { type Query, toQuery } from './query/query.js'
 export { QueryBuilder } from './query/query-builder.js'
-export { QueryId } from './query/query-id.js'
 export { QueryResult, type QueryResultInit } from './query/query-result.js'
 export { type ReadableOptions, ResultStream } from './query/result-stream.js'
 export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamOptions } from './query/result-stream-open.js'
 export { Row } from './query/row.js'
 export type { TransactionOptions } from './transaction/run-in-transaction.js'
-export { Transaction, type TransactionContext, type TransactionState } from './transaction/transaction.js'
+export {
+  Transaction,
+  type TransactionCallOptions,
+  type TransactionContext,
+  type TransactionState,
+} from './transaction/transaction.js'
 export type { AcquireTimePercentiles, PoolStats } from './transport/pool-stats.js'
 export type {
   PreparedStatementSpec,
@@ -170,6 +180,8 @@ export type {
   TransportSession,
   TransportStatement,
 } from './transport/transport.js'
+// query
+export { ColumnMetadata, type ColumnMetadataOptions } from './types/column-metadata.js'
 // types
 export {
   assertQueryParams,
@@ -197,3 +209,4 @@ export {
   type TypeParsers,
   type Value,
 } from './types/index.js'
+export { QueryId } from './types/query-id.js'

@@ -18,6 +18,11 @@ Usage: redshift-local [options]
   --aws-port <n>       port of the local AWS endpoint (default: any free port)
   --no-aws             no local AWS endpoint (IAM credentials, Secrets Manager, STS)
   --no-tls             refuse SSLRequest (default: TLS with a CA generated at start)
+  --max-connections <n>  client connections at once, logged in or not (default 500)
+  --auth-timeout <s>   seconds a connection may take to log in (default 30)
+  --allow-insecure-defaults
+                       listen on a non-loopback --host even with the published default
+                       password or AWS access key (refused without it)
   --verbose            print the engine's and the gateway's log
   -h, --help           this text
 `
@@ -28,6 +33,12 @@ function parseUser(spec: string): LocalUser {
     throw new Error(`--user ${spec}: expected name:password or name:password:super`)
   }
   return { name, password, superuser: flag === 'super' }
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} ${text}: expected a whole number of at least 1`)
+  return n
 }
 
 async function main(): Promise<void> {
@@ -43,6 +54,9 @@ async function main(): Promise<void> {
       'aws-port': { type: 'string' },
       'no-aws': { type: 'boolean' },
       'no-tls': { type: 'boolean' },
+      'max-connections': { type: 'string' },
+      'auth-timeout': { type: 'string' },
+      'allow-insecure-defaults': { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -54,6 +68,14 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? 5439 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port ${values.port}: not a port number`)
+  const limits = {
+    ...(values['max-connections'] === undefined
+      ? {}
+      : { maxConnections: positiveInteger('--max-connections', values['max-connections']) }),
+    ...(values['auth-timeout'] === undefined
+      ? {}
+      : { authenticationTimeoutMs: positiveInteger('--auth-timeout', values['auth-timeout']) * 1000 }),
+  }
   const wlm = values.wlm ? (JSON.parse(await readFile(values.wlm, 'utf8')) as WlmQueueConfig[]) : undefined
   const redshift = await startLocalRedshift({
     port,
@@ -69,6 +91,8 @@ async function main(): Promise<void> {
         ? { aws: { port: Number(values['aws-port']) } }
         : {}),
     tls: !values['no-tls'],
+    limits,
+    ...(values['allow-insecure-defaults'] ? { allowInsecureDefaults: true } : {}),
     ...(values.verbose ? { onLog: (line: string) => process.stderr.write(`${line.trimEnd()}\n`) } : {}),
   })
   const { host, port: actualPort } = redshift.wire

@@ -11,10 +11,14 @@ import {
   resolveAwsOptions,
   startAwsEndpoint,
 } from './aws/index.js'
+import { connectAdmin } from './engine/admin-session.js'
 import { installCompat } from './engine/compat/index.js'
 import { type Engine, startEngine } from './engine/engine.js'
+import { ensureEngineUsers } from './engine/superuser-role.js'
 import { type Gateway, generateCertificates, startGateway } from './gateway/index.js'
+import type { ListenerLimits } from './gateway/listener-limits.js'
 import type { LocalUser } from './gateway/local-user.js'
+import { checkExposure } from './insecure-defaults.js'
 import { createS3CommandExecutor } from './load/index.js'
 import { type OpenedS3, openLocalS3 } from './s3/index.js'
 import type { LocalS3 } from './s3/local-s3.js'
@@ -51,6 +55,15 @@ export interface LocalRedshiftOptions {
    * @default a temporary folder, removed on stop
    */
   readonly s3Dir?: string
+  /** Connection cap, authentication timeout and login throttling of the wire listener. */
+  readonly limits?: ListenerLimits
+  /**
+   * Listen on a non-loopback `host` even with the published defaults (the password `Password1`, the
+   * local AWS access key): without it that is refused, since anyone reaching the port would log in as a
+   * superuser. With it, a warning is emitted (`process.emitWarning`, code
+   * `REDSHIFT_LOCAL_INSECURE_DEFAULTS`). @default false
+   */
+  readonly allowInsecureDefaults?: boolean
 }
 
 /** The local AWS endpoint of a running local Redshift (`LocalRedshift.aws`). */
@@ -116,7 +129,7 @@ function quoteIdent(name: string): string {
 
 async function withClient<T>(engine: Engine, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = engine.client(database)
-  await client.connect()
+  await connectAdmin(client)
   try {
     return await fn(client)
   } finally {
@@ -129,32 +142,13 @@ async function prepareEngine(engine: Engine, database: string, users: readonly L
   await withClient(engine, 'postgres', async (c) => {
     const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
     if (exists.rowCount === 0) await c.query(`CREATE DATABASE ${quoteIdent(database)}`)
-    const groups = new Set(users.flatMap((u) => u.groups ?? []))
-    for (const group of groups) {
-      await c.query(
-        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(group)}) THEN CREATE ROLE ${quoteIdent(group)} NOLOGIN; END IF; END $$`,
-      )
-    }
-    for (const user of users) {
-      // The gateway authenticates clients; the engine trusts the gateway over its private socket, so roles
-      // carry no password.
-      const attrs = user.superuser ? 'LOGIN SUPERUSER' : 'LOGIN NOSUPERUSER'
-      await c.query(
-        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(user.name)}) THEN CREATE ROLE ${quoteIdent(user.name)} ${attrs}; ELSE ALTER ROLE ${quoteIdent(user.name)} ${attrs}; END IF; END $$`,
-      )
-      for (const group of user.groups ?? [])
-        await c.query(`GRANT ${quoteIdent(group)} TO ${quoteIdent(user.name)}`)
-    }
+    await ensureEngineUsers(c, users)
   })
   await withClient(engine, database, async (c) => {
     await installCompat(c)
     // Redshift lets every user create tables in `public`; PostgreSQL 15+ does not by default.
     await c.query('GRANT ALL ON SCHEMA public TO PUBLIC')
   })
-}
-
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`
 }
 
 /**
@@ -173,6 +167,21 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
   const users = options.users ?? DEFAULT_USERS
   if (users.length === 0) throw new Error('startLocalRedshift: `users` is empty; give at least one user')
   const log = options.onLog
+  const awsOptions =
+    options.aws === false
+      ? undefined
+      : resolveAwsOptions(
+          options.aws ?? {},
+          users.map((u) => u.name),
+        )
+  const warning = checkExposure(
+    { host, users, accessKeys: awsOptions?.accessKeys },
+    options.allowInsecureDefaults === true,
+  )
+  if (warning !== undefined) {
+    process.emitWarning(warning, { code: 'REDSHIFT_LOCAL_INSECURE_DEFAULTS' })
+    log?.(`[redshift-local] ${warning}`)
+  }
   const s3: OpenedS3 = await openLocalS3(options.s3Dir)
   let engine: Engine
   try {
@@ -188,13 +197,6 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
   let gateway: Gateway | undefined
   let awsEndpoint: AwsEndpoint | undefined
   let roles: EngineRoles | undefined
-  const awsOptions =
-    options.aws === false
-      ? undefined
-      : resolveAwsOptions(
-          options.aws ?? {},
-          users.map((u) => u.name),
-        )
   try {
     const certificatesPromise = options.tls === false ? undefined : generateCertificates([host])
     await prepareEngine(engine, database, users)
@@ -217,6 +219,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
       ...(certificates ? { tls: { key: certificates.key, cert: certificates.cert } } : {}),
       ...(log ? { onLog: log } : {}),
       commandExecutor: s3Commands.execute,
+      ...(options.limits ? { limits: options.limits } : {}),
       // IAM temporary passwords and secret-held passwords, issued by the AWS endpoint started below.
       ...(awsOptions ? { temporaryPassword: (user: string) => awsEndpoint?.passwordFor(user) } : {}),
     })

@@ -7,10 +7,10 @@ import type {
 import { type CancelOutcome, type CancelTarget, cancelQuery as cancelTarget } from '../query/cancel-query.js'
 import { fetchQueryMetrics, type QueryMetrics, type QueryMetricsOptions } from '../query/metrics-query.js'
 import { type Query, toQuery } from '../query/query.js'
-import type { QueryId } from '../query/query-id.js'
 import type { QueryResult } from '../query/query-result.js'
 import type { ResultStream } from '../query/result-stream.js'
 import { openResultStream, type StreamOptions } from '../query/result-stream-open.js'
+import type { QueryId } from '../types/query-id.js'
 import { type ClientContext, lookup, settingsFor } from './client-context.js'
 import type { CallOptions } from './client-options.js'
 
@@ -23,11 +23,11 @@ export function streamResults(
   const q = toQuery(query)
   const host = {
     transport: ctx.transport,
-    run: ctx.run,
+    execute: ctx.execute,
     defaultFetchSize: ctx.config.fetchSize,
     cursors: ctx.cursors,
   }
-  return openResultStream(host, q, settingsFor(ctx, q), options)
+  return openResultStream(host, q, settingsFor(ctx, q, options), options)
 }
 
 /** `RedshiftClient.executeQueryAsync`: starts the query and returns its handle at once. */
@@ -37,7 +37,7 @@ export function executeQueryAsync(
   options: AsyncQueryOptions,
 ): AsyncQueryHandle {
   const q = toQuery(query)
-  return ctx.asyncQueries.submit(q, settingsFor(ctx, q), options)
+  return ctx.asyncQueries.submit(q, settingsFor(ctx, q, options), options)
 }
 
 /** `RedshiftClient.getQueryStatus`. */
@@ -63,7 +63,7 @@ export function cancelQuery(
   return cancelTarget(
     {
       asyncQueries: ctx.asyncQueries,
-      execute: (sql, params) => lookup(ctx, sql, params, 'cancel', options.signal),
+      execute: (sql, params) => lookup(ctx, sql, params, options.signal),
     },
     target,
   )
@@ -77,7 +77,7 @@ export async function getQueryMetrics(
 ): Promise<QueryMetrics> {
   let id = asyncId(queryId)
   if (ctx.asyncQueries.has(id)) id = (await ctx.asyncQueries.status(id)).redshiftQueryId || id
-  return fetchQueryMetrics((sql, params) => lookup(ctx, sql, params, 'query', options.signal), id, options)
+  return fetchQueryMetrics((sql, params) => lookup(ctx, sql, params, options.signal), id, options)
 }
 
 function asyncId(handle: AsyncQueryHandle | QueryId): QueryId {

@@ -1,9 +1,16 @@
 import { RedshiftConfig } from '../config/redshift-config.js'
 import { ValidationError } from '../errors/client-errors.js'
-import { createPipeline, type OperationRunner } from '../pipeline/pipeline.js'
+import { ConnectionLostError } from '../errors/connection-errors.js'
+import { retryUnsent } from '../pipeline/connect-retry.js'
+import type { StatementMiddleware, StatementOutcome } from '../pipeline/statement-context.js'
+import {
+  createStatementExecutor,
+  type StatementCall,
+  type StatementExecutor,
+} from '../pipeline/statement-executor.js'
 import { AsyncQueries } from '../query/async-queries.js'
-import { type Query, queryGroupProblem } from '../query/query.js'
-import type { Transaction } from '../transaction/transaction.js'
+import { type Query, queryGroupProblem, timeoutProblem } from '../query/query.js'
+import type { TransactionCore } from '../transaction/transaction.js'
 import type {
   StatementSettings,
   Transport,
@@ -11,7 +18,7 @@ import type {
   TransportResult,
 } from '../transport/transport.js'
 import type { ClientLifecycle } from './client-lifecycle.js'
-import type { ClientOptions } from './client-options.js'
+import type { CallOptions, ClientOptions } from './client-options.js'
 import { RecentErrors } from './recent-errors.js'
 import { wireTransportFromConfig } from './wire-transport-from-config.js'
 
@@ -22,11 +29,14 @@ import { wireTransportFromConfig } from './wire-transport-from-config.js'
 export interface ClientContext {
   readonly config: RedshiftConfig
   readonly transport: Transport
-  /** The pipeline every operation runs through (retries, error classification, recent errors). */
-  readonly run: OperationRunner
+  /**
+   * The statement executor every operation runs through: parameter check, middlewares (retries,
+   * and whatever the client was built with), deadline and signal, one classification of errors.
+   */
+  readonly execute: StatementExecutor
   readonly errors: RecentErrors
   /** Transactions begun and not yet ended, rolled back when the client closes. */
-  readonly openTransactions: Set<Transaction>
+  readonly openTransactions: Set<TransactionCore>
   /** Open stream cursors, closed when the client closes. */
   readonly cursors: Set<TransportCursor>
   readonly asyncQueries: AsyncQueries
@@ -60,28 +70,23 @@ export function createClientContext(
   const given =
     options.transport ?? wireTransportFromConfig(config, (error) => errors.add(error, 'background'))
   const transport = options.wrapTransport === undefined ? given : options.wrapTransport(given)
-  const run = createPipeline({
+  const execute = createStatementExecutor({
     transport: transport.name,
-    connectRetries: config.maxRetries,
-    retryBackoffMs: config.retryBackoffMs,
-    onError: (error, kind) => errors.add(error, kind),
+    middleware: [...(options.middleware ?? []), ...defaultMiddleware(config)],
+    onError: (error, operation) => errors.add(error, operation),
   })
   const asyncQueries = new AsyncQueries(
     {
-      openSession: (signal) =>
-        run({
-          kind: 'begin',
-          ...(signal === undefined ? {} : { signal }),
-          run: () => transport.openSession(signal),
-        }),
-      lookup: (sql, params) => lookup({ transport, run }, sql, params),
+      execute,
+      openSession: (signal) => transport.openSession(signal),
+      lookup: (sql, params) => lookup({ transport, execute }, sql, params),
     },
     options.asyncResultTtlMs ?? 600_000,
   )
   return {
     config,
     transport,
-    run,
+    execute,
     errors,
     openTransactions: new Set(),
     cursors: new Set(),
@@ -91,40 +96,73 @@ export function createClientContext(
   }
 }
 
+/**
+ * The middlewares every client runs innermost, after the ones it was created with: the retry of
+ * calls whose statement never reached the server (`maxRetries` times, `retryBackoff` apart).
+ */
+export function defaultMiddleware(config: RedshiftConfig): StatementMiddleware[] {
+  return [retryUnsent({ maxRetries: config.maxRetries, backoffMs: config.retryBackoffMs })]
+}
+
 /** A small statement of the client's own (system views, CANCEL) on any pooled connection. */
 export function lookup(
-  ctx: Pick<ClientContext, 'transport' | 'run'>,
+  ctx: Pick<ClientContext, 'transport' | 'execute'>,
   sql: string,
   params: readonly (string | number)[],
-  kind: 'query' | 'cancel' = 'query',
   signal?: AbortSignal,
 ): Promise<TransportResult> {
-  return ctx.run({
-    kind,
+  const settings = NO_SETTINGS
+  return ctx.execute({
+    operation: 'metadata',
     sql,
-    ...(signal === undefined ? {} : { signal }),
-    run: () =>
-      ctx.transport.execute({
-        sql,
-        params,
-        settings: { timeoutMs: null, queryGroup: null },
-        ...(signal === undefined ? {} : { signal }),
-      }),
+    params,
+    settings,
+    signal,
+    run: (call) => ctx.transport.execute({ sql, params, settings, ...transportCall(call) }),
+    describe: describeResult,
   })
 }
 
-/** The timeout and query group a statement runs with: its own, else the client's, capped by the config. */
+/** The session settings of the client's own statements: the server's defaults. */
+export const NO_SETTINGS: StatementSettings = Object.freeze({ timeoutMs: null, queryGroup: null })
+
+/** A transport result's facts, for middlewares. */
+export function describeResult(result: TransportResult): StatementOutcome {
+  return { rowCount: result.rows.length, rowsAffected: result.rowsAffected, queryId: result.queryId }
+}
+
+/** The executor's signals as a transport statement's optional fields. */
+export function transportCall(call: StatementCall): { signal?: AbortSignal; deadline?: AbortSignal } {
+  return {
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.deadline === undefined ? {} : { deadline: call.deadline }),
+  }
+}
+
+/**
+ * The timeout and query group a statement runs with: the call's timeout, else the query's, else the
+ * client's default, capped by the config's `maxQueryTimeout`; the query's group, else the client's.
+ */
 export function settingsFor(
   ctx: Pick<ClientContext, 'config' | 'queryGroup'>,
   query: Pick<Query, 'timeoutMs' | 'queryGroup'>,
+  call: Pick<CallOptions, 'timeoutMs'> = {},
 ): StatementSettings {
   const { defaultTimeoutMs, maxQueryTimeoutMs } = ctx.config
-  // A query's own timeout wins (0 there means "no limit"); a default of 0 leaves the server's.
-  let timeoutMs: number | null = query.timeoutMs ?? (defaultTimeoutMs > 0 ? defaultTimeoutMs : null)
+  // A call's or query's own timeout wins (0 there means "no limit"); a default of 0 leaves the server's.
+  let timeoutMs: number | null =
+    call.timeoutMs ?? query.timeoutMs ?? (defaultTimeoutMs > 0 ? defaultTimeoutMs : null)
   if (maxQueryTimeoutMs > 0 && (timeoutMs === null || timeoutMs === 0 || timeoutMs > maxQueryTimeoutMs)) {
     timeoutMs = maxQueryTimeoutMs
   }
   return { timeoutMs, queryGroup: query.queryGroup ?? ctx.queryGroup }
+}
+
+/** Throws a `ValidationError` naming every bad field of a call's options. */
+export function assertCallOptions(options: CallOptions): void {
+  if (options.timeoutMs === undefined) return
+  const problem = timeoutProblem('timeoutMs', options.timeoutMs)
+  if (problem !== undefined) throw new ValidationError('invalid call options', { problems: [problem] })
 }
 
 /** `RedshiftClient.setQueryGroup`'s change, once validated; `null` goes back to the configured default. */
@@ -137,10 +175,18 @@ export function setQueryGroup(ctx: ClientContext, group: string | null, life: Cl
   ctx.queryGroup = group ?? ctx.config.defaultQueryGroup ?? null
 }
 
+/** A bounded close's last resort: every connection dropped, so the calls still in flight fail now. */
+export function forceClose(ctx: ClientContext): void {
+  ctx.transport.destroy?.(
+    new ConnectionLostError('the client closed: its closeTimeout passed while this call was still running'),
+  )
+}
+
 /** What closing does once no call is in flight: async queries, cursors, open transactions, then the pool. */
 export async function shutDown(ctx: ClientContext): Promise<void> {
   await ctx.asyncQueries.drain()
   await Promise.allSettled([...ctx.cursors].map((cursor) => cursor.close()))
-  await Promise.allSettled([...ctx.openTransactions].map((tx) => tx.rollback()))
+  await Promise.allSettled([...ctx.openTransactions].map((core) => core.rollback()))
+  ctx.openTransactions.clear()
   await ctx.transport.close()
 }

@@ -35,11 +35,21 @@ export class ClientLifecycle {
     return running
   }
 
-  /** Closes once: waits for every call in flight (including ones they start), then runs `shutdown`. */
-  close(shutdown: () => Promise<void>): Promise<void> {
+  /**
+   * Closes once: waits for every call in flight (including ones they start), then runs `shutdown`.
+   * When that takes longer than `boundMs`, `force` is called (it drops every connection, so the calls
+   * still in flight fail and the waiting ends).
+   */
+  close(shutdown: () => Promise<void>, boundMs = 0, force?: () => void): Promise<void> {
     this.#closing ??= (async () => {
-      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
-      await shutdown()
+      const timer = boundMs > 0 && force !== undefined ? setTimeout(force, boundMs) : (undefined as undefined)
+      timer?.unref?.()
+      try {
+        while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+        await shutdown()
+      } finally {
+        if (timer !== undefined) clearTimeout(timer)
+      }
     })()
     return this.#closing
   }

@@ -71,8 +71,9 @@ function dataContext(ctx: ClientContext, options: DataCallOptions): DataOperatio
   assertDataCallOptions(options)
   return {
     transport: ctx.transport,
-    run: ctx.run,
+    execute: ctx.execute,
     settings: settingsFor(ctx, options),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    options,
   }
 }

@@ -2,7 +2,6 @@ import type { RedshiftConfigData } from '../config/resolve-config.js'
 import type { CredentialsProvider } from '../credentials/credentials-provider.js'
 import { UnsupportedError } from '../errors/client-errors.js'
 import { PoolClosedError } from '../errors/connection-errors.js'
-import type { ColumnMetadata } from '../query/column-metadata.js'
 import { type PoolStats, poolStatsWith } from '../transport/pool-stats.js'
 import {
   type PreparedStatementSpec,
@@ -16,6 +15,7 @@ import {
   type TransportStatement,
   WIRE_CAPABILITIES,
 } from '../transport/transport.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
 import type { QueryParam } from '../types/value.js'
 
 /**
@@ -117,6 +117,10 @@ export class DeferredWireTransport implements Transport {
         credentials: this.#provider.status(),
       } as TransportDiagnostics
     }
+  }
+
+  destroy(reason: unknown): void {
+    this.#inner?.destroy?.(reason)
   }
 
   async close(): Promise<void> {

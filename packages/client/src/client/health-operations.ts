@@ -1,34 +1,56 @@
 import { classifyError } from '../errors/classify.js'
 import type { PoolStats } from '../transport/pool-stats.js'
-import type { ClientContext } from './client-context.js'
+import {
+  assertCallOptions,
+  type ClientContext,
+  describeResult,
+  settingsFor,
+  transportCall,
+} from './client-context.js'
 import type { ClientLifecycle } from './client-lifecycle.js'
+import type { CallOptions } from './client-options.js'
 import type { Diagnostics } from './diagnostics.js'
 import type { HealthStatus } from './health-status.js'
 
+/** How long a health check waits for `SELECT 1` unless told otherwise. */
+export const HEALTH_CHECK_TIMEOUT_MS = 5_000
+
 /**
- * `RedshiftClient.healthCheck`: one `SELECT 1`, no pipeline (so no retries); never throws (a closed
- * client reports unhealthy). `poolStats` is the client's `getPoolStats`.
+ * `RedshiftClient.healthCheck`: one `SELECT 1` through the statement executor, never retried
+ * (`retry: false`), bounded by `timeoutMs` (default 5 s) and the caller's signal; never throws (a
+ * closed client reports unhealthy). `poolStats` is the client's `getPoolStats`.
  */
 export async function healthCheck(
   ctx: ClientContext,
   life: ClientLifecycle,
   poolStats: () => PoolStats,
+  options: CallOptions = {},
 ): Promise<HealthStatus> {
   const startedAt = Date.now()
   const checkedAt = new Date()
   try {
     life.assertOpen()
+    assertCallOptions(options)
+    const settings = {
+      timeoutMs: settingsFor(ctx, {}, options).timeoutMs ?? HEALTH_CHECK_TIMEOUT_MS,
+      queryGroup: null,
+    }
+    const sql = 'SELECT 1'
     await life.track(() =>
-      ctx.transport.execute({
-        sql: 'SELECT 1',
+      ctx.execute({
+        operation: 'health',
+        sql,
         params: [],
-        settings: { timeoutMs: null, queryGroup: null },
+        settings,
+        signal: options.signal,
+        options: { ...options, retry: false },
+        run: (call) => ctx.transport.execute({ sql, params: [], settings, ...transportCall(call) }),
+        describe: describeResult,
       }),
     )
     return { healthy: true, latencyMs: Date.now() - startedAt, checkedAt, pool: poolStats() }
   } catch (raw) {
     const error = classifyError(raw, { metadata: { transport: ctx.transport.name } })
-    ctx.errors.add(error, 'health-check')
     return {
       healthy: false,
       latencyMs: Date.now() - startedAt,

@@ -4,33 +4,64 @@ import { createQuery } from '../query/query.js'
 import { QueryResult, toQueryResult } from '../query/query-result.js'
 import type { TransactionOptions } from '../transaction/run-in-transaction.js'
 import type { QueryParam } from '../types/value.js'
-import { type ClientContext, settingsFor } from './client-context.js'
+import {
+  assertCallOptions,
+  type ClientContext,
+  describeResult,
+  NO_SETTINGS,
+  settingsFor,
+} from './client-context.js'
+import type { CallOptions } from './client-options.js'
+import { idempotence } from './statement-operations.js'
 import { inTransaction } from './transaction-operations.js'
 
 /** `RedshiftClient.prepare`: validates the statement on the server and describes its columns. */
-export async function prepare(ctx: ClientContext, name: string, sql: string): Promise<PreparedStatement> {
+export async function prepare(
+  ctx: ClientContext,
+  name: string,
+  sql: string,
+  options: CallOptions = {},
+): Promise<PreparedStatement> {
   const spec = newPreparedSpec(name, sql)
-  const columns = await ctx.run({ kind: 'prepare', sql, run: () => ctx.transport.prepare(spec) })
+  assertCallOptions(options)
+  const settings = settingsFor(ctx, {}, options)
+  const columns = await ctx.execute({
+    operation: 'prepared',
+    sql,
+    settings: { ...NO_SETTINGS, timeoutMs: settings.timeoutMs },
+    signal: options.signal,
+    idempotent: true,
+    options,
+    run: (call) => ctx.transport.prepare(spec, call.signal, call.deadline),
+    describe: () => ({}),
+  })
   return new PreparedStatement(spec, columns)
 }
 
 /** `RedshiftClient.executePrepared`: one run of a prepared statement. */
-export function executePrepared(
+export async function executePrepared(
   ctx: ClientContext,
   statement: PreparedStatement,
   params: readonly QueryParam[],
+  options: CallOptions = {},
 ): Promise<QueryResult> {
   const spec = usableSpec(statement)
   assertParamSets([params], statement.parameterCount)
-  const settings = settingsFor(ctx, {})
-  return ctx.run({
-    kind: 'execute-prepared',
+  assertCallOptions(options)
+  const settings = settingsFor(ctx, {}, options)
+  const startedAt = Date.now()
+  const result = await ctx.execute({
+    operation: 'prepared',
     sql: spec.sql,
-    run: async () => {
-      const startedAt = Date.now()
-      return toQueryResult(await ctx.transport.executePrepared(spec, params, settings), startedAt)
-    },
+    params,
+    settings,
+    signal: options.signal,
+    ...idempotence(options),
+    options,
+    run: (call) => ctx.transport.executePrepared(spec, params, settings, call.signal, call.deadline),
+    describe: describeResult,
   })
+  return toQueryResult(result, startedAt)
 }
 
 /** `RedshiftClient.batchExecute`: every parameter set in one transaction, single-row INSERTs merged. */
@@ -38,22 +69,29 @@ export async function batchExecute(
   ctx: ClientContext,
   statement: PreparedStatement,
   paramSets: readonly (readonly QueryParam[])[],
-  options: TransactionOptions,
+  options: TransactionOptions & CallOptions,
 ): Promise<QueryResult[]> {
   const spec = usableSpec(statement)
   assertParamSets(paramSets, statement.parameterCount)
+  assertCallOptions(options)
   if (paramSets.length === 0) return []
   const insert = parseSingleRowInsert(spec.sql)
+  // Each statement of the batch runs through the executor (tx.query / tx.executePrepared) with the
+  // call's signal and timeout; the batch as a whole is one transaction, retried on conflicts.
+  const call: CallOptions = {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  }
   return inTransaction(
     ctx,
     async (tx) => {
       const results: QueryResult[] = []
       if (insert === undefined || insert.paramCount !== statement.parameterCount) {
-        for (const params of paramSets) results.push(await tx.executePrepared(statement, params))
+        for (const params of paramSets) results.push(await tx.executePrepared(statement, params, call))
         return results
       }
       for (const chunk of multiRowInsertChunks(insert, paramSets)) {
-        const r = await tx.query(createQuery({ sql: chunk.sql, params: chunk.params }))
+        const r = await tx.query(createQuery({ sql: chunk.sql, params: chunk.params }), call)
         // Each parameter set was one single-row INSERT: it inserted exactly one row.
         const perRow = new QueryResult({
           rowsAffected: 1,
@@ -66,6 +104,7 @@ export async function batchExecute(
       return results
     },
     options,
+    'batch',
   )
 }
 
@@ -74,5 +113,9 @@ export async function deallocate(ctx: ClientContext, statement: PreparedStatemen
   if (statement.deallocated) return
   const spec = usableSpec(statement)
   statement.markDeallocated()
-  await ctx.run({ kind: 'deallocate', run: () => ctx.transport.deallocate(spec) })
+  await ctx.execute({
+    operation: 'prepared',
+    sql: `DEALLOCATE ${spec.serverName}`,
+    run: () => ctx.transport.deallocate(spec),
+  })
 }

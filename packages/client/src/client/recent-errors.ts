@@ -1,5 +1,5 @@
 import type { RedshiftError, RedshiftErrorCode } from '../errors/redshift-error.js'
-import type { OperationKind } from '../pipeline/pipeline.js'
+import type { StatementOperation } from '../pipeline/statement-context.js'
 
 /**
  * One failure the client saw, as diagnostics report it (messages are already redacted of secrets).
@@ -10,7 +10,7 @@ import type { OperationKind } from '../pipeline/pipeline.js'
  */
 export interface RecentError {
   readonly at: Date
-  readonly operation: OperationKind | 'background'
+  readonly operation: StatementOperation | 'background'
   readonly code: RedshiftErrorCode
   readonly message: string
   readonly sqlState?: string

@@ -1,4 +1,5 @@
 import type { RedshiftConfigData } from '../config/resolve-config.js'
+import { clusterEndpoint } from '../credentials/cluster-endpoint.js'
 import type { CredentialsProvider, CredentialsStatus } from '../credentials/credentials-provider.js'
 import type { LoginCredentials } from '../credentials/login-credentials.js'
 import { credentialsProviderFor } from '../credentials/provider-from-config.js'
@@ -77,8 +78,11 @@ function wireTransport(
         validateAfterIdleMs: config.validateAfterIdleMs,
         pipelineDepth: config.pipelineDepth,
       },
-      types: createTypeParsers(),
+      types: createTypeParsers(config.typeParsers),
       applicationName: config.applicationName,
+      keepAliveInitialDelayMs: config.keepAliveMs,
+      readTimeoutMs: config.readTimeoutMs,
+      fetchQueryId: config.fetchQueryId,
       onError,
     },
     provider,
@@ -109,6 +113,17 @@ export function wireTransportFromConfig(
       provider,
       onError,
     )
+  }
+  if (config.credentials.kind === 'iam' && config.clusterIdentifier !== undefined) {
+    return new DeferredWireTransport(config, provider, async () => {
+      const found = await clusterEndpoint(config)
+      return wireTransport(
+        config,
+        { host: found.host, port: found.port, database: config.endpoint.database },
+        provider,
+        onError,
+      )
+    })
   }
   if (config.credentials.kind !== 'secrets-manager') {
     throw new UnsupportedError('the wire transport needs a host name: set endpoint(host, port, database)')

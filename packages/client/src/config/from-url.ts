@@ -41,6 +41,11 @@ const SECONDS_PROPERTIES: Readonly<Record<string, SettingKey>> = {
 const URL_FORM =
   /^(?:jdbc:)?(redshift|postgres|postgresql)(:iam)?:\/\/([^/?#;]*)(?:\/([^?#;]*))?(?:[?;](.*))?$/i
 
+/** A bare cluster id (no dot, not a loopback name): what the JDBC IAM forms put where a host goes. */
+function isClusterId(text: string): boolean {
+  return /^[a-z][a-z0-9-]{0,62}$/i.test(text) && text.toLowerCase() !== 'localhost'
+}
+
 function decode(text: string): string {
   try {
     return decodeURIComponent(text)
@@ -91,6 +96,9 @@ export function readUrl(url: string, source = 'url'): ConfigLayer {
     // jdbc:redshift:iam://<cluster-id>:<region>/db names a cluster, not a host.
     put(layer, 'clusterIdentifier', host, source)
     put(layer, 'region', portText, source)
+  } else if (iam && portText === undefined && host !== undefined && isClusterId(host)) {
+    // jdbc:redshift:iam://<cluster-id>/db?Region=... names a cluster too (a host has a dot, or is localhost).
+    put(layer, 'clusterIdentifier', host, source)
   } else {
     put(layer, 'host', host === undefined ? undefined : decode(host), source)
     put(layer, 'port', portText, source)

@@ -94,7 +94,10 @@ export const CONFIG_DEFAULTS = Object.freeze({
   maxQueryTimeoutMs: 0,
   /** Rows per batch when streaming. */
   fetchSize: 1000,
-  /** Retries of a retryable failure (so up to 1 + maxRetries attempts). */
+  /**
+   * Reruns of a call whose statement never reached the server, and of a transaction after a
+   * serialization conflict (so up to 1 + maxRetries runs).
+   */
   maxRetries: 3,
   /** First retry delay; later ones back off exponentially with jitter. */
   retryBackoffMs: 100,
@@ -104,6 +107,24 @@ export const CONFIG_DEFAULTS = Object.freeze({
   applicationName: 'redshift-kit',
   /** A pooled connection idle for longer is checked with a round trip before it is handed out. */
   validateAfterIdleMs: 30_000,
+  /**
+   * A statement that receives no byte from the server for this long drops its connection
+   * (`ConnectionLostError`); 0: never. For servers that go silent without closing the socket; set it
+   * above the longest statement you run, since a statement computing quietly sends nothing either.
+   */
+  readTimeoutMs: 0,
+  /** Delay before the first TCP keepalive probe of an idle socket (0: keepalive off). */
+  keepAliveMs: 60_000,
+  /**
+   * How long `close()` waits for running calls before it drops every connection (the calls then fail
+   * with `ConnectionLostError`).
+   */
+  closeTimeoutMs: 30_000,
+  /**
+   * Fetch Redshift's query id (`pg_last_query_id()`) with every statement, in the same round trip,
+   * so that `result.queryId`, `getQueryMetrics(result.queryId)` and telemetry have it.
+   */
+  fetchQueryId: true,
   /** Lifetime of IAM temporary passwords. */
   iamDurationSeconds: 900,
 })

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import { ConfigError } from '../errors/client-errors.js'
+import type { TypeParserOptions } from '../types/type-parsers.js'
 import {
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,
@@ -64,6 +65,11 @@ export class RedshiftConfig implements RedshiftConfigData {
   declare readonly sslRootCertPath?: string
   readonly applicationName!: string
   readonly validateAfterIdleMs!: number
+  readonly readTimeoutMs!: number
+  readonly keepAliveMs!: number
+  readonly closeTimeoutMs!: number
+  readonly fetchQueryId!: boolean
+  readonly typeParsers!: TypeParserOptions
   declare readonly awsEndpoint?: string
   declare readonly awsCredentials?: AwsCredentials
 
@@ -233,7 +239,13 @@ export class RedshiftConfigBuilder {
   defaultQueryGroup(group: string): this {
     return this.#set('defaultQueryGroup', group)
   }
-  /** @default 3 @example .maxRetries(5) */
+  /**
+   * How many times a call is run again when its statement never reached the server (no connection
+   * could be opened, or the one it got was found reset before anything was written: `error.sent ===
+   * false`), and how many times `executeInTransaction` / `batchExecute` rerun their transaction after
+   * a serialization conflict. A statement that may have reached the server is never run again by
+   * this setting. @default 3 @example .maxRetries(5)
+   */
   maxRetries(n: number): this {
     return this.#set('maxRetries', n)
   }
@@ -300,6 +312,54 @@ export class RedshiftConfigBuilder {
   /** @default 30000 (0: always validate) @example .validateAfterIdle(10_000) */
   validateAfterIdle(ms: number): this {
     return this.#set('validateAfterIdleMs', ms)
+  }
+
+  /**
+   * A statement that receives no byte from the server for this long drops its connection with
+   * `ConnectionLostError`, for servers that go silent without closing the socket. Set it above your
+   * longest statement: one computing quietly sends nothing either.
+   * @default 0 (never) @example .readTimeout(600_000)
+   */
+  readTimeout(ms: number): this {
+    return this.#set('readTimeoutMs', ms)
+  }
+  /**
+   * Delay before the first TCP keepalive probe of an idle connection, so that NAT gateways and
+   * firewalls keep it and a dead peer is noticed. @default 60000 (0: keepalive off) @example .keepAlive(30_000)
+   */
+  keepAlive(initialDelayMs: number): this {
+    return this.#set('keepAliveMs', initialDelayMs)
+  }
+  /**
+   * How long `close()` waits for running calls to finish before it drops every connection (those
+   * calls then fail with `ConnectionLostError`), so closing ends even when the server stopped answering.
+   * @default 30000 @example .closeTimeout(5_000)
+   */
+  closeTimeout(ms: number): this {
+    return this.#set('closeTimeoutMs', ms)
+  }
+
+  /**
+   * Whether every statement fetches its Redshift query id (`pg_last_query_id()`, sent behind it in
+   * the same round trip) for `result.queryId`. On by default: metrics, errors and telemetry name
+   * queries by it. Off saves the leader node one statement per query on hot paths (`result.queryId`
+   * is then `''`; a call can still ask with `{ fetchQueryId: true }`).
+   * @default true @example .fetchQueryId(false)
+   */
+  fetchQueryId(enabled: boolean): this {
+    return this.#set('fetchQueryId', enabled)
+  }
+
+  /**
+   * How result values are read; every option defaults to the lossless choice. `timestamps: 'string'`
+   * keeps TIMESTAMP/TIMESTAMPTZ microseconds (the server's exact text; TIME and TIMETZ are always
+   * text); `super: 'text'` gives SUPER's JSON text untouched (the default parses it keeping every
+   * digit: integers beyond 2^53 as `bigint`, long decimals as exact strings); `numeric: 'number'`
+   * and `bigint: 'string'` trade exactness for convenience; `overrides` maps type OIDs to parsers.
+   * @default {} @example .typeParsers({ timestamps: 'string' })
+   */
+  typeParsers(options: TypeParserOptions): this {
+    return this.#set('typeParsers', options)
   }
 
   /** Values from a URL, below options set on this builder. @example .fromUrl(process.env.DB_URL!) */

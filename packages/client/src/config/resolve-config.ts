@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import type { Problem } from '../errors/client-errors.js'
-import { queryGroupProblem } from '../query/query.js'
+import { queryGroupProblem } from '../types/limits.js'
+import type { TypeParserOptions } from '../types/type-parsers.js'
 import { AwsCredentials } from './aws-credentials.js'
 import { type AuthMethod, type CredentialSource, DatabaseCredentials } from './credentials.js'
 import {
@@ -68,6 +69,16 @@ export interface RedshiftConfigData {
   readonly sslRootCertPath?: string
   readonly applicationName: string
   readonly validateAfterIdleMs: number
+  /** A statement silent this long drops its connection (0: never). */
+  readonly readTimeoutMs: number
+  /** Delay before the first TCP keepalive probe (0: keepalive off). */
+  readonly keepAliveMs: number
+  /** How long `close()` waits for running calls before it drops every connection. */
+  readonly closeTimeoutMs: number
+  /** Whether every statement fetches its Redshift query id (in the same round trip). */
+  readonly fetchQueryId: boolean
+  /** How result values are read (see `RedshiftConfigBuilder.typeParsers`); `{}`: the lossless defaults. */
+  readonly typeParsers: TypeParserOptions
   /** Endpoint URL of the credential providers' AWS calls (a local Redshift's, in tests). */
   readonly awsEndpoint?: string
   /** Keys for the credential providers' AWS calls; the SDK's default chain when absent. */
@@ -75,6 +86,44 @@ export interface RedshiftConfigData {
 }
 
 const MAX_MS = 2_147_483_647
+const PARSER_CHOICES: Readonly<Record<string, readonly string[]>> = {
+  numeric: ['string', 'number'],
+  bigint: ['bigint', 'string'],
+  timestamps: ['date', 'string'],
+  super: ['json', 'text'],
+}
+
+/** The type parser options, each checked against its choices. */
+function typeParserOptions(r: Resolver): TypeParserOptions {
+  const e = r.entry('typeParsers')
+  if (e === undefined) return Object.freeze({})
+  if (typeof e.value !== 'object' || e.value === null) {
+    r.problem('typeParsers', `must be an object such as { timestamps: 'string' }, got ${show(e.value)}`, e)
+    return Object.freeze({})
+  }
+  const given = e.value as Record<string, unknown>
+  for (const [key, value] of Object.entries(given)) {
+    if (key === 'overrides') {
+      const ok =
+        typeof value === 'object' &&
+        value !== null &&
+        Object.entries(value).every(([oid, f]) => /^\d+$/.test(oid) && typeof f === 'function')
+      if (!ok) r.problem('typeParsers.overrides', 'must map type OIDs to parser functions', e)
+      continue
+    }
+    const choices = PARSER_CHOICES[key]
+    if (choices === undefined) {
+      r.problem(
+        `typeParsers.${key}`,
+        `is not an option (use ${Object.keys(PARSER_CHOICES).join(', ')}, overrides)`,
+        e,
+      )
+    } else if (!choices.includes(value as string)) {
+      r.problem(`typeParsers.${key}`, `must be one of ${choices.join(', ')}, got ${show(value)}`, e)
+    }
+  }
+  return Object.freeze({ ...(given as TypeParserOptions) })
+}
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
 const CLUSTER_ID = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/
@@ -345,10 +394,19 @@ export function resolveConfig(
 
   // A Secrets Manager secret of a Redshift database carries host, port and database itself.
   const hostFromSecret = r.entry('authMethod')?.value === 'secrets-manager'
-  if (transport === 'wire' && host === undefined && r.entry('host') === undefined && !hostFromSecret) {
+  // IAM authentication with a cluster id finds the host as the JDBC driver does (DescribeClusters).
+  const hostFromCluster =
+    r.entry('authMethod')?.value === 'iam' && givenCluster !== undefined && workgroup === undefined
+  if (
+    transport === 'wire' &&
+    host === undefined &&
+    r.entry('host') === undefined &&
+    !hostFromSecret &&
+    !hostFromCluster
+  ) {
     r.problem(
       'host',
-      'is required for the wire transport: call endpoint(host, port, database), or set REDSHIFT_HOST or REDSHIFT_URL',
+      'is required for the wire transport: call endpoint(host, port, database), or set REDSHIFT_HOST or REDSHIFT_URL (with withIamAuth(), a clusterIdentifier is enough: its host is looked up)',
     )
   }
   if (transport === 'data-api' && clusterIdentifier === undefined && workgroup === undefined) {
@@ -432,6 +490,11 @@ export function resolveConfig(
       ) ?? CONFIG_DEFAULTS.applicationName,
     validateAfterIdleMs: r.int('validateAfterIdleMs', 0, MAX_MS, CONFIG_DEFAULTS.validateAfterIdleMs),
     pipelineDepth: r.int('pipelineDepth', 1, 64, CONFIG_DEFAULTS.pipelineDepth),
+    readTimeoutMs: r.int('readTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.readTimeoutMs),
+    keepAliveMs: r.int('keepAliveMs', 0, MAX_MS, CONFIG_DEFAULTS.keepAliveMs),
+    closeTimeoutMs: r.int('closeTimeoutMs', 0, MAX_MS, CONFIG_DEFAULTS.closeTimeoutMs),
+    fetchQueryId: r.bool('fetchQueryId', CONFIG_DEFAULTS.fetchQueryId),
+    typeParsers: typeParserOptions(r),
     ...optional(
       'awsEndpoint',
       r.text('awsEndpoint', (u) =>
@@ -441,5 +504,13 @@ export function resolveConfig(
     ...optional('awsCredentials', awsCredentialsOf(r)),
   }
   iamProblems(r, credentials, host, hostInfo.kind, clusterIdentifier, workgroup)
+  if (transport === 'data-api') {
+    // Refused rather than accepted and ignored: nothing would reach the Data API yet.
+    r.problem(
+      'transport',
+      "'data-api' is not available in this version yet: use the wire transport (the default; remove transport('data-api') or REDSHIFT_TRANSPORT)",
+      r.entry('transport'),
+    )
+  }
   return r.problems.length > 0 ? { problems: r.problems } : { data, problems: [] }
 }

@@ -43,6 +43,11 @@ export const SETTING_KEYS = [
   'sslRootCertPath',
   'applicationName',
   'validateAfterIdleMs',
+  'readTimeoutMs',
+  'keepAliveMs',
+  'closeTimeoutMs',
+  'fetchQueryId',
+  'typeParsers',
   'awsEndpoint',
   'awsCredentials',
 ] as const

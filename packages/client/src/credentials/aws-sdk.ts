@@ -6,6 +6,7 @@ import type { AwsCredentialIdentityProvider } from '../config/aws-credentials.js
 import type { RedshiftConfigData } from '../config/resolve-config.js'
 import { ConfigError } from '../errors/client-errors.js'
 import { redactSecrets } from '../errors/redact.js'
+import { profileEndpoint } from './profile-endpoint.js'
 
 /** The config every SDK client of one Redshift client shares: region, endpoint, credentials, profile. */
 export interface SdkClientConfig {
@@ -60,9 +61,10 @@ export async function sdkClientConfig(config: RedshiftConfigData): Promise<SdkCl
   const base = config.awsCredentials?.provider
   const roleArn = config.credentials.kind === 'iam' ? config.credentials.roleArn : undefined
   const profile = config.credentials.kind === 'iam' ? config.credentials.profile : undefined
+  const endpoint = config.awsEndpoint ?? (profile === undefined ? undefined : profileEndpoint(profile))
   const shared = {
     ...(config.region === undefined ? {} : { region: config.region }),
-    ...(config.awsEndpoint === undefined ? {} : { endpoint: config.awsEndpoint }),
+    ...(endpoint === undefined ? {} : { endpoint }),
     ...(profile === undefined ? {} : { profile }),
   }
   if (roleArn === undefined) return { ...shared, ...(base === undefined ? {} : { credentials: base }) }

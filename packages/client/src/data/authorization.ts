@@ -1,5 +1,6 @@
 import type { Problem } from '../errors/client-errors.js'
 import { REDACTED } from '../errors/redact.js'
+import { describeValue } from './builder-arguments.js'
 import { hasUnsafeSecretChars, quoteLiteral } from './sql-quote.js'
 
 /**
@@ -104,13 +105,17 @@ export function withDefaultIamRole<C>(
 
 /** Whether a `CREDENTIALS` string carries a client-side encryption key. */
 export function credentialsHaveMasterKey(auth: Authorization | undefined): boolean {
-  return auth?.kind === 'credentials' && /(^|;)master_symmetric_key=/.test(auth.credentials)
+  return (
+    auth?.kind === 'credentials' &&
+    typeof auth.credentials === 'string' &&
+    /(^|;)master_symmetric_key=/.test(auth.credentials)
+  )
 }
 
 /** What is wrong with one role ARN, or `undefined`. Never echoes more than the ARN itself. */
 export function roleArnProblem(arn: unknown): string | undefined {
   if (typeof arn !== 'string' || !ROLE_ARN.test(arn)) {
-    return `${typeof arn === 'string' ? JSON.stringify(arn) : String(arn)} is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)`
+    return `${describeValue(arn)} is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)`
   }
   return undefined
 }

@@ -33,8 +33,3 @@ export const COMPRESSIONS: readonly Compression[] = Object.freeze(Object.values(
 export function isCompression(value: unknown): value is Compression {
   return typeof value === 'string' && (COMPRESSIONS as readonly string[]).includes(value)
 }
-
-/** The keyword of a compression (`GZIP`, ...); `None` has none. */
-export function compressionKeyword(c: Compression): string | undefined {
-  return c === 'none' ? undefined : c.toUpperCase()
-}

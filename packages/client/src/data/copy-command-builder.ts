@@ -1,6 +1,7 @@
-import { ValidationError } from '../errors/client-errors.js'
+import { type Problem, ValidationError } from '../errors/client-errors.js'
 import { type AccessKeys, type Authorization, iamRoleAuthorization } from './authorization.js'
-import { type Compression, isCompression } from './compression.js'
+import { booleanProblem, describeValue, isRecord, mustBe, oneOfProblem } from './builder-arguments.js'
+import type { Compression } from './compression.js'
 import {
   type CompUpdate,
   CopyCommand,
@@ -12,7 +13,7 @@ import {
   type JsonMapping,
 } from './copy-command.js'
 import { type CopyDraft, copyProblems } from './copy-validation.js'
-import type { DataFormat } from './data-format.js'
+import { DATA_FORMATS, type DataFormat } from './data-format.js'
 import { withOption, withoutOption } from './ordered-options.js'
 import { parseS3Url } from './s3-location.js'
 import { type TableRef, toTableRef } from './table-ref.js'
@@ -39,20 +40,40 @@ export interface ShapefileOptions {
   readonly simplify?: { readonly auto?: boolean; readonly tolerance?: number }
 }
 
-/** @internal The text form of a fixed-width spec. */
-export function fixedWidthText(spec: FixedWidthSpec): string {
-  if (typeof spec === 'string') return spec
-  const pairs = Array.isArray(spec) ? spec : Object.entries(spec)
-  return (pairs as readonly (readonly [string, number])[])
-    .map(([label, width]) => `${label}:${width}`)
-    .join(',')
+/**
+ * @internal The text form of a fixed-width spec, or what is wrong with the spec's shape (its text is
+ * checked against FIXEDWIDTH's grammar by `build()`).
+ */
+export function fixedWidthText(spec: unknown): { readonly text: string } | { readonly problem: string } {
+  if (typeof spec === 'string') return { text: spec }
+  const shape = "'label:width,...', { label: width } or [label, width] pairs"
+  let pairs: readonly unknown[]
+  if (Array.isArray(spec)) pairs = spec
+  else if (isRecord(spec)) pairs = Object.entries(spec)
+  else return { problem: mustBe(shape, spec) }
+  const parts: string[] = []
+  for (const pair of pairs) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
+      return { problem: mustBe(shape, pair) }
+    }
+    const width: unknown = pair[1]
+    if (typeof width !== 'number' || !Number.isInteger(width) || width < 1) {
+      return {
+        problem: `the width of ${describeValue(pair[0])} ${mustBe('a whole number of 1 or more', width)}`,
+      }
+    }
+    parts.push(`${pair[0]}:${width}`)
+  }
+  return { text: parts.join(',') }
 }
 
 /**
  * Builds a {@link CopyCommand}: a source, a format, authorization and options, covering Redshift's
  * whole COPY grammar. Immutable: every method returns a new builder, so a partly configured builder
  * can be shared and specialised. Methods never throw; `build()` checks everything at once and throws
- * one `ValidationError` listing every problem. Options appear in the statement in the order they
+ * one `ValidationError` listing every problem, under the name of the method that set it: values are
+ * checked against COPY's grammar (keywords against their list, numbers against their range) or
+ * quoted, and an argument of the wrong kind (a bigint, `null`, an object) is refused, never written. Options appear in the statement in the order they
  * were first set. Without `iamRole()` / `accessKeys()` / `credentials()`, the client uses its
  * configured `defaultCopyIamRole`.
  *
@@ -79,6 +100,7 @@ export class CopyCommandBuilder {
       source: undefined,
       authorizations: Object.freeze([]),
       options: Object.freeze([]),
+      invalid: Object.freeze({}),
     })
   }
 
@@ -86,7 +108,8 @@ export class CopyCommandBuilder {
 
   /** Loads only these columns, in this order (the rest get their defaults). */
   columns(columns: readonly string[]): CopyCommandBuilder {
-    return this.#with({ columns: Object.freeze([...columns]) })
+    if (!Array.isArray(columns)) return this.#invalid('columns', mustBe('an array of column names', columns))
+    return this.#valid('columns').#with({ columns: Object.freeze([...columns]) })
   }
 
   /** Loads every object of `bucket` whose key starts with `prefix`. */
@@ -96,7 +119,8 @@ export class CopyCommandBuilder {
 
   /** {@link fromS3} from one `s3://bucket/prefix` URL. */
   fromS3Url(url: string): CopyCommandBuilder {
-    const location = parseS3Url(url) ?? { bucket: url, key: '' }
+    const location = typeof url === 'string' ? parseS3Url(url) : undefined
+    if (location === undefined) return this.#invalid('fromS3Url', mustBe('an s3://bucket/prefix URL', url))
     return this.#source({ kind: 's3', bucket: location.bucket, prefix: location.key })
   }
 
@@ -140,24 +164,26 @@ export class CopyCommandBuilder {
       case 'shapefile':
         return this.shapefile()
       default:
-        // Not a DataFormat: kept so that build() reports it.
-        return this.#format({ kind: String(format) } as unknown as CopyFormat)
+        return this.#invalid('format', oneOfProblem(format, DATA_FORMATS) ?? '')
     }
   }
 
   /** Delimited text, the default (pipe-delimited unless `delimiter()` says otherwise). */
   text(): CopyCommandBuilder {
-    return this.#with({ options: withoutOption(this.#draft.options, 'format') })
+    return this.#valid('format').#with({ options: withoutOption(this.#draft.options, 'format') })
   }
 
   /** CSV (`CSV [QUOTE AS 'q']`); the quote character defaults to `"`. */
   csv(options: { readonly quote?: string } = {}): CopyCommandBuilder {
+    if (!isRecord(options)) return this.#invalid('csv', mustBe('{ quote?: string }', options))
     return this.#format(options.quote === undefined ? { kind: 'csv' } : { kind: 'csv', quote: options.quote })
   }
 
   /** CSV with its delimiter and quote character, skipping one header line per file when `header`. */
   csvWithOptions(delimiter: string, quote: string, header: boolean): CopyCommandBuilder {
-    const b = this.csv({ quote }).delimiter(delimiter)
+    const bad = booleanProblem(header)
+    if (bad !== undefined) return this.#invalid('csvWithOptions', `header ${bad}`)
+    const b = this.#valid('csvWithOptions').csv({ quote }).delimiter(delimiter)
     return header ? b.ignoreHeader(1) : b.#without('ignoreHeader')
   }
 
@@ -193,7 +219,13 @@ export class CopyCommandBuilder {
 
   /** Esri shapefiles (`FORMAT SHAPEFILE [SIMPLIFY [AUTO] [tolerance]]`). */
   shapefile(options: ShapefileOptions = {}): CopyCommandBuilder {
-    const s = options.simplify
+    const shape = '{ simplify?: { auto?: boolean, tolerance?: number } }'
+    if (!isRecord(options)) return this.#invalid('shapefile', mustBe(shape, options))
+    const s: unknown = options.simplify
+    if (s !== undefined && !isRecord(s)) return this.#invalid('shapefile', `simplify ${mustBe(shape, s)}`)
+    if (s !== undefined && s.auto !== undefined && typeof s.auto !== 'boolean') {
+      return this.#invalid('shapefile', `simplify.auto ${booleanProblem(s.auto)}`)
+    }
     return this.#format(
       s === undefined
         ? { kind: 'shapefile' }
@@ -201,7 +233,7 @@ export class CopyCommandBuilder {
             kind: 'shapefile',
             simplify: {
               auto: s.auto === true,
-              ...(s.tolerance === undefined ? {} : { tolerance: s.tolerance }),
+              ...(s.tolerance === undefined ? {} : { tolerance: s.tolerance as number }),
             },
           },
     )
@@ -219,16 +251,15 @@ export class CopyCommandBuilder {
 
   /** Fixed-width columns: `'id:3,name:25'`, `{ id: 3, name: 25 }` or `[['id', 3], ['name', 25]]`. */
   fixedWidth(spec: FixedWidthSpec): CopyCommandBuilder {
-    return this.#set('fixedWidth', fixedWidthText(spec))
+    const text = fixedWidthText(spec)
+    if ('problem' in text) return this.#invalid('fixedWidth', text.problem)
+    return this.#set('fixedWidth', text.text)
   }
 
   /** Input compression (`Compression.None` removes it). */
   compression(compression: Compression): CopyCommandBuilder {
     if (compression === 'none') return this.#without('compression')
-    return this.#set(
-      'compression',
-      (isCompression(compression) ? compression : String(compression)) as Exclude<Compression, 'none'>,
-    )
+    return this.#set('compression', compression)
   }
 
   /** The AWS region of the bucket or DynamoDB table, when not the cluster's. */
@@ -256,7 +287,7 @@ export class CopyCommandBuilder {
   /** Replaces invalid UTF-8 with `replacement` (default `?`); `false` removes the option. */
   acceptInvChars(replacement: string | boolean = true): CopyCommandBuilder {
     if (replacement === false) return this.#without('acceptInvChars')
-    return this.#set('acceptInvChars', replacement)
+    return this.#set('acceptInvChars', replacement as string | true)
   }
 
   /** Loads whitespace-only CHAR/VARCHAR fields as NULL. */
@@ -343,7 +374,10 @@ export class CopyCommandBuilder {
 
   /** Automatic compression: `'PRESET'`, `'ON'`/`true` or `'OFF'`/`false`. */
   compUpdate(mode: CompUpdate | boolean): CopyCommandBuilder {
-    return this.#set('compUpdate', mode === true ? 'ON' : mode === false ? 'OFF' : mode)
+    const value = mode === true ? 'ON' : mode === false ? 'OFF' : mode
+    const bad = oneOfProblem(value, ['PRESET', 'ON', 'OFF'])
+    if (bad !== undefined) return this.#invalid('compUpdate', `${bad} (or true / false)`)
+    return this.#set('compUpdate', value)
   }
 
   /** Fails the load only after more than `max` bad rows (0-100000; default 0). */
@@ -363,6 +397,8 @@ export class CopyCommandBuilder {
 
   /** Updates (`true`) or never updates (`false`) the table's statistics. */
   statUpdate(on: boolean): CopyCommandBuilder {
+    const bad = booleanProblem(on)
+    if (bad !== undefined) return this.#invalid('statUpdate', bad)
     return this.#set('statUpdate', on ? 'ON' : 'OFF')
   }
 
@@ -373,12 +409,18 @@ export class CopyCommandBuilder {
    * (an array, or ARNs separated by commas).
    */
   iamRole(roles: string | readonly string[]): CopyCommandBuilder {
-    return this.#auth(iamRoleAuthorization(roles))
+    if (typeof roles !== 'string' && !Array.isArray(roles)) {
+      return this.#invalid('iamRole', mustBe("'default', a role ARN, or an array of role ARNs", roles))
+    }
+    return this.#valid('iamRole').#auth(iamRoleAuthorization(roles))
   }
 
   /** Authorizes with an access key pair and optional session token (secrets: redacted outside `toSql()`). */
   accessKeys(keys: AccessKeys): CopyCommandBuilder {
-    return this.#auth({
+    if (!isRecord(keys)) {
+      return this.#invalid('accessKeys', mustBe('{ accessKeyId, secretAccessKey, sessionToken? }', keys))
+    }
+    return this.#valid('accessKeys').#auth({
       kind: 'access-keys',
       accessKeyId: keys.accessKeyId,
       secretAccessKey: keys.secretAccessKey,
@@ -396,7 +438,11 @@ export class CopyCommandBuilder {
    * every bad value and every combination Redshift would refuse.
    */
   build(): CopyCommand {
-    const problems = copyProblems(this.#draft)
+    const invalid: Problem[] = Object.entries(this.#draft.invalid).map(([field, message]) => ({
+      field,
+      message,
+    }))
+    const problems = [...invalid, ...copyProblems(this.#draft)]
     const { source, authorizations } = this.#draft
     if (problems.length > 0 || source === undefined) {
       throw new ValidationError('invalid COPY command', { problems })
@@ -423,28 +469,47 @@ export class CopyCommandBuilder {
   }
 
   #source(source: CopySource): CopyCommandBuilder {
-    return this.#with({ source: Object.freeze(source) })
+    return this.#valid('fromS3Url').#with({ source: Object.freeze(source) })
   }
 
   #format(format: CopyFormat): CopyCommandBuilder {
-    return this.#set('format', Object.freeze(format))
+    return this.#valid('csv').#valid('shapefile').#set('format', Object.freeze(format))
   }
 
+  // Values of the declared type are stored as given, and build() checks them against their grammar.
   #set<K extends CopyOptionName>(
     name: K,
     value: Extract<CopyOption, { name: K }>['value'],
   ): CopyCommandBuilder {
-    return this.#with({ options: withOption(this.#draft.options, { name, value } as CopyOption) })
+    return this.#valid(name).#with({
+      options: withOption(this.#draft.options, { name, value } as CopyOption),
+    })
   }
 
   #flag(name: CopyOptionName, on: boolean): CopyCommandBuilder {
+    const bad = booleanProblem(on)
+    if (bad !== undefined) return this.#invalid(name, bad)
     return on
-      ? this.#with({ options: withOption(this.#draft.options, { name, value: true } as CopyOption) })
+      ? this.#valid(name).#with({
+          options: withOption(this.#draft.options, { name, value: true } as CopyOption),
+        })
       : this.#without(name)
   }
 
   #without(name: CopyOptionName): CopyCommandBuilder {
-    return this.#with({ options: withoutOption(this.#draft.options, name) })
+    return this.#valid(name).#with({ options: withoutOption(this.#draft.options, name) })
+  }
+
+  // An argument of the wrong kind (a bigint, null, an object, ...) is kept as a problem of build(),
+  // under the method's name, until the method is called again with a good one.
+  #invalid(method: string, message: string): CopyCommandBuilder {
+    return this.#with({ invalid: Object.freeze({ ...this.#draft.invalid, [method]: message }) })
+  }
+
+  #valid(method: string): CopyCommandBuilder {
+    if (!Object.hasOwn(this.#draft.invalid, method)) return this
+    const { [method]: _dropped, ...rest } = this.#draft.invalid
+    return this.#with({ invalid: Object.freeze(rest) })
   }
 
   #auth(auth: Authorization): CopyCommandBuilder {

@@ -1,7 +1,8 @@
 import { REDACTED } from '../errors/redact.js'
 import { createQuery, type Query } from '../query/query.js'
 import { type Authorization, renderAuthorization } from './authorization.js'
-import { type Compression, compressionKeyword } from './compression.js'
+import { keywordFor, numberFor } from './builder-arguments.js'
+import type { Compression } from './compression.js'
 import type { DataFormat } from './data-format.js'
 import { type OptionEntry, optionValue } from './ordered-options.js'
 import { s3Url } from './s3-location.js'
@@ -288,7 +289,7 @@ function renderSource(source: CopySource): string {
 function sourceSuffix(source: CopySource): string | undefined {
   if (source.kind === 's3-manifest') return 'MANIFEST'
   if (source.kind === 'ssh') return 'SSH'
-  if (source.kind === 'dynamodb') return `READRATIO ${source.readRatio}`
+  if (source.kind === 'dynamodb') return `READRATIO ${numberFor(source.readRatio, 'fromDynamoDb.readRatio')}`
   return undefined
 }
 
@@ -309,11 +310,21 @@ function renderFormat(format: CopyFormat, serializeToJson: boolean): string {
       return [
         'FORMAT SHAPEFILE SIMPLIFY',
         ...(s.auto ? ['AUTO'] : []),
-        ...(s.tolerance === undefined ? [] : [String(s.tolerance)]),
+        ...(s.tolerance === undefined
+          ? []
+          : [numberFor(s.tolerance, 'shapefile.tolerance', { integer: false })]),
       ].join(' ')
     }
+    default:
+      return keywordFor({}, (format as { kind: unknown }).kind, 'format')
   }
 }
+
+// What each keyword-valued option may write: nothing outside these maps reaches the SQL unquoted.
+const COMPRESSION_KEYWORDS = { gzip: 'GZIP', bzip2: 'BZIP2', lzop: 'LZOP', zstd: 'ZSTD' }
+const COPY_ENCODING_KEYWORDS = Object.fromEntries(COPY_ENCODINGS.map((e) => [e, e]))
+const COMP_UPDATE_KEYWORDS = { PRESET: 'PRESET', ON: 'ON', OFF: 'OFF' }
+const ON_OFF_KEYWORDS = { ON: 'ON', OFF: 'OFF' }
 
 function renderOption(
   option: CopyOption,
@@ -336,17 +347,19 @@ function renderOption(
     case 'masterSymmetricKey':
       return `MASTER_SYMMETRIC_KEY ${redact ? `'${REDACTED}'` : quoteLiteral(option.value)}`
     case 'compression':
-      return compressionKeyword(option.value)
+      return keywordFor(COMPRESSION_KEYWORDS, option.value, 'compression')
     case 'acceptInvChars':
       return option.value === true ? 'ACCEPTINVCHARS' : `ACCEPTINVCHARS AS ${quoteLiteral(option.value)}`
     case 'encoding':
+      return `ENCODING ${keywordFor(COPY_ENCODING_KEYWORDS, option.value, option.name)}`
     case 'compUpdate':
+      return `COMPUPDATE ${keywordFor(COMP_UPDATE_KEYWORDS, option.value, option.name)}`
     case 'statUpdate':
-      return `${COPY_KEYWORDS[option.name]} ${option.value}`
+      return `STATUPDATE ${keywordFor(ON_OFF_KEYWORDS, option.value, option.name)}`
     case 'ignoreHeader':
     case 'compRows':
     case 'maxErrors':
-      return `${COPY_KEYWORDS[option.name]} ${String(option.value)}`
+      return `${COPY_KEYWORDS[option.name]} ${numberFor(option.value, option.name)}`
     default:
       return COPY_KEYWORDS[option.name]
   }

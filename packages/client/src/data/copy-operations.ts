@@ -117,46 +117,55 @@ async function failure(
  * STL_LOAD_ERRORS. A failed COPY raises `LoadFailedError` with its load errors attached.
  *
  * @example
- * const result = await runCopy({ transport, run, settings }, prepareCopy(copy, undefined, 'copyFromS3'))
+ * const result = await runCopy({ transport, execute, settings }, prepareCopy(copy, undefined, 'copyFromS3'))
  */
 export function runCopy(context: DataOperationContext, command: CopyCommand): Promise<CopyResult> {
   const sql = command.toSql()
-  return runInOwnSession(context, sql, "COPY's row count (pg_last_copy_count())", async (session, failed) => {
-    const row = (await runOn(session, context, 'SELECT pg_last_copy_id(), SYSDATE')).rows[0]
-    const clock = row?.[1]
-    const before: BeforeCopy = {
-      copyId: toNumber(row?.[0]),
-      serverStart: clock instanceof Date ? clock : undefined,
-      // The session id is the backend pid on the wire: what STL_LOAD_ERRORS.session holds.
-      pid: /^\d+$/.test(session.id) ? Number(session.id) : undefined,
-    }
-    const startedAt = Date.now()
-    try {
-      await runOn(session, context, sql)
-    } catch (raw) {
-      failed(raw)
-      throw await failure(raw, session, context, sql, before)
-    }
-    const after = await runOn(session, context, 'SELECT pg_last_copy_count(), pg_last_copy_id()')
-    const durationMs = Date.now() - startedAt
-    const rowsLoaded = toNumber(after.rows[0]?.[0]) ?? 0
-    const copyId = toNumber(after.rows[0]?.[1])
-    let errors = 0
-    if (copyId !== undefined && copyId > 0) {
-      const counted = await runOn(session, context, 'SELECT COUNT(*) FROM stl_load_errors WHERE query = $1', [
-        copyId,
-      ])
-      errors = toNumber(scalar(counted)) ?? 0
-    }
-    return Object.freeze({
-      rowsLoaded,
-      errors,
-      startTime: before.serverStart ?? new Date(Date.now() - durationMs),
-      durationMs,
-      queryId: copyId !== undefined && copyId > 0 ? String(copyId) : '',
-      table: command.table,
-    })
-  })
+  return runInOwnSession(
+    context,
+    'copy',
+    sql,
+    "COPY's row count (pg_last_copy_count())",
+    async (session, failed) => {
+      const row = (await runOn(session, context, 'SELECT pg_last_copy_id(), SYSDATE')).rows[0]
+      const clock = row?.[1]
+      const before: BeforeCopy = {
+        copyId: toNumber(row?.[0]),
+        serverStart: clock instanceof Date ? clock : undefined,
+        // The session id is the backend pid on the wire: what STL_LOAD_ERRORS.session holds.
+        pid: /^\d+$/.test(session.id) ? Number(session.id) : undefined,
+      }
+      const startedAt = Date.now()
+      try {
+        await runOn(session, context, sql)
+      } catch (raw) {
+        failed(raw)
+        throw await failure(raw, session, context, sql, before)
+      }
+      const after = await runOn(session, context, 'SELECT pg_last_copy_count(), pg_last_copy_id()')
+      const durationMs = Date.now() - startedAt
+      const rowsLoaded = toNumber(after.rows[0]?.[0]) ?? 0
+      const copyId = toNumber(after.rows[0]?.[1])
+      let errors = 0
+      if (copyId !== undefined && copyId > 0) {
+        const counted = await runOn(
+          session,
+          context,
+          'SELECT COUNT(*) FROM stl_load_errors WHERE query = $1',
+          [copyId],
+        )
+        errors = toNumber(scalar(counted)) ?? 0
+      }
+      return Object.freeze({
+        rowsLoaded,
+        errors,
+        startTime: before.serverStart ?? new Date(Date.now() - durationMs),
+        durationMs,
+        queryId: copyId !== undefined && copyId > 0 ? String(copyId) : '',
+        table: command.table,
+      })
+    },
+  )
 }
 
 /**
@@ -164,7 +173,7 @@ export function runCopy(context: DataOperationContext, command: CopyCommand): Pr
  * time and line order. STL keeps about seven days, and regular users see only their own loads.
  *
  * @example
- * const errors = await getLoadErrors({ transport, run, settings }, new TableRef('analytics', 'daily_events'), since)
+ * const errors = await getLoadErrors({ transport, execute, settings }, new TableRef('analytics', 'daily_events'), since)
  */
 export function getLoadErrors(
   context: DataOperationContext,
@@ -177,13 +186,21 @@ export function getLoadErrors(
     problems.push({ field: 'since', message: 'must be a valid Date' })
   if (problems.length > 0)
     return Promise.reject(new ValidationError('invalid getLoadErrors call', { problems }))
-  const exec = (sql: string, params: readonly (string | number | Date)[]) =>
-    runOn(context.transport, context, sql, params)
-  return context.run({
-    kind: 'query',
+  return context.execute({
+    operation: 'metadata',
     sql: 'SELECT ... FROM stl_load_errors',
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-    run: async () => {
+    settings: context.settings,
+    signal: context.signal,
+    idempotent: true,
+    run: async (call) => {
+      const exec = (sql: string, params: readonly (string | number | Date)[]) =>
+        context.transport.execute({
+          sql,
+          params,
+          settings: context.settings,
+          ...(call.signal === undefined ? {} : { signal: call.signal }),
+          ...(call.deadline === undefined ? {} : { deadline: call.deadline }),
+        })
       // Redshift folds names to lower case (quoted ones too, by default); PostgreSQL keeps quoted case.
       // The casts keep one type per parameter (pg_class's columns are of type name, lower() is text).
       const found =

@@ -1,5 +1,7 @@
 import type { Problem } from '../errors/client-errors.js'
 import { type Authorization, authorizationProblems, credentialsHaveMasterKey } from './authorization.js'
+import { describeValue, oneOfProblem } from './builder-arguments.js'
+import { COMPRESSIONS } from './compression.js'
 import {
   COPY_ENCODINGS,
   COPY_KEYWORDS,
@@ -26,6 +28,8 @@ export interface CopyDraft {
   readonly source: CopySource | undefined
   readonly authorizations: readonly Authorization[]
   readonly options: readonly CopyOption[]
+  /** Arguments of the wrong kind, by method: reported by `build()` before the values' problems. */
+  readonly invalid: Readonly<Record<string, string>>
 }
 
 const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/
@@ -72,11 +76,14 @@ function show(name: CopyOptionName): string {
   return `${COPY_KEYWORDS[name]} (${name}())`
 }
 
-function intProblem(value: number, min: number, max: number): string | undefined {
-  return Number.isInteger(value) && value >= min && value <= max
+function intProblem(value: unknown, min: number, max: number): string | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
     ? undefined
-    : `must be a whole number from ${min} to ${max}, got ${String(value)}`
+    : `must be a whole number from ${min} to ${max}, got ${describeValue(value)}`
 }
+
+const COPY_COMPRESSIONS = COMPRESSIONS.filter((c) => c !== 'none')
+const FORMAT_KINDS = ['csv', 'json', 'avro', 'parquet', 'orc', 'shapefile']
 
 /**
  * Every problem of a COPY at once: missing or bad source, bad names, values and authorization, and
@@ -114,7 +121,7 @@ export function copyProblems(draft: CopyDraft): Problem[] {
         if (typeof source.table !== 'string' || !DYNAMODB_TABLE.test(source.table)) {
           add(
             'fromDynamoDb.table',
-            `${JSON.stringify(source.table)} is not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and ".")`,
+            `${describeValue(source.table)} is not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and ".")`,
           )
         }
         {
@@ -128,10 +135,7 @@ export function copyProblems(draft: CopyDraft): Problem[] {
         break
       case 'emr':
         if (typeof source.clusterId !== 'string' || !EMR_CLUSTER.test(source.clusterId)) {
-          add(
-            'fromEmr.clusterId',
-            `${JSON.stringify(source.clusterId)} is not an EMR cluster id (j-XXXXXXXX)`,
-          )
+          add('fromEmr.clusterId', `${describeValue(source.clusterId)} is not an EMR cluster id (j-XXXXXXXX)`)
         }
         add('fromEmr.path', keyProblem(source.path, { allowEmpty: false }))
         break
@@ -147,6 +151,7 @@ export function copyProblems(draft: CopyDraft): Problem[] {
     switch (option.name) {
       case 'format': {
         const f = option.value
+        if (!FORMAT_KINDS.includes(f.kind)) add('format', oneOfProblem(f.kind, FORMAT_KINDS))
         if (f.kind === 'csv' && f.quote !== undefined) add('csv.quote', asciiCharProblem(f.quote))
         if (f.kind === 'json' || f.kind === 'avro') {
           const m = f.mapping
@@ -158,7 +163,7 @@ export function copyProblems(draft: CopyDraft): Problem[] {
           ) {
             add(
               f.kind,
-              `the mapping must be ${allowed.map((a) => `'${a}'`).join(', ')} or the s3:// URL of a JSONPaths file, got ${JSON.stringify(m)}`,
+              `the mapping must be ${allowed.map((a) => `'${a}'`).join(', ')} or the s3:// URL of a JSONPaths file, got ${describeValue(m)}`,
             )
           } else if (typeof m === 'string' && m.startsWith('s3://')) {
             add(f.kind === 'json' ? 'jsonWithPaths' : 'avroWithPaths', s3UrlProblem(m))
@@ -167,7 +172,7 @@ export function copyProblems(draft: CopyDraft): Problem[] {
         if (f.kind === 'shapefile' && f.simplify?.tolerance !== undefined) {
           const t = f.simplify.tolerance
           if (!(typeof t === 'number' && Number.isFinite(t) && t >= 0))
-            add('shapefile.tolerance', `must be a finite number of 0 or more, got ${String(t)}`)
+            add('shapefile.tolerance', `must be a finite number of 0 or more, got ${describeValue(t)}`)
         }
         break
       }
@@ -194,8 +199,21 @@ export function copyProblems(draft: CopyDraft): Problem[] {
         add(field, literalProblem(option.value, { allowEmpty: true }))
         break
       case 'encoding':
-        if (!(COPY_ENCODINGS as readonly string[]).includes(option.value))
-          add(field, `must be one of ${COPY_ENCODINGS.join(', ')}, got ${JSON.stringify(option.value)}`)
+        add(field, oneOfProblem(option.value, COPY_ENCODINGS))
+        break
+      case 'compression':
+        add(
+          field,
+          oneOfProblem(option.value, COPY_COMPRESSIONS)?.concat(
+            " (Compression.Gzip, ...; Compression.None or 'none' removes it)",
+          ),
+        )
+        break
+      case 'compUpdate':
+        add(field, oneOfProblem(option.value, ['PRESET', 'ON', 'OFF']))
+        break
+      case 'statUpdate':
+        add(field, oneOfProblem(option.value, ['ON', 'OFF']))
         break
       case 'ignoreHeader':
         add(field, intProblem(option.value, 0, MAX_INT))

@@ -1,9 +1,10 @@
 import { type Problem, UnsupportedError, ValidationError } from '../errors/client-errors.js'
-import type { OperationRunner } from '../pipeline/pipeline.js'
+import type { StatementExecutor } from '../pipeline/statement-executor.js'
 import { queryGroupProblem, timeoutProblem } from '../query/query.js'
 import type {
   StatementSettings,
   Transport,
+  TransportCall,
   TransportResult,
   TransportSession,
 } from '../transport/transport.js'
@@ -12,11 +13,13 @@ import type { QueryParam } from '../types/value.js'
 /** What the COPY and UNLOAD operations take from the client: its transport, pipeline and settings. */
 export interface DataOperationContext {
   readonly transport: Transport
-  /** The client's pipeline: every operation runs through it. */
-  readonly run: OperationRunner
+  /** The client's statement executor: every operation runs through it. */
+  readonly execute: StatementExecutor
   /** The session settings (timeout, query group) the statements run under. */
   readonly settings: StatementSettings
   readonly signal?: AbortSignal
+  /** The caller's options object, for the executor's middlewares. */
+  readonly options?: object
 }
 
 /**
@@ -55,12 +58,7 @@ export function runOn(
   sql: string,
   params: readonly QueryParam[] = [],
 ): Promise<TransportResult> {
-  return session.execute({
-    sql,
-    params,
-    settings: context.settings,
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-  })
+  return session.execute({ sql, params, settings: context.settings })
 }
 
 /** The first value of the first row, or `undefined`. */
@@ -77,32 +75,35 @@ export function toNumber(value: unknown): number | undefined {
 }
 
 /**
- * Runs `work` through the client's pipeline on a session of its own, for statements whose results
+ * Runs `work` through the client's statement executor on a session of its own, for statements whose results
  * are read back per session afterwards (`pg_last_copy_count()`, `pg_last_unload_count()`, named in
  * `perSession` for the error a transport without sessions raises). `work` calls `failed` with the
  * main statement's error, so the session is discarded rather than reused; otherwise it goes back.
  */
 export function runInOwnSession<T>(
   context: DataOperationContext,
+  operation: 'copy' | 'unload',
   sql: string,
   perSession: string,
   work: (session: TransportSession, failed: (error: unknown) => void) => Promise<T>,
 ): Promise<T> {
   const { transport } = context
-  return context.run({
-    kind: 'query',
+  return context.execute({
+    operation,
     sql,
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-    run: async () => {
+    settings: context.settings,
+    signal: context.signal,
+    ...(context.options === undefined ? {} : { options: context.options }),
+    run: async (call) => {
       if (!transport.capabilities.sessions) {
         throw new UnsupportedError(
           `the ${transport.name} transport cannot keep a session, and ${perSession} is per session; use the wire transport`,
         )
       }
-      const session = await transport.openSession(context.signal)
+      const session = await transport.openSession(call.signal)
       let failure: unknown
       try {
-        return await work(session, (error) => {
+        return await work(withCall(session, call), (error) => {
           failure = error
         })
       } finally {
@@ -110,4 +111,28 @@ export function runInOwnSession<T>(
       }
     },
   })
+}
+
+/** `session`, with the call's signal and deadline on every statement it runs. */
+function withCall(session: TransportSession, call: TransportCall): TransportSession {
+  const signals = {
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.deadline === undefined ? {} : { deadline: call.deadline }),
+  }
+  return {
+    get id() {
+      return session.id
+    },
+    get inTransaction() {
+      return session.inTransaction
+    },
+    get lost() {
+      return session.lost
+    },
+    execute: (statement) => session.execute({ ...statement, ...signals }),
+    executePrepared: (prepared, params, settings) =>
+      session.executePrepared(prepared, params, settings, signals),
+    release: (error) => session.release(error),
+    ...(session.cancel === undefined ? {} : { cancel: () => (session.cancel as () => Promise<boolean>)() }),
+  }
 }

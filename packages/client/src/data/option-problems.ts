@@ -1,5 +1,6 @@
 import type { Problem } from '../errors/client-errors.js'
 import type { Authorization } from './authorization.js'
+import { describeValue } from './builder-arguments.js'
 import { hasUnsafeSecretChars, identifierProblem, literalProblem } from './sql-quote.js'
 
 // Checks of the option values that COPY and UNLOAD share: the same keyword takes the same values in both.
@@ -11,7 +12,7 @@ const FIXED_WIDTH_SPEC = /^\s*[^:,\s][^:,]*:\s*\d+\s*(,\s*[^:,\s][^:,]*:\s*\d+\s
 export function regionProblem(region: unknown): string | undefined {
   return typeof region === 'string' && REGION.test(region)
     ? undefined
-    : `${JSON.stringify(region)} is not an AWS region (e.g. us-east-1)`
+    : `${describeValue(region)} is not an AWS region (e.g. us-east-1)`
 }
 
 /** What is wrong with a FIXEDWIDTH spec (`'label:width,label:width,...'`), one message per problem. */
@@ -20,7 +21,7 @@ export function fixedWidthProblems(spec: unknown): string[] {
   const literal = literalProblem(spec)
   if (literal !== undefined) out.push(literal)
   if (typeof spec === 'string' && spec !== '' && !FIXED_WIDTH_SPEC.test(spec)) {
-    out.push(`must be 'label:width,label:width,...' with whole-number widths, got ${JSON.stringify(spec)}`)
+    out.push(`must be 'label:width,label:width,...' with whole-number widths, got ${describeValue(spec)}`)
   }
   return out
 }
@@ -65,7 +66,7 @@ export function columnListProblems(field: string, columns: readonly unknown[]): 
     const bad = identifierProblem(c)
     if (bad !== undefined) out.push({ field: `${field}[${i}]`, message: bad })
     if (typeof c === 'string' && seen.has(c.toLowerCase())) {
-      out.push({ field: `${field}[${i}]`, message: `${JSON.stringify(c)} is listed twice` })
+      out.push({ field: `${field}[${i}]`, message: `${describeValue(c)} is listed twice` })
     }
     if (typeof c === 'string') seen.add(c.toLowerCase())
   })

@@ -1,4 +1,5 @@
 import type { Problem } from '../errors/client-errors.js'
+import { describeValue } from './builder-arguments.js'
 
 /**
  * A place in Amazon S3: a bucket and a key (or key prefix).
@@ -43,7 +44,7 @@ export function parseS3Url(url: string): S3Location | undefined {
 export function bucketProblem(bucket: unknown): string | undefined {
   if (typeof bucket !== 'string' || bucket === '') return 'must be a non-empty bucket name'
   if (!BUCKET.test(bucket) || bucket.includes('..') || IP_LIKE.test(bucket)) {
-    return `${JSON.stringify(bucket)} is not a valid S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit)`
+    return `${describeValue(bucket)} is not a valid S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit)`
   }
   return undefined
 }
@@ -53,7 +54,7 @@ export function keyProblem(key: unknown, { allowEmpty }: { allowEmpty: boolean }
   if (typeof key !== 'string') return `must be a string, got ${typeof key}`
   if (key === '') return allowEmpty ? undefined : 'must not be empty'
   if (key.startsWith('/'))
-    return `must not start with "/" (got ${JSON.stringify(key)}); give the key as it is in the bucket`
+    return `must not start with "/" (got ${describeValue(key)}); give the key as it is in the bucket`
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\u0000-\u001f\u007f]/.test(key)) return 'must not contain control characters'
   const bytes = Buffer.byteLength(key, 'utf8')
@@ -75,6 +76,6 @@ export function s3LocationProblems(field: string, location: S3Location, allowEmp
 export function s3UrlProblem(url: unknown): string | undefined {
   if (typeof url !== 'string') return `must be an s3://bucket/key URL, got ${typeof url}`
   const location = parseS3Url(url)
-  if (location === undefined) return `must be an s3://bucket/key URL, got ${JSON.stringify(url)}`
+  if (location === undefined) return `must be an s3://bucket/key URL, got ${describeValue(url)}`
   return bucketProblem(location.bucket) ?? keyProblem(location.key, { allowEmpty: false })
 }

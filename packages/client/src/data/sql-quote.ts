@@ -1,3 +1,5 @@
+import { describeValue } from './builder-arguments.js'
+
 /**
  * Quoting of identifiers and string literals for the COPY and UNLOAD builders, whose statements take
  * no bind parameters: every name and value is written into the SQL text, so every one goes through here.
@@ -72,7 +74,7 @@ export function identifierProblem(name: unknown): string | undefined {
 
 /** What is wrong with `value` as the content of a string literal, or `undefined`. */
 export function literalProblem(value: unknown, { allowEmpty = false } = {}): string | undefined {
-  if (typeof value !== 'string') return `must be a string, got ${value === null ? 'null' : typeof value}`
+  if (typeof value !== 'string') return `must be a string, got ${describeValue(value)}`
   if (!allowEmpty && value === '') return 'must not be empty'
   // The wire protocol ends strings at NUL: such a statement cannot be sent at all.
   if (value.includes('\u0000')) return 'must not contain a NUL character'
@@ -81,14 +83,14 @@ export function literalProblem(value: unknown, { allowEmpty = false } = {}): str
 
 /** What is wrong with `value` as a single ASCII character (delimiters, quote and replacement characters). */
 export function asciiCharProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return `must be a one-character string, got ${typeof value}`
+  if (typeof value !== 'string') return `must be a one-character string, got ${describeValue(value)}`
   const chars = [...value]
   if (chars.length !== 1) {
-    return `must be exactly one character, got ${chars.length} (${JSON.stringify(value)})`
+    return `must be exactly one character, got ${chars.length} (${describeValue(value)})`
   }
   const code = value.codePointAt(0) ?? 0
   if (code === 0 || code > 127)
-    return `must be an ASCII character other than NUL, got ${JSON.stringify(value)}`
+    return `must be an ASCII character other than NUL, got ${describeValue(value)}`
   return undefined
 }
 

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/client-errors.js'
+import { describeValue, mustBe } from './builder-arguments.js'
 import { identifierProblem, quoteIdentifier } from './sql-quote.js'
 
 /**
@@ -19,6 +20,15 @@ export class TableRef {
 
   /** `new TableRef(schema, name)`, or `new TableRef(name)` for an unqualified table. */
   constructor(schemaOrName: string, name?: string) {
+    // Content is checked by problems() (a builder's build() reports it); a name that is not text at
+    // all could not even be quoted, so it is refused here.
+    for (const part of name === undefined ? [schemaOrName] : [schemaOrName, name]) {
+      if (typeof part !== 'string') {
+        throw new ValidationError('invalid table name', {
+          problems: [{ field: 'TableRef', message: mustBe('a string', part) }],
+        })
+      }
+    }
     if (name === undefined) {
       this.schema = undefined
       this.name = schemaOrName
@@ -41,7 +51,14 @@ export class TableRef {
     let i = 0
     const fail = (why: string): never => {
       throw new ValidationError('invalid table name', {
-        problems: [{ field: 'table', message: `${JSON.stringify(text)}: ${why}` }],
+        problems: [{ field: 'table', message: `${describeValue(text)}: ${why}` }],
+      })
+    }
+    if (typeof text !== 'string') {
+      throw new ValidationError('invalid table name', {
+        problems: [
+          { field: 'table', message: mustBe("a TableRef or a 'table' / 'schema.table' string", text) },
+        ],
       })
     }
     while (i <= text.length) {

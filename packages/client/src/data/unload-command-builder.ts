@@ -1,5 +1,6 @@
-import { ValidationError } from '../errors/client-errors.js'
+import { type Problem, ValidationError } from '../errors/client-errors.js'
 import { type AccessKeys, type Authorization, iamRoleAuthorization } from './authorization.js'
+import { booleanProblem, isRecord, mustBe } from './builder-arguments.js'
 import type { Compression } from './compression.js'
 import { type FixedWidthSpec, fixedWidthText } from './copy-command-builder.js'
 import type { UnloadFormat } from './data-format.js'
@@ -12,7 +13,7 @@ import { trimQuery, type UnloadDraft, unloadProblems } from './unload-validation
  * Builds an {@link UnloadCommand}: a query, an S3 destination, a format, authorization and options,
  * covering Redshift's whole UNLOAD grammar. Immutable: every method returns a new builder. Methods
  * never throw; `build()` checks everything at once and throws one `ValidationError` listing every
- * problem. The query is written as one quoted literal, so nothing in it can end the statement.
+ * problem under the name of the method that set it (an argument of the wrong kind included). The query is written as one quoted literal, so nothing in it can end the statement.
  * Without `iamRole()` / `accessKeys()` / `credentials()`, the client uses its configured
  * `defaultUnloadIamRole`.
  *
@@ -38,17 +39,19 @@ export class UnloadCommandBuilder {
       destination: undefined,
       authorizations: Object.freeze([]),
       options: Object.freeze([]),
+      invalid: Object.freeze({}),
     })
   }
 
   /** Writes files whose keys start with `prefix` in `bucket`. */
   toS3(bucket: string, prefix = ''): UnloadCommandBuilder {
-    return this.#with({ destination: Object.freeze({ bucket, key: prefix }) })
+    return this.#valid('toS3Url').#with({ destination: Object.freeze({ bucket, key: prefix }) })
   }
 
   /** {@link toS3} from one `s3://bucket/prefix` URL. */
   toS3Url(url: string): UnloadCommandBuilder {
-    const location = parseS3Url(url) ?? { bucket: url, key: '' }
+    const location = typeof url === 'string' ? parseS3Url(url) : undefined
+    if (location === undefined) return this.#invalid('toS3Url', mustBe('an s3://bucket/prefix URL', url))
     return this.toS3(location.bucket, location.key)
   }
 
@@ -101,7 +104,9 @@ export class UnloadCommandBuilder {
 
   /** Fixed-width columns: `'id:3,name:25'`, `{ id: 3, name: 25 }` or `[['id', 3], ['name', 25]]`. */
   fixedWidth(spec: FixedWidthSpec): UnloadCommandBuilder {
-    return this.#set('fixedWidth', fixedWidthText(spec))
+    const text = fixedWidthText(spec)
+    if ('problem' in text) return this.#invalid('fixedWidth', text.problem)
+    return this.#set('fixedWidth', text.text)
   }
 
   /** Quotes every field (`ADDQUOTES`). */
@@ -132,6 +137,11 @@ export class UnloadCommandBuilder {
     columns: readonly string[],
     options: { readonly include?: boolean } = {},
   ): UnloadCommandBuilder {
+    if (!Array.isArray(columns))
+      return this.#invalid('partitionBy', mustBe('an array of column names', columns))
+    if (!isRecord(options) || (options.include !== undefined && typeof options.include !== 'boolean')) {
+      return this.#invalid('partitionBy', `options ${mustBe('{ include?: boolean }', options)}`)
+    }
     return this.#set(
       'partitionBy',
       Object.freeze({ columns: Object.freeze([...columns]), include: options.include === true }),
@@ -140,16 +150,22 @@ export class UnloadCommandBuilder {
 
   /** Writes a manifest listing the files (`<prefix>manifest`). */
   manifest(on = true): UnloadCommandBuilder {
+    const bad = booleanProblem(on)
+    if (bad !== undefined) return this.#invalid('manifest', bad)
     return on ? this.#set('manifest', 'plain') : this.#without('manifest')
   }
 
   /** Writes a manifest with row counts, sizes and the schema (`MANIFEST VERBOSE`). */
   manifestVerbose(on = true): UnloadCommandBuilder {
+    const bad = booleanProblem(on)
+    if (bad !== undefined) return this.#invalid('manifestVerbose', bad)
     return on ? this.#set('manifest', 'verbose') : this.#without('manifest')
   }
 
   /** One or more files per slice (`true`, the default), or serially in sort order (`false`). */
   parallel(on: boolean): UnloadCommandBuilder {
+    const bad = booleanProblem(on)
+    if (bad !== undefined) return this.#invalid('parallel', bad)
     return this.#set('parallel', on ? 'ON' : 'OFF')
   }
 
@@ -196,6 +212,9 @@ export class UnloadCommandBuilder {
    * not at all.
    */
   encrypted(kmsKeyId: string | boolean = true): UnloadCommandBuilder {
+    if (typeof kmsKeyId !== 'string' && typeof kmsKeyId !== 'boolean') {
+      return this.#invalid('encrypted', mustBe('true, false or a KMS key id', kmsKeyId))
+    }
     if (kmsKeyId === false) return this.#without('encrypted').#without('kmsKeyId')
     const b = this.#set('encrypted', true)
     return kmsKeyId === true ? b : b.#set('kmsKeyId', kmsKeyId)
@@ -220,12 +239,18 @@ export class UnloadCommandBuilder {
 
   /** Authorizes with an IAM role: `'default'`, one ARN, or a chain (an array, or ARNs separated by commas). */
   iamRole(roles: string | readonly string[]): UnloadCommandBuilder {
-    return this.#auth(iamRoleAuthorization(roles))
+    if (typeof roles !== 'string' && !Array.isArray(roles)) {
+      return this.#invalid('iamRole', mustBe("'default', a role ARN, or an array of role ARNs", roles))
+    }
+    return this.#valid('iamRole').#auth(iamRoleAuthorization(roles))
   }
 
   /** Authorizes with an access key pair and optional session token (secrets). */
   accessKeys(keys: AccessKeys): UnloadCommandBuilder {
-    return this.#auth({
+    if (!isRecord(keys)) {
+      return this.#invalid('accessKeys', mustBe('{ accessKeyId, secretAccessKey, sessionToken? }', keys))
+    }
+    return this.#valid('accessKeys').#auth({
       kind: 'access-keys',
       accessKeyId: keys.accessKeyId,
       secretAccessKey: keys.secretAccessKey,
@@ -240,7 +265,11 @@ export class UnloadCommandBuilder {
 
   /** Checks everything and returns the command; throws one `ValidationError` listing every problem. */
   build(): UnloadCommand {
-    const problems = unloadProblems(this.#draft)
+    const invalid: Problem[] = Object.entries(this.#draft.invalid).map(([field, message]) => ({
+      field,
+      message,
+    }))
+    const problems = [...invalid, ...unloadProblems(this.#draft)]
     const { destination, authorizations } = this.#draft
     if (problems.length > 0 || destination === undefined) {
       throw new ValidationError('invalid UNLOAD command', { problems })
@@ -260,21 +289,40 @@ export class UnloadCommandBuilder {
     return next
   }
 
+  // Values of the declared type are stored as given, and build() checks them against their grammar.
   #set<K extends UnloadOptionName>(
     name: K,
     value: Extract<UnloadOption, { name: K }>['value'],
   ): UnloadCommandBuilder {
-    return this.#with({ options: withOption(this.#draft.options, { name, value } as UnloadOption) })
+    return this.#valid(name).#with({
+      options: withOption(this.#draft.options, { name, value } as UnloadOption),
+    })
   }
 
   #flag(name: UnloadOptionName, on: boolean): UnloadCommandBuilder {
+    const bad = booleanProblem(on)
+    if (bad !== undefined) return this.#invalid(name, bad)
     return on
-      ? this.#with({ options: withOption(this.#draft.options, { name, value: true } as UnloadOption) })
+      ? this.#valid(name).#with({
+          options: withOption(this.#draft.options, { name, value: true } as UnloadOption),
+        })
       : this.#without(name)
   }
 
   #without(name: UnloadOptionName): UnloadCommandBuilder {
-    return this.#with({ options: withoutOption(this.#draft.options, name) })
+    return this.#valid(name).#with({ options: withoutOption(this.#draft.options, name) })
+  }
+
+  // An argument of the wrong kind (a bigint, null, an object, ...) is kept as a problem of build(),
+  // under the method's name, until the method is called again with a good one.
+  #invalid(method: string, message: string): UnloadCommandBuilder {
+    return this.#with({ invalid: Object.freeze({ ...this.#draft.invalid, [method]: message }) })
+  }
+
+  #valid(method: string): UnloadCommandBuilder {
+    if (!Object.hasOwn(this.#draft.invalid, method)) return this
+    const { [method]: _dropped, ...rest } = this.#draft.invalid
+    return this.#with({ invalid: Object.freeze(rest) })
   }
 
   #auth(auth: Authorization): UnloadCommandBuilder {

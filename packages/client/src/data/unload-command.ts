@@ -1,6 +1,7 @@
 import { REDACTED } from '../errors/redact.js'
 import { createQuery, type Query } from '../query/query.js'
 import { type Authorization, renderAuthorization } from './authorization.js'
+import { keywordFor, numberFor } from './builder-arguments.js'
 import type { Compression } from './compression.js'
 import type { UnloadFormat } from './data-format.js'
 import { type OptionEntry, optionValue } from './ordered-options.js'
@@ -201,14 +202,20 @@ export class UnloadCommand {
   }
 }
 
-function size(s: UnloadSize): string {
-  return `${String(s.size)} ${s.unit}`
+// What each keyword-valued option may write: nothing outside these maps reaches the SQL unquoted.
+const FORMAT_KEYWORDS = { csv: 'CSV', parquet: 'PARQUET', json: 'JSON' }
+const COMPRESSION_KEYWORDS = { gzip: 'GZIP', bzip2: 'BZIP2', zstd: 'ZSTD' }
+const UNIT_KEYWORDS = { MB: 'MB', GB: 'GB' }
+const ON_OFF_KEYWORDS = { ON: 'ON', OFF: 'OFF' }
+
+function size(s: UnloadSize, field: string): string {
+  return `${numberFor(s.size, field, { integer: false })} ${keywordFor(UNIT_KEYWORDS, s.unit, field)}`
 }
 
 function renderOption(option: UnloadOption, redact: boolean): string {
   switch (option.name) {
     case 'format':
-      return `FORMAT AS ${option.value.toUpperCase()}`
+      return `FORMAT AS ${keywordFor(FORMAT_KEYWORDS, option.value, 'format')}`
     case 'partitionBy':
       return `PARTITION BY (${option.value.columns.map(quoteIdentifier).join(', ')})${option.value.include ? ' INCLUDE' : ''}`
     case 'manifest':
@@ -227,12 +234,12 @@ function renderOption(option: UnloadOption, redact: boolean): string {
     case 'masterSymmetricKey':
       return `MASTER_SYMMETRIC_KEY ${redact ? `'${REDACTED}'` : quoteLiteral(option.value)}`
     case 'compression':
-      return option.value.toUpperCase()
+      return keywordFor(COMPRESSION_KEYWORDS, option.value, 'compression')
     case 'parallel':
-      return `PARALLEL ${option.value}`
+      return `PARALLEL ${keywordFor(ON_OFF_KEYWORDS, option.value, 'parallel')}`
     case 'maxFileSize':
     case 'rowGroupSize':
-      return `${UNLOAD_KEYWORDS[option.name]} ${size(option.value)}`
+      return `${UNLOAD_KEYWORDS[option.name]} ${size(option.value, option.name)}`
     default:
       return UNLOAD_KEYWORDS[option.name]
   }

@@ -33,12 +33,13 @@ export function prepareUnload(
  * files from STL_UNLOAD_LOG (one row per file). A server failure raises `UnloadFailedError`.
  *
  * @example
- * const result = await runUnload({ transport, run, settings }, prepareUnload(unload, undefined, 'unloadToS3'))
+ * const result = await runUnload({ transport, execute, settings }, prepareUnload(unload, undefined, 'unloadToS3'))
  */
 export function runUnload(context: DataOperationContext, command: UnloadCommand): Promise<UnloadResult> {
   const sql = command.toSql()
   return runInOwnSession(
     context,
+    'unload',
     sql,
     "UNLOAD's row count (pg_last_unload_count())",
     async (session, failed) => {

@@ -1,6 +1,7 @@
 import type { Problem } from '../errors/client-errors.js'
 import { scanSql } from '../query/sql-scan.js'
 import { type Authorization, authorizationProblems, credentialsHaveMasterKey } from './authorization.js'
+import { describeValue } from './builder-arguments.js'
 import { isUnloadFormat } from './data-format.js'
 import {
   columnListProblems,
@@ -25,6 +26,8 @@ export interface UnloadDraft {
   readonly destination: S3Location | undefined
   readonly authorizations: readonly Authorization[]
   readonly options: readonly UnloadOption[]
+  /** Arguments of the wrong kind, by method: reported by `build()` before the values' problems. */
+  readonly invalid: Readonly<Record<string, string>>
 }
 
 const MAX_FILE_MB = 6.2 * 1024
@@ -92,7 +95,7 @@ export function unloadProblems(draft: UnloadDraft): Problem[] {
     switch (option.name) {
       case 'format':
         if (!isUnloadFormat(option.value) || (option.value as string) === 'text') {
-          add(field, `must be CSV, PARQUET or JSON, got ${JSON.stringify(option.value)}`)
+          add(field, `must be CSV, PARQUET or JSON, got ${describeValue(option.value)}`)
         }
         break
       case 'partitionBy': {
@@ -117,7 +120,7 @@ export function unloadProblems(draft: UnloadDraft): Problem[] {
         break
       case 'compression':
         if (!['gzip', 'bzip2', 'zstd'].includes(option.value))
-          add(field, `UNLOAD writes GZIP, BZIP2 or ZSTD, got ${JSON.stringify(option.value)}`)
+          add(field, `UNLOAD writes GZIP, BZIP2 or ZSTD, got ${describeValue(option.value)}`)
         break
       case 'nullAs':
         add(field, literalProblem(option.value, { allowEmpty: true }))
@@ -125,7 +128,7 @@ export function unloadProblems(draft: UnloadDraft): Problem[] {
       case 'maxFileSize': {
         const s = option.value
         if (!(typeof s.size === 'number' && Number.isFinite(s.size)) || !['MB', 'GB'].includes(s.unit)) {
-          add(field, `must be a number of MB or GB, got ${JSON.stringify(s)}`)
+          add(field, `must be a number of MB or GB, got ${describeValue(s.size)} ${describeValue(s.unit)}`)
         } else if (megabytes(s) < 5 || megabytes(s) > MAX_FILE_MB) {
           add(field, `must be from 5 MB to 6.2 GB, got ${String(s.size)} ${s.unit}`)
         }
@@ -134,7 +137,7 @@ export function unloadProblems(draft: UnloadDraft): Problem[] {
       case 'rowGroupSize': {
         const s = option.value
         if (!(typeof s.size === 'number' && Number.isFinite(s.size)) || !['MB', 'GB'].includes(s.unit)) {
-          add(field, `must be a number of MB or GB, got ${JSON.stringify(s)}`)
+          add(field, `must be a number of MB or GB, got ${describeValue(s.size)} ${describeValue(s.unit)}`)
         } else if (megabytes(s) < 32 || megabytes(s) > 128) {
           add(field, `must be from 32 MB to 128 MB, got ${String(s.size)} ${s.unit}`)
         }

@@ -48,6 +48,8 @@ export interface ClassifyContext {
   /** The statement, kept (redacted, non-enumerable) as the error's `sql`. */
   readonly sql?: string
   readonly metadata?: ErrorMetadata
+  /** Whether the statement reached the server, when the caller knows (see `RedshiftError.sent`). */
+  readonly sent?: boolean
 }
 
 const NETWORK_CODES = new Set([
@@ -115,6 +117,7 @@ function baseOptions(cause: unknown, context: ClassifyContext): RedshiftErrorOpt
     cause,
     ...(context.sql === undefined ? {} : { sql: context.sql }),
     ...(context.metadata === undefined ? {} : { metadata: context.metadata }),
+    ...(context.sent === undefined ? {} : { sent: context.sent }),
   }
 }
 
@@ -169,6 +172,11 @@ function classifyServer(
   if (state !== undefined && NOT_FOUND_STATES.has(state)) return new NotFoundError(message, options)
   if (state === '57P03' || (state?.startsWith('08') && context.operation === 'connect')) {
     return new ConnectionFailedError(message, { ...options, fault: 'server' })
+  }
+  // A protocol violation reported as an ordinary ERROR (a bind with the wrong number of parameters)
+  // is the statement's fault: the session is still there.
+  if (state === '08P01' && options.severity !== undefined && options.severity !== 'FATAL') {
+    return new QueryFailedError(message, { ...options, fault: 'client' })
   }
   if (state?.startsWith('08') || state === '57P01' || state === '57P02') {
     return new ConnectionLostError(message, { ...options, fault: 'server' })

@@ -59,7 +59,7 @@ abstract class ProblemListError extends RedshiftError {
     code: 'CONFIG_INVALID' | 'VALIDATION_FAILED',
   ) {
     const problems = freezeProblems(options.problems)
-    super(withProblems(message, problems), options, { code, retryable: false, fault: 'client' })
+    super(withProblems(message, problems), options, { code, retryable: false, fault: 'client', sent: false })
     this.problems = problems
   }
 }
@@ -113,6 +113,6 @@ export class UnsupportedError extends RedshiftError {
   declare readonly code: 'UNSUPPORTED'
 
   constructor(message: string, options: RedshiftErrorOptions = {}) {
-    super(message, options, { code: 'UNSUPPORTED', retryable: false, fault: 'client' })
+    super(message, options, { code: 'UNSUPPORTED', retryable: false, fault: 'client', sent: false })
   }
 }

@@ -23,7 +23,7 @@ export class AuthenticationError extends RedshiftError {
   declare readonly code: 'AUTHENTICATION_FAILED'
 
   constructor(message: string, options: RedshiftErrorOptions = {}) {
-    super(message, options, { code: 'AUTHENTICATION_FAILED', retryable: false, fault: 'client' })
+    super(message, options, { code: 'AUTHENTICATION_FAILED', retryable: false, fault: 'client', sent: false })
   }
 }
 
@@ -40,7 +40,7 @@ export class ConnectionFailedError extends RedshiftError {
   declare readonly code: 'CONNECTION_FAILED'
 
   constructor(message: string, options: RedshiftErrorOptions = {}) {
-    super(message, options, { code: 'CONNECTION_FAILED', retryable: true, fault: 'network' })
+    super(message, options, { code: 'CONNECTION_FAILED', retryable: true, fault: 'network', sent: false })
   }
 }
 
@@ -73,7 +73,7 @@ export class PoolExhaustedError extends RedshiftError {
   declare readonly code: 'POOL_EXHAUSTED'
 
   constructor(message: string, options: RedshiftErrorOptions = {}) {
-    super(message, options, { code: 'POOL_EXHAUSTED', retryable: true, fault: 'client' })
+    super(message, options, { code: 'POOL_EXHAUSTED', retryable: true, fault: 'client', sent: false })
   }
 }
 
@@ -89,7 +89,7 @@ export class PoolClosedError extends RedshiftError {
   declare readonly code: 'POOL_CLOSED'
 
   constructor(message: string, options: RedshiftErrorOptions = {}) {
-    super(message, options, { code: 'POOL_CLOSED', retryable: false, fault: 'client' })
+    super(message, options, { code: 'POOL_CLOSED', retryable: false, fault: 'client', sent: false })
   }
 }
 
@@ -107,7 +107,7 @@ export class CircuitOpenError extends RedshiftError {
   declare readonly retryAfterMs?: number
 
   constructor(message: string, options: RetryAfterErrorOptions = {}) {
-    super(message, options, { code: 'CIRCUIT_OPEN', retryable: false, fault: 'client' })
+    super(message, options, { code: 'CIRCUIT_OPEN', retryable: false, fault: 'client', sent: false })
     if (options.retryAfterMs !== undefined)
       (this as { retryAfterMs?: number }).retryAfterMs = options.retryAfterMs
   }
@@ -128,7 +128,7 @@ export class RateLimitedError extends RedshiftError {
   declare readonly retryAfterMs?: number
 
   constructor(message: string, options: RetryAfterErrorOptions = {}) {
-    super(message, options, { code: 'RATE_LIMITED', retryable: true, fault: 'client' })
+    super(message, options, { code: 'RATE_LIMITED', retryable: true, fault: 'client', sent: false })
     if (options.retryAfterMs !== undefined)
       (this as { retryAfterMs?: number }).retryAfterMs = options.retryAfterMs
   }

@@ -30,7 +30,7 @@ export {
   TransactionAbortedError,
   UnloadFailedError,
 } from './query-errors.js'
-export { REDACTED, redactOptional, redactSecrets } from './redact.js'
+export { REDACTED, redactOptional, redactSecrets, redactSqlLiterals } from './redact.js'
 export {
   type ErrorClassDefaults,
   type ErrorFault,

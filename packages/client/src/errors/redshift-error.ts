@@ -84,6 +84,14 @@ export interface RedshiftErrorOptions extends ServerErrorFields {
   readonly metadata?: ErrorMetadata
   /** The statement that failed; kept non-enumerable and redacted of secrets. */
   readonly sql?: string
+  /**
+   * Whether the statement reached the server: `false` when it provably never left the client (no
+   * connection could be opened, the pool had none, the call was refused or cancelled before sending),
+   * so running it again cannot run it twice; `true` when it was sent (or may have been). Defaults per
+   * class: `false` for `ConnectionFailedError`, `PoolExhaustedError`, `PoolClosedError`,
+   * `ValidationError`, `ConfigError`, `CircuitOpenError`, `RateLimitedError`; otherwise `true`.
+   */
+  readonly sent?: boolean
 }
 
 /** Per-class defaults handed to the root constructor by each subclass. */
@@ -91,6 +99,8 @@ export interface ErrorClassDefaults {
   readonly code: RedshiftErrorCode
   readonly retryable: boolean
   readonly fault: ErrorFault
+  /** @default true */
+  readonly sent?: boolean
 }
 
 const BRAND: unique symbol = Symbol.for('@redshift-kit/client.RedshiftError') as never
@@ -111,6 +121,11 @@ export abstract class RedshiftError extends Error implements ServerErrorFields {
   /** Whether running the same operation again may succeed. */
   readonly retryable: boolean
   readonly fault: ErrorFault
+  /**
+   * Whether the statement reached the server (see {@link RedshiftErrorOptions.sent}): `false` means
+   * it never left the client, so a retry cannot run it twice. Retry policies read this, not the class.
+   */
+  readonly sent: boolean
   /** Where and how it happened; extended with {@link RedshiftError.withMetadata}. */
   metadata: ErrorMetadata
   declare readonly sql?: string
@@ -136,6 +151,7 @@ export abstract class RedshiftError extends Error implements ServerErrorFields {
     this.code = defaults.code
     this.retryable = options.retryable ?? defaults.retryable
     this.fault = options.fault ?? defaults.fault
+    this.sent = options.sent ?? defaults.sent ?? true
     this.metadata = Object.freeze({ ...options.metadata })
     Object.assign(
       this,

@@ -3,7 +3,9 @@ import { classifyError } from '../errors/classify.js'
 import { ValidationError } from '../errors/client-errors.js'
 import { NotFoundError, QueryCancelledError, QueryTimeoutError } from '../errors/query-errors.js'
 import type { RedshiftError } from '../errors/redshift-error.js'
+import type { StatementExecutor } from '../pipeline/statement-executor.js'
 import type { StatementSettings, TransportResult, TransportSession } from '../transport/transport.js'
+import type { QueryId } from '../types/query-id.js'
 import type {
   AsyncQueryHandle,
   AsyncQueryOptions,
@@ -11,13 +13,14 @@ import type {
   QueryResultsOptions,
   QueryStatus,
 } from './async-query-handle.js'
-import type { Query } from './query.js'
-import type { QueryId } from './query-id.js'
+import { type Query, sqlToSend } from './query.js'
 import { QueryResult, toQueryResult } from './query-result.js'
 
 /** What the async registry needs from its client. */
 export interface AsyncQueryHost {
-  /** A dedicated session (through the client's pipeline, so connect failures are retried). */
+  /** The client's statement executor: each async query runs through it. */
+  readonly execute: StatementExecutor
+  /** A dedicated session. */
   readonly openSession: (signal: AbortSignal | undefined) => Promise<TransportSession>
   /** Runs a small lookup on any pooled connection (STV_INFLIGHT). */
   readonly lookup: (sql: string, params: readonly (string | number)[]) => Promise<TransportResult>
@@ -84,7 +87,7 @@ export class AsyncQueries {
       id: `${ASYNC_ID_PREFIX}${randomUUID()}`,
       submittedAt: new Date(),
       label: query.label,
-      sql: query.sql,
+      sql: sqlToSend(query),
       ttlMs,
       state: 'submitted',
       startedAt: null,
@@ -101,12 +104,7 @@ export class AsyncQueries {
       expiry: undefined,
     }
     this.#entries.set(entry.id, entry)
-    const signal = options.signal
-    const onAbort = (): void => void this.cancel(entry.id)
-    signal?.addEventListener('abort', onAbort, { once: true })
-    entry.done = this.#run(entry, query, settings, signal).finally(() =>
-      signal?.removeEventListener('abort', onAbort),
-    )
+    entry.done = this.#run(entry, query, settings, options.signal)
     return Object.freeze({
       queryId: entry.id,
       submittedAt: entry.submittedAt,
@@ -237,16 +235,35 @@ export class AsyncQueries {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     let session: TransportSession | null = null
+    // The statement itself, which may outlive the call (a deadline or abort settles the call at once):
+    // the session goes back only once it has ended.
+    let running: Promise<unknown> = Promise.resolve()
     let releaseError: unknown
     try {
-      session = await this.#host.openSession(signal)
-      entry.session = session
-      if (entry.cancelRequested)
-        throw new QueryCancelledError(`async query ${entry.id} was cancelled before it started`)
-      entry.state = 'running'
-      entry.startedAt = new Date()
       const startedAt = Date.now()
-      const result = await session.execute({ sql: query.sql, params: query.params, settings })
+      const sql = sqlToSend(query)
+      const result = await this.#host.execute({
+        operation: 'async',
+        sql,
+        params: query.params,
+        settings,
+        label: query.label,
+        signal,
+        run: async (call) => {
+          session = await this.#host.openSession(call.signal)
+          entry.session = session
+          if (entry.cancelRequested)
+            throw new QueryCancelledError(`async query ${entry.id} was cancelled before it started`, {
+              sent: false,
+            })
+          entry.state = 'running'
+          entry.startedAt = new Date()
+          const statement = session.execute({ sql, params: query.params, settings, ...call })
+          running = statement
+          return statement
+        },
+        describe: (r) => ({ rowCount: r.rows.length, rowsAffected: r.rowsAffected, queryId: r.queryId }),
+      })
       entry.result = toQueryResult(result, startedAt)
       entry.redshiftQueryId = result.queryId || entry.redshiftQueryId
       entry.rowCount = result.command === 'SELECT' ? result.rows.length : result.rowsAffected
@@ -262,7 +279,11 @@ export class AsyncQueries {
       }
     } finally {
       entry.finishedAt = new Date()
-      session?.release(releaseError)
+      const ended = session as TransportSession | null
+      running.then(
+        () => ended?.release(releaseError),
+        (error: unknown) => ended?.release(error),
+      )
       entry.expiry = setTimeout(() => this.#entries.delete(entry.id), entry.ttlMs)
       entry.expiry.unref?.()
     }

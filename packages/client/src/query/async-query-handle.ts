@@ -1,5 +1,5 @@
 import type { RedshiftError } from '../errors/redshift-error.js'
-import type { QueryId } from './query-id.js'
+import type { QueryId } from '../types/query-id.js'
 
 /**
  * The states of an async query, in the order they are reached.
@@ -94,4 +94,9 @@ export interface AsyncQueryOptions {
    * @default the client's `asyncResultTtlMs` (10 minutes)
    */
   readonly resultTtlMs?: number
+  /**
+   * A timeout for the query, overriding its own and the client's `defaultTimeout` (0: no limit):
+   * it ends `failed` with `QueryTimeoutError`.
+   */
+  readonly timeoutMs?: number
 }

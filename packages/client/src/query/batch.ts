@@ -1,7 +1,7 @@
 import { type Problem, ValidationError } from '../errors/client-errors.js'
 import { MAX_BIND_PARAMETERS } from '../types/param-serializer.js'
+import { type SqlToken, scanSql } from '../types/sql-scan.js'
 import type { QueryParam } from '../types/value.js'
-import { type SqlToken, scanSql } from './sql-scan.js'
 
 /** A single-row `INSERT ... VALUES (...)`, split where rows can be added. */
 export interface SingleRowInsert {

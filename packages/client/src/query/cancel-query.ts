@@ -1,9 +1,9 @@
 import { ValidationError } from '../errors/client-errors.js'
 import { NotFoundError } from '../errors/query-errors.js'
 import type { TransportResult } from '../transport/transport.js'
+import { QueryId } from '../types/query-id.js'
 import { ASYNC_ID_PREFIX, type AsyncQueries } from './async-queries.js'
 import type { AsyncQueryHandle } from './async-query-handle.js'
-import { QueryId } from './query-id.js'
 
 /**
  * What `client.cancelQuery()` cancels: an async query's handle (or its id), a Redshift query id, or

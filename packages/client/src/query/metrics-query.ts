@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors/client-errors.js'
 import { NotFoundError } from '../errors/query-errors.js'
 import type { TransportResult } from '../transport/transport.js'
+import { QueryId } from '../types/query-id.js'
 import type { Value } from '../types/value.js'
-import { QueryId } from './query-id.js'
 
 /**
  * What Redshift recorded about one query, from SYS_QUERY_HISTORY and SVL_QUERY_METRICS_SUMMARY

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/client-errors.js'
 import type { PreparedStatementSpec } from '../transport/transport.js'
-import type { ColumnMetadata } from './column-metadata.js'
-import { countPlaceholders } from './sql-scan.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
+import { countPlaceholders } from '../types/sql-scan.js'
 
 const specs = new WeakMap<PreparedStatement, PreparedStatementSpec>()
 let sequence = 0

@@ -1,7 +1,7 @@
 import type { TransportResult } from '../transport/transport.js'
+import { ColumnMetadata } from '../types/column-metadata.js'
+import type { QueryId } from '../types/query-id.js'
 import type { Value } from '../types/value.js'
-import { ColumnMetadata } from './column-metadata.js'
-import type { QueryId } from './query-id.js'
 import { Row } from './row.js'
 
 /**

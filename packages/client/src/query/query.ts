@@ -1,6 +1,9 @@
 import { type Problem, ValidationError } from '../errors/client-errors.js'
+import { MAX_QUERY_GROUP_LENGTH, queryGroupProblem, timeoutProblem } from '../types/limits.js'
 import { MAX_BIND_PARAMETERS, paramProblem } from '../types/param-serializer.js'
 import type { QueryParam } from '../types/value.js'
+
+export { MAX_QUERY_GROUP_LENGTH, queryGroupProblem, timeoutProblem }
 
 /**
  * A statement ready to run: frozen, made by {@link QueryBuilder.build} (or {@link toQuery} from SQL).
@@ -22,35 +25,10 @@ export interface Query {
   readonly label?: string
 }
 
-/** The longest query group Redshift keeps (STL_QUERY.label is char(320)); longer ones are refused. */
-export const MAX_QUERY_GROUP_LENGTH = 320
-
 /** What is wrong with `sql` as a statement, or `undefined`. */
 export function sqlProblem(sql: unknown): Problem | undefined {
   if (typeof sql !== 'string') return { field: 'sql', message: `must be a string, got ${typeof sql}` }
   if (sql.trim() === '') return { field: 'sql', message: 'is empty' }
-  return undefined
-}
-
-/** What is wrong with a timeout in milliseconds, or `undefined`. */
-export function timeoutProblem(field: string, ms: unknown): Problem | undefined {
-  return typeof ms === 'number' && Number.isInteger(ms) && ms >= 0 && ms <= 2_147_483_647
-    ? undefined
-    : {
-        field,
-        message: `must be a whole number of milliseconds from 0 (no limit) to 2147483647, got ${String(ms)}`,
-      }
-}
-
-/** What is wrong with a WLM query group, or `undefined`. */
-export function queryGroupProblem(field: string, group: unknown): Problem | undefined {
-  if (typeof group !== 'string' || group.trim() === '')
-    return { field, message: 'must be a non-empty string' }
-  if (group.length > MAX_QUERY_GROUP_LENGTH) {
-    return { field, message: `must be at most ${MAX_QUERY_GROUP_LENGTH} characters, got ${group.length}` }
-  }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u001f\u007f]/.test(group)) return { field, message: 'must not contain control characters' }
   return undefined
 }
 
@@ -99,4 +77,23 @@ export function createQuery(init: Query): Query {
 export function toQuery(input: Query | string): Query {
   if (typeof input === 'string') return createQuery({ sql: input, params: [] })
   return Object.isFrozen(input) && Object.isFrozen(input.params) ? input : createQuery(input)
+}
+
+/**
+ * The SQL a query is sent as: with its label, when it has one, as a leading comment
+ * (`/* label: user-lookup *\/ SELECT ...`), so the label shows wherever the server records the
+ * statement's text (STL_QUERY.querytxt, SYS_QUERY_HISTORY.query_text, the local query log).
+ *
+ * @example
+ * sqlToSend(createQuery({ sql: 'SELECT 1', params: [], label: 'ping' })) // '/* label: ping *\/ SELECT 1'
+ */
+export function sqlToSend(query: Pick<Query, 'sql' | 'label'>): string {
+  if (query.label === undefined) return query.sql
+  // The label cannot end the comment early, nor carry control characters into the log.
+  const safe = query.label
+    .replace(/\*\//g, '* /')
+    .replace(/\/\*/g, '/ *')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+  return `/* label: ${safe} */ ${query.sql}`
 }

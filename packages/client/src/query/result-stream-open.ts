@@ -1,8 +1,8 @@
 import type { Problem } from '../errors/client-errors.js'
 import { UnsupportedError, ValidationError } from '../errors/client-errors.js'
-import type { OperationRunner } from '../pipeline/pipeline.js'
+import type { StatementExecutor } from '../pipeline/statement-executor.js'
 import type { StatementSettings, Transport, TransportCursor } from '../transport/transport.js'
-import type { Query } from './query.js'
+import { type Query, timeoutProblem } from './query.js'
 import { ResultStream } from './result-stream.js'
 
 /**
@@ -14,6 +14,12 @@ import { ResultStream } from './result-stream.js'
 export interface StreamOptions {
   /** Cancels the query and closes the stream when aborted; a pending read fails with `QueryCancelledError`. */
   readonly signal?: AbortSignal
+  /**
+   * A timeout for the query, overriding its own and the client's `defaultTimeout` (0: no limit):
+   * each round trip of the cursor is bounded by it, and a server that stops answering fails the
+   * stream with `QueryTimeoutError`.
+   */
+  readonly timeoutMs?: number
   /**
    * Rows per round trip, and so per batch: memory holds about two batches at most.
    * @default the client's `fetchSize` (1000)
@@ -38,7 +44,7 @@ export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000
 /** What opening a stream needs from the client. */
 export interface StreamHost {
   readonly transport: Transport
-  readonly run: OperationRunner
+  readonly execute: StatementExecutor
   readonly defaultFetchSize: number
   /** Open cursors, closed when the client closes; a cursor leaves the set when its stream closes. */
   readonly cursors: Set<TransportCursor>
@@ -46,7 +52,11 @@ export interface StreamHost {
 
 function optionProblems(options: StreamOptions): Problem[] {
   const problems: Problem[] = []
-  const { fetchSize, idleTimeoutMs } = options
+  const { fetchSize, idleTimeoutMs, timeoutMs } = options
+  if (timeoutMs !== undefined) {
+    const p = timeoutProblem('timeoutMs', timeoutMs)
+    if (p !== undefined) problems.push(p)
+  }
   if (fetchSize !== undefined && (!Number.isInteger(fetchSize) || fetchSize < 1 || fetchSize > 1_000_000)) {
     problems.push({
       field: 'fetchSize',
@@ -82,16 +92,28 @@ export async function openResultStream(
   }
   const signal = options.signal
   const fetchSize = options.fetchSize ?? host.defaultFetchSize
-  const cursor = await host.run({
-    kind: 'query',
+  const cursor = await host.execute({
+    operation: 'stream',
     sql: query.sql,
-    ...(signal === undefined ? {} : { signal }),
-    run: () =>
+    params: query.params,
+    settings,
+    label: query.label,
+    signal,
+    options,
+    run: (call) =>
       (transport.openCursor as NonNullable<Transport['openCursor']>).call(
         transport,
-        { sql: query.sql, params: query.params, settings, ...(signal === undefined ? {} : { signal }) },
+        {
+          sql: query.sql,
+          params: query.params,
+          settings,
+          ...(call.signal === undefined ? {} : { signal: call.signal }),
+          ...(call.deadline === undefined ? {} : { deadline: call.deadline }),
+        },
         { fetchSize, ...(signal === undefined ? {} : { signal }) },
       ),
+    describe: () => ({}),
+    discard: (late) => void late.close().catch(() => undefined),
   })
   host.cursors.add(cursor)
   return new ResultStream(cursor, {

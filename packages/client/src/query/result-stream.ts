@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import type { TransportCursor } from '../transport/transport.js'
-import type { ColumnMetadata } from './column-metadata.js'
-import type { QueryId } from './query-id.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
+import type { QueryId } from '../types/query-id.js'
 import { ResultStreamCore } from './result-stream-core.js'
 import type { Row } from './row.js'
 

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../errors/query-errors.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
 import type { Value } from '../types/value.js'
-import type { ColumnMetadata } from './column-metadata.js'
 
 type Columns = readonly Pick<ColumnMetadata, 'name'>[]
 

@@ -1,7 +1,7 @@
 import { QueryCancelledError } from '../errors/query-errors.js'
-import type { ColumnMetadata } from '../query/column-metadata.js'
-import type { QueryId } from '../query/query-id.js'
 import type { TransportCursor, TransportResult } from '../transport/transport.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
+import type { QueryId } from '../types/query-id.js'
 import type { Value } from '../types/value.js'
 
 /**

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/client-errors.js'
-import type { ColumnMetadata } from '../query/column-metadata.js'
 import { QueryResult, type QueryResultInit } from '../query/query-result.js'
 import type { Row } from '../query/row.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
 import type { QueryParam } from '../types/value.js'
 import { InjectedResult } from './injected-result.js'
 import { assertRowsFit } from './mock-values.js'

@@ -1,7 +1,6 @@
 import { ValidationError } from '../errors/client-errors.js'
 import { PoolClosedError } from '../errors/connection-errors.js'
 import { QueryCancelledError } from '../errors/query-errors.js'
-import type { ColumnMetadata } from '../query/column-metadata.js'
 import { type PoolStats, poolStatsWith } from '../transport/pool-stats.js'
 import {
   type PreparedStatementSpec,
@@ -15,6 +14,7 @@ import {
   type TransportStatement,
   WIRE_CAPABILITIES,
 } from '../transport/transport.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
 import type { QueryParam } from '../types/value.js'
 import { MockCursor } from './mock-cursor.js'
 import type { MockServer, MockSessionState } from './mock-server.js'

@@ -1,7 +1,7 @@
 import { type Problem, ValidationError } from '../errors/client-errors.js'
-import type { ColumnMetadata } from '../query/column-metadata.js'
 import type { QueryResult } from '../query/query-result.js'
 import type { TransportResult } from '../transport/transport.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
 import type { DataType } from '../types/data-type.js'
 import type { Value } from '../types/value.js'
 

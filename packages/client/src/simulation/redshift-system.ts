@@ -2,10 +2,10 @@ import type { UnloadedFile } from '../data/data-results.js'
 import { LOAD_ERROR_COLUMNS } from '../data/load-error.js'
 import { TableRef } from '../data/table-ref.js'
 import type { LoadError } from '../errors/load-error.js'
-import { ColumnMetadata } from '../query/column-metadata.js'
-import { type SqlToken, scanSql } from '../query/sql-scan.js'
 import type { TransportResult } from '../transport/transport.js'
+import { ColumnMetadata } from '../types/column-metadata.js'
 import type { DataType } from '../types/data-type.js'
+import { type SqlToken, scanSql } from '../types/sql-scan.js'
 import type { QueryParam, Value } from '../types/value.js'
 
 /**

@@ -1,5 +1,5 @@
-import type { ColumnMetadata } from '../query/column-metadata.js'
-import type { QueryId } from '../query/query-id.js'
+import type { ColumnMetadata } from '../types/column-metadata.js'
+import type { QueryId } from '../types/query-id.js'
 import type { QueryParam, Value } from '../types/value.js'
 import type { PoolStats } from './pool-stats.js'
 
@@ -28,7 +28,27 @@ export interface TransportStatement {
   readonly sql: string
   readonly params: readonly QueryParam[]
   readonly settings: StatementSettings
-  readonly signal?: AbortSignal
+  /** The caller's cancel: on abort the transport asks the server to cancel the statement. */
+  readonly signal?: AbortSignal | undefined
+  /**
+   * The client-side deadline: aborted once the statement's timeout plus a grace passed without an
+   * answer (the server enforces the timeout itself, so it stopped answering). The transport then
+   * drops the connection at once rather than wait for a server that may never answer.
+   */
+  readonly deadline?: AbortSignal | undefined
+  /** Fetch Redshift's query id with this statement, overriding the transport's default. */
+  readonly fetchQueryId?: boolean | undefined
+}
+
+/**
+ * The signals of one call to a session (see {@link TransportStatement}).
+ *
+ * @example
+ * await session.executePrepared(spec, [1], settings, { signal: controller.signal })
+ */
+export interface TransportCall {
+  readonly signal?: AbortSignal | undefined
+  readonly deadline?: AbortSignal | undefined
 }
 
 /**
@@ -104,11 +124,17 @@ export interface TransportSession {
   readonly id: string
   /** Whether a transaction block is open (or failed and awaiting ROLLBACK). */
   readonly inTransaction: boolean
+  /**
+   * Whether the session is gone (its connection was lost or dropped): the server has then rolled
+   * back whatever transaction it had open. @default false
+   */
+  readonly lost?: boolean | undefined
   execute(statement: TransportStatement): Promise<TransportResult>
   executePrepared(
     prepared: PreparedStatementSpec,
     params: readonly QueryParam[],
     settings: StatementSettings,
+    call?: TransportCall,
   ): Promise<TransportResult>
   /**
    * Gives the session back. With an error the session is discarded rather than reused; a session
@@ -200,13 +226,18 @@ export interface Transport {
   /** Runs one statement in autocommit mode on any session. */
   execute(statement: TransportStatement): Promise<TransportResult>
   /** Validates a prepared statement on the server and returns the columns it will produce. */
-  prepare(prepared: PreparedStatementSpec, signal?: AbortSignal): Promise<readonly ColumnMetadata[]>
+  prepare(
+    prepared: PreparedStatementSpec,
+    signal?: AbortSignal,
+    deadline?: AbortSignal,
+  ): Promise<readonly ColumnMetadata[]>
   /** Runs a prepared statement in autocommit mode on any session (parsed there on first use). */
   executePrepared(
     prepared: PreparedStatementSpec,
     params: readonly QueryParam[],
     settings: StatementSettings,
     signal?: AbortSignal,
+    deadline?: AbortSignal,
   ): Promise<TransportResult>
   /** Drops a prepared statement from every session that has it (some lazily, before their next use). */
   deallocate(prepared: PreparedStatementSpec): Promise<void>
@@ -221,4 +252,9 @@ export interface Transport {
   diagnostics(): Promise<TransportDiagnostics>
   /** Waits for lent sessions to come back, then closes everything. */
   close(): Promise<void>
+  /**
+   * Drops every connection at once, lent ones included: their calls in flight fail with
+   * `ConnectionLostError`. A bounded `client.close()` calls it once its `closeTimeout` is over.
+   */
+  destroy?(reason: unknown): void
 }

@@ -1,5 +1,6 @@
 import { QueryFailedError } from '../errors/query-errors.js'
 import { parseTimestampUtc } from './datetime.js'
+import { parseExactJson } from './exact-json.js'
 import { ARRAY_ELEMENT_OIDS, dataTypeForOid, TypeOid } from './oids.js'
 import type { JsonValue, Value } from './value.js'
 
@@ -37,8 +38,9 @@ export interface TypeParserOptions {
    */
   readonly timestamps?: 'date' | 'string'
   /**
-   * SUPER: `'json'` parses the JSON text (integers beyond 2^53 lose precision, as with any
-   * `JSON.parse`); `'text'` returns the JSON text untouched, for exactness.
+   * SUPER: `'json'` parses the JSON text keeping every digit (integers beyond 2^53 become `bigint`,
+   * decimals with more than 15 significant digits keep their exact text as a `string`); `'text'`
+   * returns the JSON text untouched.
    * @default 'json'
    */
   readonly super?: 'json' | 'text'
@@ -128,7 +130,7 @@ function parseByteaEscape(text: string): Uint8Array {
 
 function parseSuper(text: string): Value {
   try {
-    return JSON.parse(text) as JsonValue
+    return parseExactJson(text)
   } catch {
     // SUPER text is always JSON; anything else is passed on rather than lost.
     return text

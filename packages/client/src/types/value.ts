@@ -4,7 +4,7 @@
  * @example
  * const doc: JsonValue = { id: 1, tags: ['a', 'b'], parent: null }
  */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue }
 
 /**
  * A value read from a result row. Lossless by default: BIGINT is a `bigint`, DECIMAL a `string`,

@@ -108,6 +108,62 @@ describe('credential providers', () => {
     expect(await whoAmI(track(createClient(config)))).toBe('awsuser')
   })
 
+  it('jdbc:redshift:iam://cluster/db?Region= names a cluster: its host is found with DescribeClusters', async () => {
+    const aws = awsOf(local)
+    const { RedshiftConfig } = await import('../../src/config/redshift-config.js')
+    for (const url of [
+      `jdbc:redshift:iam://redshift-local/${local.database}?Region=${aws.region}&DbUser=analyst`,
+      `jdbc:redshift:iam://redshift-local:${aws.region}/${local.database}?DbUser=analyst`,
+    ]) {
+      const config = RedshiftConfig.builder()
+        .fromUrl(url)
+        .sslMode('verify-ca')
+        .sslCa(local.tls?.caCert ?? '')
+        .awsEndpoint(aws.endpoint)
+        .awsCredentials({ accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey })
+        .build()
+      expect(config.endpoint.host).toBeUndefined()
+      expect(config.clusterIdentifier).toBe('redshift-local')
+      const client = track(createClient(config))
+      expect(await whoAmI(client)).toBe('IAM:analyst')
+      expect((await client.getDiagnostics()).endpoint.port).toBe(local.wire.port)
+    }
+  })
+
+  it("withIamAuth({ profile }) uses that profile's keys, region and endpoint_url", async () => {
+    const aws = awsOf(local)
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'rk-profile-'))
+    writeFileSync(
+      join(dir, 'config'),
+      `[profile local-rs]\nregion = ${aws.region}\nendpoint_url = ${aws.endpoint}\n`,
+    )
+    writeFileSync(
+      join(dir, 'credentials'),
+      `[local-rs]\naws_access_key_id = ${aws.accessKeyId}\naws_secret_access_key = ${aws.secretAccessKey}\n`,
+    )
+    const saved = { ...process.env }
+    process.env.AWS_CONFIG_FILE = join(dir, 'config')
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials')
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_PROFILE'])
+      delete process.env[name]
+    try {
+      const { RedshiftConfig } = await import('../../src/config/redshift-config.js')
+      const config = RedshiftConfig.builder()
+        .endpoint(local.wire.host, local.wire.port, local.database)
+        .sslMode('verify-full')
+        .sslCa(local.tls?.caCert ?? '')
+        .clusterIdentifier('redshift-local')
+        .withIamAuth({ profile: 'local-rs', dbUser: 'analyst' })
+        .build()
+      expect(await whoAmI(track(createClient(config)))).toBe('IAM:analyst')
+    } finally {
+      process.env = saved
+    }
+  })
+
   it('custom domain names: asked by domain, falling back to the cluster id', async () => {
     const atDomain = (host: string) =>
       localBuilder(local).endpoint(host, local.wire.port, local.database).withIamAuth({ dbUser: 'analyst' })

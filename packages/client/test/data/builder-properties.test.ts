@@ -1,6 +1,6 @@
+import { isSignificant, stringValue, tokenize } from '@redshift-kit/dialect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isSignificant, stringValue, tokenize } from '../../../local/src/dialect/lexer.js'
 import { ValidationError } from '../../src/errors/client-errors.js'
 import { CopyCommandBuilder, TableRef, UnloadCommandBuilder } from '../../src/index.js'
 import { scanStatement } from './sql-tokens.js'

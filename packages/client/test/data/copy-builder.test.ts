@@ -327,8 +327,8 @@ describe('CopyCommandBuilder.build(): every problem at once', () => {
     [
       'a malformed S3 URL',
       () => new CopyCommandBuilder('t').fromS3Url('https://b-1/x').build(),
-      'fromS3.bucket',
-      /bucket name/,
+      'fromS3Url',
+      /must be an s3:\/\/bucket\/prefix URL, got "https:\/\/b-1\/x"/,
     ],
     [
       'a malformed role ARN',

@@ -219,8 +219,8 @@ describe('UnloadCommandBuilder.build(): every problem at once', () => {
     [
       'a malformed S3 URL',
       () => new UnloadCommandBuilder('SELECT 1').toS3Url('s4://b-1/x').build(),
-      'toS3.bucket',
-      /bucket name/,
+      'toS3Url',
+      /must be an s3:\/\/bucket\/prefix URL, got "s4:\/\/b-1\/x"/,
     ],
     [
       'a malformed role ARN',

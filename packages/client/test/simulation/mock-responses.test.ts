@@ -83,7 +83,7 @@ describe('faults', () => {
     mock.injectError('SELECT 1', new ConnectionFailedError('timeout'))
     const error = await mock.executeQuery('SELECT 1').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionFailedError)
-    expect((error as ConnectionFailedError).metadata).toMatchObject({ transport: 'mock', attempts: 4 })
+    expect(error as ConnectionFailedError).toMatchObject({ metadata: { transport: 'mock' }, sent: false })
     mock.assertQueryCount(4) // 1 + maxRetries (3)
   })
 

@@ -118,9 +118,16 @@ describe('RedshiftConfig.builder', () => {
       autoCreate: true,
       durationSeconds: 3600,
     })
-    const d = RedshiftConfig.builder().transport('data-api').withServerless('analytics').withIamAuth().build()
-    expect(d.endpoint.host).toBeUndefined()
-    expect(d.workgroup).toBe('analytics')
+    // The Data API transport is refused until it exists, rather than accepted and ignored.
+    const refused = problemsOf(() =>
+      RedshiftConfig.builder().transport('data-api').withServerless('analytics').withIamAuth().build(),
+    )
+    expect(refused).toEqual([
+      expect.objectContaining({
+        field: 'transport',
+        message: expect.stringMatching(/^'data-api' is not available in this version yet/),
+      }),
+    ])
   })
 
   it('is deep-frozen', () => {

@@ -41,8 +41,16 @@ describe('RedshiftConfig.fromEnv', () => {
     })
     expect(iam.credentials).toMatchObject({ kind: 'iam', roleArn: 'arn:aws:iam::123456789012:role/R' })
     expect(iam.region).toBe('ap-south-1')
+    expect(
+      problemsOf(() =>
+        RedshiftConfig.fromEnv({
+          REDSHIFT_TRANSPORT: 'data-api',
+          REDSHIFT_WORKGROUP: 'wg-1',
+          REDSHIFT_SECRET_ID: 's',
+        }),
+      ),
+    ).toContainEqual(expect.objectContaining({ field: 'transport', source: 'REDSHIFT_TRANSPORT' }))
     const secret = RedshiftConfig.fromEnv({
-      REDSHIFT_TRANSPORT: 'data-api',
       REDSHIFT_WORKGROUP: 'wg-1',
       REDSHIFT_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
     })
@@ -171,15 +179,20 @@ describe('RedshiftConfig.fromUrl', () => {
   })
 
   it('reads the jdbc:redshift:iam://cluster:region/db form', () => {
-    const c = RedshiftConfig.builder()
-      .transport('data-api')
-      .fromUrl('jdbc:redshift:iam://examplecluster:us-west-2/dev?DbUser=etl')
-      .build()
-    expect(c.clusterIdentifier).toBe('examplecluster')
-    expect(c.region).toBe('us-west-2')
-    expect(c.endpoint.host).toBeUndefined()
+    // Both JDBC IAM forms name a cluster (its host is looked up with DescribeClusters when connecting).
+    for (const url of [
+      'jdbc:redshift:iam://examplecluster:us-west-2/dev?DbUser=etl',
+      'jdbc:redshift:iam://examplecluster/dev?Region=us-west-2&DbUser=etl',
+    ]) {
+      const c = RedshiftConfig.fromUrl(url)
+      expect(c.clusterIdentifier).toBe('examplecluster')
+      expect(c.region).toBe('us-west-2')
+      expect(c.endpoint.host).toBeUndefined()
+      expect(c.credentials).toMatchObject({ kind: 'iam', dbUser: 'etl' })
+    }
+    // Without IAM a cluster id is not enough: the wire transport needs a host.
     const problems = problemsOf(() =>
-      RedshiftConfig.fromUrl('jdbc:redshift:iam://examplecluster:us-west-2/dev'),
+      RedshiftConfig.builder().clusterIdentifier('examplecluster').withDatabaseAuth('u', 'p').build(),
     )
     expect(problems.map((p) => p.field)).toEqual(['host'])
   })

@@ -1,6 +1,8 @@
 /** {@link DatabaseRoles} over the embedded PostgreSQL: roles are created through one admin session. */
 import type pg from 'pg'
+import { connectAdmin } from '../engine/admin-session.js'
 import type { Engine } from '../engine/engine.js'
+import { engineUserAttributes, isRedshiftSuperuserSql } from '../engine/superuser-role.js'
 import type { DatabaseRoles } from './database-logins.js'
 
 function ident(name: string): string {
@@ -35,7 +37,7 @@ export function engineRoles(engine: Engine): EngineRoles {
       c.on('error', () => {
         client = undefined
       })
-      await c.connect()
+      await connectAdmin(c)
       return c
     })()
     return client
@@ -62,14 +64,15 @@ export function engineRoles(engine: Engine): EngineRoles {
           grants.as === undefined
             ? undefined
             : (
-                await c.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [
-                  grants.as,
-                ])
+                await c.query<{ superuser: boolean }>(
+                  `SELECT ${isRedshiftSuperuserSql('r.oid')} AS superuser FROM pg_catalog.pg_roles r WHERE r.rolname = $1`,
+                  [grants.as],
+                )
               ).rows[0]
-        // Superuser is an attribute, not a privilege: membership would not pass it on.
-        const superuser = user?.rolsuper === true ? 'SUPERUSER' : 'NOSUPERUSER'
-        await c.query(ensure(name, `LOGIN ${superuser} INHERIT`))
-        await c.query(`ALTER ROLE ${ident(name)} ${superuser}`)
+        // CREATEDB/CREATEROLE are attributes, not privileges: membership in the user would not pass them
+        // on (the Redshift superuser role's privileges it does).
+        await c.query(ensure(name, 'LOGIN NOSUPERUSER INHERIT'))
+        await c.query(`ALTER ROLE ${ident(name)} ${engineUserAttributes(user?.superuser === true)}`)
         const parents = [
           ...(user === undefined || grants.as === undefined ? [] : [grants.as]),
           ...grants.groups,

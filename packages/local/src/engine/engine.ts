@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { chmod, chown, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { REDSHIFT_SETTING_DEFAULTS } from '@redshift-kit/dialect'
 import pg from 'pg'
 import { engineBinaries } from './binaries.js'
 import { freePort } from './free-port.js'
@@ -39,16 +40,6 @@ export interface Engine {
 }
 
 export const ENGINE_SUPERUSER = 'rdsdb'
-
-/** Defaults of the Redshift-only settings, held by the engine as `rk.<name>` custom settings. */
-export const REDSHIFT_SETTING_DEFAULTS = {
-  query_group: 'unset',
-  wlm_query_slot_count: '1',
-  enable_result_cache_for_session: 'on',
-  enable_case_sensitive_identifier: 'off',
-  analyze_threshold_percent: '10',
-  describe_field_name_in_uppercase: 'off',
-} as const
 
 /**
  * As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter every directory above
@@ -175,6 +166,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       default_transaction_isolation: 'serializable',
       max_connections: '500',
       max_pred_locks_per_transaction: '256',
+      // PostgreSQL logs a failing statement's text (log_min_error_statement = error), passwords of
+      // CREATE/ALTER USER included; the gateway's query log keeps statements, masked.
+      log_min_error_statement: 'panic',
       // Redshift-only session settings live in the engine as custom settings, so SET/RESET/SHOW of them
       // are transactional and per session as on Redshift.
       ...Object.fromEntries(Object.entries(REDSHIFT_SETTING_DEFAULTS).map(([k, v]) => [`rk.${k}`, v])),

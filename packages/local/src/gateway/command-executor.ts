@@ -3,7 +3,7 @@
  * and UNLOAD): the dialect marks them, the gateway queues and logs them like any statement, and a
  * `CommandExecutor` given in the gateway's options does the work on the client's own engine session.
  */
-import type { GatewayCommand } from '../dialect/translation.js'
+import type { GatewayCommand } from '@redshift-kit/dialect'
 
 /** A statement the gateway hands to its executor. */
 export type ExecutableCommand = Extract<GatewayCommand, { type: 'copy' | 'unload' }>

@@ -1,11 +1,14 @@
 /** What every session of one gateway shares: the engine, the dialect, the logs, WLM, and id counters. */
-import { splitStatements, translateStatement } from '../dialect/index.js'
-import type { TranslateContext, TranslatedStatement } from '../dialect/translation.js'
+
+import type { TranslateContext, TranslatedStatement } from '@redshift-kit/dialect'
+import { splitStatements, translateStatement } from '@redshift-kit/dialect'
 import type { Engine } from '../engine/engine.js'
 import type { WlmQueue, WlmScheduler } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import { CancelMessages, engineSocketPath } from './cancel.js'
 import type { CommandExecutor } from './command-executor.js'
+import type { ResolvedListenerLimits } from './listener-limits.js'
+import { LoginThrottle } from './login-throttle.js'
 import type { QueryLog } from './query-log.js'
 import { StatementCache } from './statement-cache.js'
 
@@ -73,6 +76,8 @@ export class GatewayContext {
   readonly commandExecutor: CommandExecutor | undefined
   /** Translations shared by every session. */
   readonly statementCache: StatementCache
+  readonly limits: ResolvedListenerLimits
+  readonly loginThrottle: LoginThrottle
   #queryId = FIRST_QUERY_ID
   #xid = 1
   #lastCommit: { xid: number; pid: number } | undefined
@@ -92,7 +97,10 @@ export class GatewayContext {
     loadRole: (name: string) => Promise<RoleRecord | undefined>
     log: (line: string) => void
     commandExecutor?: CommandExecutor | undefined
+    limits: ResolvedListenerLimits
   }) {
+    this.limits = init.limits
+    this.loginThrottle = new LoginThrottle(init.limits.maxLoginDelayMs)
     this.loadRole = init.loadRole
     this.engine = init.engine
     this.dialect = init.dialect

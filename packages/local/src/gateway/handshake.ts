@@ -10,6 +10,7 @@ import { passwordMatches } from './auth.js'
 import { forwardCancel } from './cancel.js'
 import type { GatewayContext } from './context.js'
 import { openEngineConnection } from './engine-connection.js'
+import { MAX_AUTH_MESSAGE_BYTES } from './listener-limits.js'
 import {
   buildAuthentication,
   buildNegotiateProtocolVersion,
@@ -17,6 +18,7 @@ import {
   buildReadyForQuery,
 } from './protocol/backend.js'
 import { Backend, Frontend } from './protocol/codes.js'
+import { MessageLengthError } from './protocol/framing.js'
 import { parsePassword, parseStartupPacket } from './protocol/frontend.js'
 import type { ConnectionEvent } from './query-log.js'
 import { Session, type SessionIdentity } from './session/session.js'
@@ -41,9 +43,16 @@ export async function acceptConnection(
   raw.setNoDelay(true)
   const connectedAt = new Date()
   let socket: Socket = raw
-  let reader = new SocketReader(raw)
+  let reader = new SocketReader(raw, undefined, MAX_AUTH_MESSAGE_BYTES)
   const remoteHost = raw.remoteAddress ?? ''
   const remotePort = String(raw.remotePort ?? '')
+  // PostgreSQL's authentication_timeout: from accept to a checked password, whatever the client does.
+  let timedOut = false
+  const deadline = setTimeout(() => {
+    timedOut = true
+    refuse(socket, fatal('57014', 'canceling authentication due to timeout'))
+  }, ctx.limits.authenticationTimeoutMs)
+  deadline.unref()
   try {
     let packet = parseStartupPacket(await reader.startupPacket())
     for (let round = 0; packet.kind === 'ssl' || packet.kind === 'gssenc'; round++) {
@@ -54,7 +63,7 @@ export async function acceptConnection(
         const secure = new TLSSocket(raw, { isServer: true, secureContext: hooks.tls })
         hooks.track(secure)
         socket = secure
-        reader = new SocketReader(secure)
+        reader = new SocketReader(secure, undefined, MAX_AUTH_MESSAGE_BYTES)
       } else {
         socket.write('N')
       }
@@ -104,6 +113,8 @@ export async function acceptConnection(
       return
     }
     const response = parsePassword(reply.frame)
+    await ctx.loginThrottle.admit(remoteHost, user)
+    if (timedOut) return
     const known = ctx.users.get(user)
     let ok =
       known?.password !== undefined && passwordMatches(ctx.authMethod, response, user, known.password, salt)
@@ -112,11 +123,15 @@ export async function acceptConnection(
       ok = temporary !== undefined && passwordMatches(ctx.authMethod, response, user, temporary, salt)
     }
     if (!ok) {
+      ctx.loginThrottle.failed(remoteHost, user)
       ctx.queryLog.connectionEvent(event('authentication failure', 0))
       socket.end(fatal('28000', `password authentication failed for user "${user}"`))
       return
     }
 
+    ctx.loginThrottle.succeeded(remoteHost, user)
+    clearTimeout(deadline)
+    if (timedOut) return
     params.engine.set('user', user)
     params.engine.set('database', database)
     const opened = await openEngineConnection(ctx.engineSocket, params.engine)
@@ -155,11 +170,28 @@ export async function acceptConnection(
     socket.write(Buffer.concat(out))
     session.start(leftover, opened.rest)
   } catch (error) {
-    ctx.log(
-      `[gateway] connection from ${remoteHost}:${remotePort} failed: ${error instanceof Error ? error.message : String(error)}`,
-    )
-    socket.destroy()
+    const why = timedOut ? 'authentication timed out' : error instanceof Error ? error.message : String(error)
+    ctx.log(`[gateway] connection from ${remoteHost}:${remotePort} failed: ${why}`)
+    if (timedOut) return
+    if (error instanceof MessageLengthError) refuse(socket, fatal('08P01', error.message))
+    else socket.destroy()
+  } finally {
+    clearTimeout(deadline)
   }
+}
+
+/**
+ * Sends a last error and closes: at once once it is written, and in any case soon (a peer that
+ * does not read must not keep the socket).
+ */
+export function refuse(socket: Socket, error: Buffer): void {
+  if (socket.destroyed) return
+  const timer = setTimeout(() => socket.destroy(), 1_000)
+  timer.unref()
+  socket.end(error, () => {
+    clearTimeout(timer)
+    socket.destroy()
+  })
 }
 
 /**

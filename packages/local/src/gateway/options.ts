@@ -4,6 +4,7 @@ import type { WlmQueueConfig } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import type { CommandExecutor } from './command-executor.js'
 import type { Dialect } from './context.js'
+import { type ListenerLimits, resolveListenerLimits } from './listener-limits.js'
 import type { LocalUser } from './local-user.js'
 
 export type { WlmQueueConfig } from '../wlm/index.js'
@@ -36,6 +37,8 @@ export interface GatewayOptions {
    * @default none: those statements fail with 0A000 "not available yet"
    */
   readonly commandExecutor?: CommandExecutor
+  /** Connection cap, authentication timeout and login throttling. @default see {@link ListenerLimits} */
+  readonly limits?: ListenerLimits
 }
 
 /** A running gateway. */
@@ -80,6 +83,7 @@ export function validateGatewayOptions(options: GatewayOptions): void {
   if (options.tls !== undefined && (options.tls.key === '' || options.tls.cert === '')) {
     throw new Error('gateway option tls needs both a PEM key and a PEM certificate')
   }
+  resolveListenerLimits(options.limits)
   if (options.commandExecutor !== undefined && typeof options.commandExecutor !== 'function') {
     throw new Error(
       'gateway option commandExecutor must be a function (command, ctx) => Promise<CommandOutcome>',

@@ -3,8 +3,9 @@
  * written to the engine in the background through one admin connection, so a client's statement never
  * waits for it, except a statement that reads system views, which waits for a flush first.
  */
+
+import type { QueryType, TableAttributes } from '@redshift-kit/dialect'
 import type pg from 'pg'
-import type { QueryType, TableAttributes } from '../dialect/translation.js'
 import type { WlmQueue, WlmQueueCounters } from '../wlm/index.js'
 
 /** Status values of rk_internal.queries.status. */

@@ -2,13 +2,25 @@
 import { createServer, type Socket } from 'node:net'
 import { createSecureContext } from 'node:tls'
 import type pg from 'pg'
+import { connectAdmin } from '../engine/admin-session.js'
 import { INTERNAL_TABLES_SQL } from '../engine/internal-tables.js'
+import { isRedshiftSuperuserSql } from '../engine/superuser-role.js'
 import { resolveWlmQueues, WaitAbortedError, WlmScheduler } from '../wlm/index.js'
 import { DEFAULT_DIALECT, GatewayContext, type RoleRecord, type UserRecord } from './context.js'
-import { acceptConnection } from './handshake.js'
+import { acceptConnection, refuse } from './handshake.js'
+import { resolveListenerLimits } from './listener-limits.js'
 import type { Gateway, GatewayOptions } from './options.js'
 import { validateGatewayOptions } from './options.js'
+import { buildNotice } from './protocol/backend.js'
 import { QueryLog } from './query-log.js'
+
+const TOO_MANY_CONNECTIONS = (max: number): Buffer =>
+  buildNotice({
+    severity: 'FATAL',
+    code: '53300',
+    message: `too many connections: this server accepts ${max} at once`,
+    hint: 'close idle connections, or raise the limit (limits.maxConnections; redshift-local --max-connections)',
+  })
 
 async function loadEngineFacts(
   admin: pg.Client,
@@ -42,12 +54,13 @@ async function loadEngineFacts(
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   validateGatewayOptions(options)
+  const limits = resolveListenerLimits(options.limits)
   const log = options.onLog ?? (() => undefined)
   const queues = resolveWlmQueues(options.wlm)
   const adminDatabase = options.database ?? 'dev'
   const admin = options.engine.client(adminDatabase)
   admin.on('error', (error) => log(`[gateway] admin connection: ${error.message}`))
-  await admin.connect()
+  await connectAdmin(admin)
   const sockets = new Set<Socket>()
   let scheduler: WlmScheduler | undefined
   let queryLog: QueryLog | undefined
@@ -65,13 +78,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const loadRole = async (name: string): Promise<RoleRecord | undefined> => {
       const cached = roles.get(name)
       if (cached !== undefined) return cached
-      const r = await admin.query<{ oid: number; rolsuper: boolean }>(
-        'SELECT oid::int AS oid, rolsuper FROM pg_roles WHERE rolname = $1',
+      const r = await admin.query<{ oid: number; superuser: boolean }>(
+        `SELECT r.oid::int AS oid, ${isRedshiftSuperuserSql('r.oid')} AS superuser FROM pg_catalog.pg_roles r WHERE r.rolname = $1`,
         [name],
       )
       const row = r.rows[0]
       if (row === undefined) return undefined
-      const role = { oid: row.oid, superuser: row.rolsuper }
+      const role = { oid: row.oid, superuser: row.superuser }
       roles.set(name, role)
       return role
     }
@@ -96,6 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       loadRole,
       log,
       commandExecutor: options.commandExecutor,
+      limits,
     })
     const secureContext =
       options.tls === undefined
@@ -105,9 +119,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       sockets.add(socket)
       socket.once('close', () => sockets.delete(socket))
     }
+    let clients = 0
     const server = createServer((socket) => {
       track(socket)
       socket.on('error', () => undefined)
+      if (clients >= limits.maxConnections) {
+        // Answered before the startup packet, as PostgreSQL answers a failed fork: libpq and the
+        // JDBC driver show the message; the socket is gone at once, so idle ones cannot pile up.
+        refuse(socket, TOO_MANY_CONNECTIONS(limits.maxConnections))
+        return
+      }
+      clients++
+      socket.once('close', () => clients--)
       void acceptConnection(socket, ctx, { track, tls: secureContext })
     })
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 /** Awaitable reads from a socket during the connection handshake (before the session proxies it). */
 import type { Socket } from 'node:net'
-import { type Frame, FrameReader, StartupReader } from './protocol/framing.js'
+import { type Frame, FrameReader, MAX_MESSAGE_BYTES, StartupReader } from './protocol/framing.js'
 
 /** Reads opening packets and typed messages one at a time; `detach` hands the rest to the session. */
 export class SocketReader {
@@ -21,8 +21,10 @@ export class SocketReader {
     this.#wake()
   }
 
-  constructor(socket: Socket, initial?: Buffer) {
+  /** @param maxMessageBytes the largest typed message accepted (before login: the password's bound) */
+  constructor(socket: Socket, initial?: Buffer, maxMessageBytes: number = MAX_MESSAGE_BYTES) {
     this.#socket = socket
+    this.#frames = new FrameReader(maxMessageBytes)
     if (initial !== undefined && initial.length > 0) this.#buffered.push(initial)
     socket.on('data', this.#onData)
     socket.on('end', this.#onEnd)
@@ -59,7 +61,7 @@ export class SocketReader {
     }
   }
 
-  readonly #frames = new FrameReader()
+  readonly #frames: FrameReader
   #ready: Frame[] = []
 
   /** The next typed message. */

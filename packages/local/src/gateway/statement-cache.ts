@@ -4,7 +4,7 @@
  * costs a tokenizer pass or two per statement. A translation is only reused when it does not depend on
  * the session: that is found out by translating the text a second time under a different context.
  */
-import type { TranslateContext } from '../dialect/translation.js'
+import type { TranslateContext } from '@redshift-kit/dialect'
 import type { Dialect } from './context.js'
 import { type Prepared, prepareStatement } from './session/execution.js'
 

@@ -1,5 +1,4 @@
-import { type CopyStatement, parseCopy } from '../dialect/copy-parse.js'
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
+import { CommandSyntaxError, type CopyStatement, parseCopy } from '@redshift-kit/dialect'
 import { type CommandContext, type CommandOutcome, GatewayCommandError } from '../gateway/command-executor.js'
 import type { ObjectStore } from '../s3/index.js'
 import { parseS3Url } from '../s3/index.js'

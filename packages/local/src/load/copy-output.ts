@@ -1,4 +1,4 @@
-import type { CopyOptions } from '../dialect/copy-parse.js'
+import type { CopyOptions } from '@redshift-kit/dialect'
 import { quoteIdent, type TargetTable } from './target-table.js'
 
 /** The CSV the rows reach the engine in: a NULL is an empty unquoted field, '' a quoted empty one. */

@@ -1,5 +1,5 @@
+import type { CopyOptions } from '@redshift-kit/dialect'
 import { type CsvError, Parser } from 'csv-parse'
-import type { CopyOptions } from '../dialect/copy-parse.js'
 import { CsvScanner } from './csv-scan.js'
 import { decodedText } from './decompress.js'
 import type { FastCheck } from './fast-check.js'

@@ -1,5 +1,5 @@
 import { TextDecoder } from 'node:util'
-import type { CopyOptions } from '../dialect/copy-parse.js'
+import type { CopyOptions } from '@redshift-kit/dialect'
 import type { FastCheck } from './fast-check.js'
 import { type ReaderItem, shapeRecord } from './input-record.js'
 

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import type { CopyOptions } from '../dialect/copy-parse.js'
+import type { CopyOptions } from '@redshift-kit/dialect'
 import type { TargetColumn } from './target-table.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { CopyOptions } from '../dialect/copy-parse.js'
+import type { CopyOptions } from '@redshift-kit/dialect'
 import { type InputRecord, type RecordReader, shapeRecord } from './input-record.js'
 import { LOAD_ERROR } from './load-error.js'
 

@@ -1,4 +1,4 @@
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
+import { CommandSyntaxError } from '@redshift-kit/dialect'
 
 /** One step of a JSONPath expression: an object member or an array element. */
 type Step = string | number

@@ -1,4 +1,4 @@
-import type { CopyOptions } from '../dialect/copy-parse.js'
+import type { CopyOptions } from '@redshift-kit/dialect'
 import type { ObjectInfo, ObjectStore } from '../s3/index.js'
 import type { CopyOutput } from './copy-output.js'
 import { csvByteReader, csvReader } from './csv-reader.js'

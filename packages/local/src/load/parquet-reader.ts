@@ -1,6 +1,6 @@
+import { CommandSyntaxError } from '@redshift-kit/dialect'
 import { parquetMetadata, parquetReadObjects } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
 import type { InputRecord } from './input-record.js'
 import type { TargetColumn } from './target-table.js'
 

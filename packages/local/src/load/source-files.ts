@@ -1,4 +1,4 @@
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
+import { CommandSyntaxError } from '@redshift-kit/dialect'
 import { NoSuchKeyError, type ObjectInfo, type ObjectStore, parseS3Url } from '../s3/index.js'
 
 /** A COPY's failure before loading (a missing prefix, a bad manifest): Redshift's XX000. */

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { connectAdmin } from '../engine/admin-session.js'
 import type { LoadErrorRecord } from './load-error.js'
 
 /** Who ran a COPY / UNLOAD, as the system tables record it. */
@@ -234,7 +235,7 @@ export class SystemLog {
       client.on('error', () => {
         this.#client = undefined
       })
-      await client.connect()
+      await connectAdmin(client)
       return client
     })()
     const client = this.#client

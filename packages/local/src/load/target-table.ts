@@ -1,5 +1,5 @@
-import type { CopyStatement } from '../dialect/copy-parse.js'
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
+import type { CopyStatement } from '@redshift-kit/dialect'
+import { CommandSyntaxError } from '@redshift-kit/dialect'
 import type { SqlRunner } from './sql-runner.js'
 
 /** How the converter treats a column's values. */

@@ -1,4 +1,4 @@
-import type { CopyOptions } from '../dialect/copy-parse.js'
+import type { CopyOptions } from '@redshift-kit/dialect'
 import { dateTimeParser } from './datetime-format.js'
 import { type FieldError, LOAD_ERROR } from './load-error.js'
 import type { TargetColumn } from './target-table.js'

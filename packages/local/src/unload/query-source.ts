@@ -1,7 +1,10 @@
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
-import { isSignificant, tokenize } from '../dialect/lexer.js'
-import { translateStatement } from '../dialect/translate.js'
-import { REDSHIFT_SETTING_DEFAULTS } from '../engine/engine.js'
+import {
+  CommandSyntaxError,
+  isSignificant,
+  REDSHIFT_SETTING_DEFAULTS,
+  tokenize,
+  translateStatement,
+} from '@redshift-kit/dialect'
 import type { SqlRunner } from '../load/sql-runner.js'
 import { quoteIdent } from '../load/target-table.js'
 

@@ -1,6 +1,6 @@
+import type { UnloadStatement } from '@redshift-kit/dialect'
+import { CommandSyntaxError } from '@redshift-kit/dialect'
 import { stringify } from 'csv-stringify/sync'
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
-import type { UnloadStatement } from '../dialect/unload-parse.js'
 import type { OutputColumn } from './query-source.js'
 
 /** Encodes rows (engine text values) into the lines of a delimited, CSV, fixed-width or JSON file. */

@@ -1,5 +1,4 @@
-import { CommandSyntaxError } from '../dialect/copy-parse-scanner.js'
-import { parseUnload, type UnloadStatement } from '../dialect/unload-parse.js'
+import { CommandSyntaxError, parseUnload, type UnloadStatement } from '@redshift-kit/dialect'
 import type { CommandContext, CommandOutcome } from '../gateway/command-executor.js'
 import { commandError } from '../load/copy-executor.js'
 import type { SqlRunner } from '../load/sql-runner.js'

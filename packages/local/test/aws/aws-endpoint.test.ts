@@ -216,6 +216,8 @@ describe('redshift', () => {
       await c.query('select current_user as u, usesuper from pg_user where usename = current_user')
     ).rows[0]
     expect(row).toEqual({ u: 'IAM:awsuser', usesuper: true })
+    // A Redshift superuser, never the engine's: the host stays out of reach.
+    expect((await c.query('show is_superuser')).rows[0]).toEqual({ is_superuser: 'off' })
     await c.end()
   })
 

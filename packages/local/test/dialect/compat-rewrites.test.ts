@@ -1,6 +1,5 @@
+import { POSTGRES_DATE_PART_NAMES, translateStatement } from '@redshift-kit/dialect'
 import { describe, expect, it } from 'vitest'
-import { POSTGRES_DATE_PART_NAMES } from '../../src/dialect/date-parts.js'
-import { translateStatement } from '../../src/dialect/index.js'
 import { DATEPARTS_POSTGRES_LACKS } from '../../src/engine/compat/index.js'
 import { ctx } from './context.js'
 

@@ -1,7 +1,6 @@
+import { POSTGRES_DATE_PART_NAMES, REDSHIFT_DATE_PARTS, translateStatement } from '@redshift-kit/dialect'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { POSTGRES_DATE_PART_NAMES, REDSHIFT_DATE_PARTS } from '../../src/dialect/date-parts.js'
-import { translateStatement } from '../../src/dialect/index.js'
 import { type CompatFixture, startCompatFixture } from '../engine/compat-harness.js'
 import { ctx } from './context.js'
 

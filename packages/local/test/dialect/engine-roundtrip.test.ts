@@ -1,6 +1,6 @@
+import { translateStatement } from '@redshift-kit/dialect'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { translateStatement } from '../../src/dialect/index.js'
 import { type CompatFixture, startCompatFixture } from '../engine/compat-harness.js'
 import { ctx } from './context.js'
 

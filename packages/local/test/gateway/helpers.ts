@@ -2,6 +2,7 @@
 import pg from 'pg'
 import { installCompat } from '../../src/engine/compat/index.js'
 import { type Engine, startEngine } from '../../src/engine/engine.js'
+import { ensureEngineUsers } from '../../src/engine/superuser-role.js'
 import { type Gateway, type GatewayOptions, type LocalUser, startGateway } from '../../src/gateway/index.js'
 import { errorFields, RawClient } from './raw-client.js'
 
@@ -33,11 +34,7 @@ export async function startTestGateway(options: Partial<GatewayOptions> = {}): P
   const setup = engine.client('postgres')
   await setup.connect()
   await setup.query('CREATE DATABASE dev')
-  await setup.query('CREATE ROLE analysts NOLOGIN')
-  for (const u of USERS) {
-    await setup.query(`CREATE ROLE ${u.name} LOGIN ${u.superuser ? 'SUPERUSER' : ''}`)
-    for (const g of u.groups ?? []) await setup.query(`GRANT ${g} TO ${u.name}`)
-  }
+  await ensureEngineUsers(setup, USERS)
   await setup.end()
   const admin = engine.client('dev')
   await admin.connect()

@@ -1,5 +1,5 @@
+import type { TranslateContext } from '@redshift-kit/dialect'
 import { describe, expect, test } from 'vitest'
-import type { TranslateContext } from '../../src/dialect/translation.js'
 import { DEFAULT_DIALECT, type Dialect } from '../../src/gateway/context.js'
 import { StatementCache } from '../../src/gateway/statement-cache.js'
 

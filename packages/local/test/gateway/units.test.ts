@@ -1,3 +1,4 @@
+import { isControlStatement, rewriteVersionCall } from '@redshift-kit/dialect'
 import { describe, expect, test } from 'vitest'
 import { md5Response, passwordMatches } from '../../src/gateway/auth.js'
 import { shapeError } from '../../src/gateway/error-shaping.js'
@@ -5,8 +6,6 @@ import { Outbox } from '../../src/gateway/outbox.js'
 import { buildNoticeFrame, parseNoticeFields } from '../../src/gateway/protocol/backend.js'
 import { FrameReader } from '../../src/gateway/protocol/framing.js'
 import { filterStartupParams } from '../../src/gateway/startup-params.js'
-import { isControlStatement } from '../../src/gateway/statement-kind.js'
-import { rewriteVersionCall } from '../../src/gateway/version-rewrite.js'
 import {
   isGranted,
   matchesWildcard,

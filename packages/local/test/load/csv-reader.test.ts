@@ -1,5 +1,5 @@
+import { parseCopy } from '@redshift-kit/dialect'
 import { describe, expect, it } from 'vitest'
-import { parseCopy } from '../../src/dialect/copy-parse.js'
 import { csvByteReader, csvReader } from '../../src/load/csv-reader.js'
 import type { FastCheck } from '../../src/load/fast-check.js'
 import type { ReaderItem } from '../../src/load/input-record.js'

@@ -1,4 +1,4 @@
-import type { ColumnMetadata } from '../../query/column-metadata.js'
+import type { ColumnMetadata } from '../../types/column-metadata.js'
 import type { DataType } from '../../types/data-type.js'
 import { oidForDataType, TypeOid } from '../../types/oids.js'
 

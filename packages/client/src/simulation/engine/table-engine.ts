@@ -1,7 +1,7 @@
 import { quoteIdentifier } from '../../data/sql-quote.js'
 import { UnsupportedError, ValidationError } from '../../errors/client-errors.js'
-import { ColumnMetadata } from '../../query/column-metadata.js'
 import type { TransportResult } from '../../transport/transport.js'
+import { ColumnMetadata } from '../../types/column-metadata.js'
 import type { DataType } from '../../types/data-type.js'
 import { MAX_BIND_PARAMETERS, serializeParams } from '../../types/param-serializer.js'
 import { createTypeParsers } from '../../types/type-parsers.js'
@@ -9,6 +9,7 @@ import { json, type QueryParam, type Value } from '../../types/value.js'
 import type { MockTableSpec } from '../table-spec.js'
 import { tableKey } from '../table-spec.js'
 import { COMPAT_SQL, ENGINE_SEARCH_PATH } from './engine-compat.js'
+import { toEngineSql } from './engine-dialect.js'
 import {
   describeOnEngine,
   type EngineDb,
@@ -46,7 +47,14 @@ function loadPglite(): Promise<PgliteModule> {
   return pgliteModule
 }
 
-async function openEngine(): Promise<{ db: EngineDb; serialize: EngineSerializer }> {
+/** An open engine, and its Redshift types' OIDs (created by the compat SQL) -> the OIDs Redshift reports. */
+interface OpenEngine {
+  readonly db: EngineDb
+  readonly serialize: EngineSerializer
+  readonly typeOids: ReadonlyMap<number, number>
+}
+
+async function openEngine(): Promise<OpenEngine> {
   const mod = await loadPglite()
   let db: EngineDb
   if (template === undefined) {
@@ -69,7 +77,15 @@ async function openEngine(): Promise<{ db: EngineDb; serialize: EngineSerializer
   await db.exec(
     `SET search_path TO ${ENGINE_SEARCH_PATH}; SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'`,
   )
-  return { db, serialize: mod.protocol.serialize }
+  const serialize = mod.protocol.serialize
+  const map = await runOnEngine(
+    db,
+    serialize,
+    'SELECT engine_oid::int, redshift_oid FROM rk_internal.redshift_type_map',
+    [],
+  )
+  const typeOids = new Map(map.rows.map(([engine, redshift]) => [Number(engine), Number(redshift)]))
+  return { db, serialize, typeOids }
 }
 
 type SetupOp = {
@@ -92,7 +108,8 @@ export class TableEngine {
   readonly #parsers = createTypeParsers()
   readonly #scheduler: EngineScheduler
   #pending: SetupOp[] = []
-  #engine: Promise<{ db: EngineDb; serialize: EngineSerializer }> | undefined
+  #engine: Promise<OpenEngine> | undefined
+  #typeOids: ReadonlyMap<number, number> = new Map()
   #closed = false
 
   constructor(lockWaitMs: number) {
@@ -213,13 +230,14 @@ export class TableEngine {
   }
 
   /** Runs a statement for `session`; inside a transaction the session holds the engine until it ends. */
-  execute(
+  async execute(
     session: string,
     sql: string,
     params: readonly QueryParam[],
     mode: EngineTxMode,
   ): Promise<TransportResult> {
     const values = serializeParams(params)
+    const engineSql = toEngineSql(sql)
     return this.#scheduler.run(session, async () => {
       const { db, serialize } = await this.#open()
       if (mode === 'in-transaction' && this.#scheduler.owner !== session) {
@@ -228,7 +246,7 @@ export class TableEngine {
       }
       let status = 'I'
       try {
-        const result = await runOnEngine(db, serialize, sql, values)
+        const result = await runOnEngine(db, serialize, engineSql, values)
         status = result.status
         return this.#typed(result)
       } catch (error) {
@@ -243,10 +261,11 @@ export class TableEngine {
   }
 
   /** The columns a statement would return, without running it. */
-  describe(session: string, sql: string): Promise<readonly ColumnMetadata[]> {
+  async describe(session: string, sql: string): Promise<readonly ColumnMetadata[]> {
+    const engineSql = toEngineSql(sql)
     return this.#scheduler.run(session, async () => {
       const { db, serialize } = await this.#open()
-      const { fields } = await describeOnEngine(db, serialize, sql)
+      const { fields } = await describeOnEngine(db, serialize, engineSql)
       return fields.map((f) => this.#column(f))
     })
   }
@@ -281,10 +300,13 @@ export class TableEngine {
     }
   }
 
-  #open(): Promise<{ db: EngineDb; serialize: EngineSerializer }> {
+  #open(): Promise<OpenEngine> {
     if (this.#closed)
       return Promise.reject(new ValidationError('the mock is closed; create a new MockRedshiftClient'))
-    this.#engine ??= openEngine()
+    this.#engine ??= openEngine().then((opened) => {
+      this.#typeOids = opened.typeOids
+      return opened
+    })
     const engine = this.#engine
     engine.catch(() => {
       if (this.#engine === engine) this.#engine = undefined
@@ -311,7 +333,8 @@ export class TableEngine {
 
   #column(f: EngineField): ColumnMetadata {
     const declared = f.tableID > 0 ? this.#declared.get(`${f.tableID}:${f.columnID}`) : undefined
-    return ColumnMetadata.fromWire(f.name, redshiftOid(f.dataTypeID, declared), f.dataTypeModifier)
+    const oid = this.#typeOids.get(f.dataTypeID) ?? f.dataTypeID
+    return ColumnMetadata.fromWire(f.name, redshiftOid(oid, declared), f.dataTypeModifier)
   }
 
   #typed(result: EngineResult): TransportResult {

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../errors/client-errors.js'
-import { ColumnMetadata } from '../../query/column-metadata.js'
 import type { TransportResult } from '../../transport/transport.js'
+import { ColumnMetadata } from '../../types/column-metadata.js'
 import type { DataType } from '../../types/data-type.js'
 import { serializeParam } from '../../types/param-serializer.js'
 import { isJsonParam, type JsonValue, type QueryParam, type Value } from '../../types/value.js'

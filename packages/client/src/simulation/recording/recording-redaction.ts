@@ -1,5 +1,5 @@
 import { redactSecrets } from '../../errors/redact.js'
-import { lexSql, type SqlLexRules } from '../../query/sql-scan.js'
+import { lexSql, type SqlLexRules } from '../../types/sql-scan.js'
 import type { QueryParam } from '../../types/value.js'
 import { type EncodedValue, encodeParam, type RecordingRedaction } from './recording-format.js'
 

@@ -1,4 +1,3 @@
-import type { ColumnMetadata } from '../../query/column-metadata.js'
 import type { PoolStats } from '../../transport/pool-stats.js'
 import type {
   PreparedStatementSpec,
@@ -12,6 +11,7 @@ import type {
   TransportSession,
   TransportStatement,
 } from '../../transport/transport.js'
+import type { ColumnMetadata } from '../../types/column-metadata.js'
 import type { QueryParam, Value } from '../../types/value.js'
 import { delegatingCursor } from './delegating-cursor.js'
 import { encodeError } from './error-codec.js'
@@ -227,6 +227,10 @@ export class RecordingTransport implements Transport {
 
   close(): Promise<void> {
     return this.#inner.close()
+  }
+
+  destroy(reason: unknown): void {
+    this.#inner.destroy?.(reason)
   }
 }
 

@@ -1,4 +1,3 @@
-import type { ColumnMetadata } from '../../query/column-metadata.js'
 import { type PoolStats, poolStatsWith } from '../../transport/pool-stats.js'
 import {
   type PreparedStatementSpec,
@@ -13,6 +12,7 @@ import {
   type TransportStatement,
   WIRE_CAPABILITIES,
 } from '../../transport/transport.js'
+import type { ColumnMetadata } from '../../types/column-metadata.js'
 import type { QueryParam } from '../../types/value.js'
 import { MockCursor } from '../mock-cursor.js'
 import { delegatingCursor } from './delegating-cursor.js'

@@ -115,28 +115,52 @@ export async function cancelRunning(connection: WireConnection): Promise<boolean
 /** How long an aborted statement may take to answer its cancel before its connection is dropped. */
 const ABORT_ANSWER_MS = 5_000
 
+/** The signals a statement on one connection runs under. */
+export interface CallSignals {
+  /** The caller's cancel (the connection must be lent exclusively: a CancelRequest hits whatever runs). */
+  readonly signal?: AbortSignal | undefined
+  /** The client's deadline: the server stopped answering. */
+  readonly deadline?: AbortSignal | undefined
+}
+
 /**
- * Runs `run` (a statement on `connection`, leased exclusively) so that aborting `signal` cancels it
- * with a CancelRequest, and drops the connection if the server does not answer within 5 s. A cancel
- * that found nothing to cancel could still hit the connection's next statement, so unless the
- * statement failed with SQLSTATE 57014 (the cancel took), the connection is closed afterwards and
- * the pool discards it.
+ * Runs `run` (a statement on `connection`) under the call's signals:
+ *
+ * - the deadline (the server let the statement's timeout pass without answering) sends a
+ *   CancelRequest and destroys the socket at once, so the call and everything pipelined behind it
+ *   settle now; the pool replaces the connection;
+ * - the caller's signal sends a CancelRequest (the connection is lent exclusively, so it reaches only
+ *   this statement), and destroys the socket if the server has not answered within 5 s. A cancel
+ *   that found nothing to cancel could still hit the connection's next statement, so unless the
+ *   statement failed with SQLSTATE 57014 (the cancel took) the connection is dropped afterwards.
  */
-export async function cancelOnAbort<T>(
+export async function guardCall<T>(
   connection: WireConnection,
-  signal: AbortSignal,
+  call: CallSignals,
   run: () => Promise<T>,
 ): Promise<T> {
-  signal.throwIfAborted()
+  const { signal, deadline } = call
+  if (signal === undefined && deadline === undefined) return run()
+  signal?.throwIfAborted()
+  deadline?.throwIfAborted()
   let cancelled = false
   let watchdog: ReturnType<typeof setTimeout> | undefined
   const onAbort = (): void => {
     cancelled = true
     cancelRunning(connection).catch(() => undefined)
-    watchdog = setTimeout(() => void connection.close(), ABORT_ANSWER_MS)
+    watchdog = setTimeout(
+      () => connection.destroy(new Error('the server did not answer a cancel request within 5 s')),
+      ABORT_ANSWER_MS,
+    )
     watchdog.unref?.()
   }
-  signal.addEventListener('abort', onAbort, { once: true })
+  const onDeadline = (): void => {
+    cancelled = true
+    cancelRunning(connection).catch(() => undefined)
+    connection.destroy(deadline?.reason ?? new Error('the statement passed its deadline'))
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  deadline?.addEventListener('abort', onDeadline, { once: true })
   let took = false
   try {
     return await run()
@@ -145,8 +169,9 @@ export async function cancelOnAbort<T>(
     took = e?.sqlState === '57014' || e?.code === '57014'
     throw error
   } finally {
-    signal.removeEventListener('abort', onAbort)
+    signal?.removeEventListener('abort', onAbort)
+    deadline?.removeEventListener('abort', onDeadline)
     if (watchdog !== undefined) clearTimeout(watchdog)
-    if (cancelled && !took) await connection.close()
+    if (cancelled && !took) connection.destroy(new Error('a cancel request may still be outstanding'))
   }
 }

@@ -9,6 +9,8 @@ export interface PoolConnectionFactory<C> {
   create(onBroken: (error: unknown) => void): Promise<C>
   /** Closes a connection; errors are reported through `onError` and otherwise ignored. */
   destroy(connection: C): Promise<void>
+  /** Drops a connection at once, even while lent (its work in flight fails); see `Pool.destroyAll`. */
+  kill?(connection: C, reason: unknown): void
   /** Checks a connection that sat idle longer than `validateAfterIdleMs`; false (or a throw) discards it. */
   validate?(connection: C): Promise<boolean>
   /** Whether a released connection may be reused: false discards it (e.g. a transaction is still open). */

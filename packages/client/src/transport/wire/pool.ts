@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers'
 import { PoolClosedError, PoolExhaustedError } from '../../errors/connection-errors.js'
 import type { PoolStats } from '../pool-stats.js'
 import { LatencyWindow } from './latency-window.js'
@@ -191,6 +192,17 @@ export class Pool<C> {
     return this.#closed
   }
 
+  /**
+   * Drops every connection at once, lent ones included (their work in flight fails, and they are
+   * discarded when released): what a bounded `close()` does once its grace is over.
+   */
+  destroyAll(reason: unknown): void {
+    for (const entry of [...this.#all]) {
+      if (entry.state === 'idle') this.#destroy(entry)
+      else this.#factory.kill?.(entry.connection, reason)
+    }
+  }
+
   #take(signal: AbortSignal | undefined, share: ShareRequest<C> | undefined): Promise<Taken<C>> | Taken<C> {
     if (this.#waiters.length === 0) {
       const idle = this.#idle.pop()
@@ -249,6 +261,11 @@ export class Pool<C> {
   }
 
   async #stillGood(entry: Entry<C>): Promise<boolean> {
+    // A server that reset idle connections (a restart, an idle-session timeout, a proxy) has told
+    // the socket already, but that news is only read in the event loop's next poll: one turn of the
+    // loop before use lets it arrive, so the statement goes out on a fresh connection, not into a
+    // dead one. (setImmediate runs right after the poll phase: no measurable wait.)
+    await new Promise<void>((resolve) => nextTurn(resolve))
     if (entry.broken || this.#expired(entry)) return false
     const validate = this.#factory.validate
     if (!validate || Date.now() - entry.idleSince < this.#validateAfterIdleMs) return true

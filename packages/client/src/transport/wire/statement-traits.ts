@@ -1,4 +1,4 @@
-import { scanSql } from '../../query/sql-scan.js'
+import { scanSql } from '../../types/sql-scan.js'
 
 /** What the wire transport may do with a statement, decided once per SQL text. */
 export interface StatementTraits {

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'node:tls'
 import pg from 'pg'
+import { ConnectionLostError } from '../../errors/connection-errors.js'
 import { CloseStatements } from './close-statements.js'
 import { type DescribedField, DescribeQuery } from './describe-query.js'
 import { SessionState, type WantedSettings } from './session-state.js'
@@ -21,8 +22,10 @@ export interface WireConnectionOptions {
   /** TLS options, or false for a plain socket. */
   readonly ssl: false | ConnectionOptions
   readonly connectTimeoutMs: number
-  /** Delay before the first TCP keepalive probe; idle sockets through NAT are cut otherwise. */
+  /** Delay before the first TCP keepalive probe; idle sockets through NAT are cut otherwise. 0: off. */
   readonly keepAliveInitialDelayMs: number
+  /** A statement that receives no byte for this long drops the connection; 0: never. @default 0 */
+  readonly readTimeoutMs?: number
   readonly applicationName: string
   readonly types: TypeParserSource
   /** The session settings the client manages; a fresh session has them at the server's defaults. */
@@ -84,6 +87,11 @@ interface ParameterStatusMessage {
 interface PgInternals {
   readonly processID: number | null
   readonly connection: pg.Connection & {
+    readonly stream: {
+      destroy(): void
+      setTimeout(ms: number): void
+      on(event: 'timeout', listener: () => void): void
+    }
     readonly parsedStatements: Record<string, string>
     readonly submittedNamedStatements: Record<string, string>
   }
@@ -98,12 +106,20 @@ const NO_NAMES: readonly string[] = Object.freeze([])
 const QUERY_ID_SQL = 'SELECT pg_last_query_id()'
 const NO_RESULTS: readonly PgArrayResult[] = Object.freeze([])
 const GENERATED_PREFIX = 'rka_'
+/** How long `close()` waits for the server's goodbye before it destroys the socket. */
+const CLOSE_GRACE_MS = 1_000
 
 /** The server dropped a named statement, or its plan no longer fits: nothing ran, it can run again. */
 function isStaleStatement(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false
   const e = error as { code?: unknown; message?: unknown }
   return e.code === '26000' || (e.code === '0A000' && /cached plan must not change/i.test(String(e.message)))
+}
+
+/** A socket write refused by the operating system: its bytes were never sent. */
+function isWriteFailure(error: unknown): boolean {
+  const e = error as { syscall?: unknown; code?: unknown } | null
+  return e?.syscall === 'write' && (e.code === 'ECONNRESET' || e.code === 'EPIPE')
 }
 
 function lastResult(results: PgArrayResult | PgArrayResult[]): PgArrayResult {
@@ -130,6 +146,11 @@ export class WireConnection {
   #brokenError: unknown
   #settingsInTransaction = false
   #closed = false
+  /** Why the client dropped the session itself (a deadline, the read timeout), if it did. */
+  #dropReason: unknown
+  /** Statements (and probes) in flight, for the read timeout. */
+  #pending = 0
+  readonly #readTimeoutMs: number
 
   private constructor(
     client: pg.Client,
@@ -139,6 +160,7 @@ export class WireConnection {
     this.#client = client
     this.#pg = (client as unknown as PgInternals).connection
     this.#parameters = parameters
+    this.#readTimeoutMs = options.readTimeoutMs ?? 0
     this.#state = new SessionState(options.managedSettings)
     const cache = options.statementCache ?? { capacity: 100, threshold: 2 }
     this.#statements =
@@ -167,7 +189,7 @@ export class WireConnection {
       password: options.password,
       ssl: options.ssl === false ? false : options.ssl,
       connectionTimeoutMillis: options.connectTimeoutMs,
-      keepAlive: true,
+      keepAlive: options.keepAliveInitialDelayMs > 0,
       keepAliveInitialDelayMillis: options.keepAliveInitialDelayMs,
       application_name: options.applicationName,
       types: options.types as pg.CustomTypesConfig,
@@ -194,6 +216,17 @@ export class WireConnection {
       throw error
     }
     connected = true
+    if (connection.#readTimeoutMs > 0) {
+      connection.#pg.stream.on('timeout', () => {
+        if (connection.#pending === 0) return
+        connection.destroy(
+          new ConnectionLostError(
+            `the server sent nothing for ${connection.#readTimeoutMs} ms (readTimeout): the connection was dropped`,
+            { metadata: { transport: 'wire', pid: connection.pid } },
+          ),
+        )
+      })
+    }
     return connection
   }
 
@@ -255,7 +288,11 @@ export class WireConnection {
    * order, each after its own Sync), as long as they want the same settings: each computes its own
    * SETs, so at worst a SET is sent twice.
    */
-  async run(statement: WireStatement): Promise<WireResult> {
+  run(statement: WireStatement): Promise<WireResult> {
+    return this.#watch(this.#run(statement))
+  }
+
+  async #run(statement: WireStatement): Promise<WireResult> {
     const name = this.#nameFor(statement)
     try {
       return await this.#send(statement, name)
@@ -402,6 +439,10 @@ export class WireConnection {
 
   /** Parses `sql` under `name` on this session without running it, and returns its columns. */
   describe(name: string, sql: string): Promise<readonly WireField[]> {
+    return this.#watch(this.#describe(name, sql))
+  }
+
+  #describe(name: string, sql: string): Promise<readonly WireField[]> {
     return new Promise((resolve, reject) => {
       this.#client.query(
         new DescribeQuery(name, sql, (error, fields) => (error ? reject(error) : resolve(fields))),
@@ -410,7 +451,11 @@ export class WireConnection {
   }
 
   /** Runs raw SQL with no settings management (BEGIN, COMMIT, ROLLBACK, probes). */
-  async simple(sql: string): Promise<WireResult> {
+  simple(sql: string): Promise<WireResult> {
+    return this.#watch(this.#simple(sql))
+  }
+
+  async #simple(sql: string): Promise<WireResult> {
     const results = (await this.#client.query({ text: sql, rowMode: 'array' })) as unknown as
       | PgArrayResult
       | PgArrayResult[]
@@ -436,14 +481,57 @@ export class WireConnection {
     }
   }
 
-  /** Closes the session; never throws. */
+  /**
+   * Closes the session; never throws, and never waits more than a second for the server (one that
+   * stopped answering would otherwise hold `close()` forever): the socket is destroyed then.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    const timer = setTimeout(() => this.#pg.stream.destroy(), CLOSE_GRACE_MS)
+    timer.unref?.()
     try {
       await this.#client.end()
     } catch {
       // The socket is gone either way.
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /**
+   * Drops the session at once: the socket is destroyed without a goodbye, the statements in flight
+   * on it fail, and the pool discards it. For a server that stopped answering.
+   */
+  destroy(reason?: unknown): void {
+    this.#dropReason ??= reason ?? new Error('connection dropped')
+    if (this.#brokenError === undefined) this.#brokenError = this.#dropReason
+    this.#pg.stream.destroy()
+  }
+
+  /**
+   * Counts `work` in flight for the read timeout (armed while anything is), and reports a session
+   * the client dropped itself with the reason it was dropped for.
+   */
+  async #watch<T>(work: Promise<T>): Promise<T> {
+    const alone = this.#pending++ === 0
+    if (alone && this.#readTimeoutMs > 0) this.#pg.stream.setTimeout(this.#readTimeoutMs)
+    try {
+      return await work
+    } catch (error) {
+      const reason = this.#dropReason
+      if (reason instanceof ConnectionLostError) throw reason
+      // The socket refused this statement's bytes (the server had reset the connection) and nothing
+      // else was in flight to have failed the write: the statement never left the client.
+      if (alone && isWriteFailure(error)) {
+        throw new ConnectionLostError(
+          `the connection had been reset before the statement could be sent (${(error as Error).message})`,
+          { cause: error, sent: false, metadata: { transport: 'wire' } },
+        )
+      }
+      throw error
+    } finally {
+      if (--this.#pending === 0 && this.#readTimeoutMs > 0) this.#pg.stream.setTimeout(0)
     }
   }
 

@@ -2,11 +2,12 @@ import type { QueryParam } from '../../types/value.js'
 import type {
   PreparedStatementSpec,
   StatementSettings,
+  TransportCall,
   TransportResult,
   TransportSession,
   TransportStatement,
 } from '../transport.js'
-import { cancelRunning } from './cursor-cancel-request.js'
+import { cancelRunning, guardCall } from './cursor-cancel-request.js'
 import type { PoolLease } from './pool.js'
 import type { WireConnection } from './wire-connection.js'
 import { isFatalForConnection, type RunnerContext, runOnConnection } from './wire-statement-runner.js'
@@ -34,14 +35,16 @@ export class WireSession implements TransportSession {
     return this.#lease.connection.inTransaction
   }
 
+  /** Whether the connection is gone (lost, or dropped after a deadline). */
+  get lost(): boolean {
+    return this.#lease.connection.broken
+  }
+
   execute(statement: TransportStatement): Promise<TransportResult> {
+    const c = this.#lease.connection
     return this.#guard(
-      runOnConnection(
-        this.#lease.connection,
-        this.#context,
-        statement.sql,
-        statement.params,
-        statement.settings,
+      guardCall(c, statement, () =>
+        runOnConnection(c, this.#context, statement.sql, statement.params, statement.settings),
       ),
     )
   }
@@ -50,9 +53,11 @@ export class WireSession implements TransportSession {
     prepared: PreparedStatementSpec,
     params: readonly QueryParam[],
     settings: StatementSettings,
+    call: TransportCall = {},
   ): Promise<TransportResult> {
+    const c = this.#lease.connection
     return this.#guard(
-      runOnConnection(this.#lease.connection, this.#context, prepared.sql, params, settings, prepared),
+      guardCall(c, call, () => runOnConnection(c, this.#context, prepared.sql, params, settings, prepared)),
     )
   }
 

@@ -1,6 +1,6 @@
 import { classifyError } from '../../errors/classify.js'
 import { isRedshiftError, type RedshiftError } from '../../errors/redshift-error.js'
-import { ColumnMetadata } from '../../query/column-metadata.js'
+import { ColumnMetadata } from '../../types/column-metadata.js'
 import { serializeParams } from '../../types/param-serializer.js'
 import type { QueryParam, Value } from '../../types/value.js'
 import type { PreparedStatementSpec, StatementSettings, TransportResult } from '../transport.js'

@@ -1,6 +1,6 @@
 import { classifyError } from '../../errors/classify.js'
-import type { RedshiftError } from '../../errors/redshift-error.js'
-import { ColumnMetadata } from '../../query/column-metadata.js'
+import { isRedshiftError, type RedshiftError } from '../../errors/redshift-error.js'
+import { ColumnMetadata } from '../../types/column-metadata.js'
 import type { QueryParam } from '../../types/value.js'
 import type { PoolStats } from '../pool-stats.js'
 import {
@@ -15,7 +15,7 @@ import {
   type TransportStatement,
   WIRE_CAPABILITIES,
 } from '../transport.js'
-import { cancelOnAbort } from './cursor-cancel-request.js'
+import { guardCall } from './cursor-cancel-request.js'
 import { WireCursor } from './cursor-portal.js'
 import { Pool, type PoolLease, type ShareRequest } from './pool.js'
 import { StatementTraitsCache } from './statement-traits.js'
@@ -83,8 +83,15 @@ export interface WireTransportOptions {
   readonly types: TypeParserSource
   /** @default 'redshift-kit' */
   readonly applicationName?: string
-  /** @default 60000 */
+  /** Delay before the first TCP keepalive probe; 0 turns keepalive off. @default 60000 */
   readonly keepAliveInitialDelayMs?: number
+  /** A statement that receives nothing for this long drops its connection; 0: never. @default 0 */
+  readonly readTimeoutMs?: number
+  /**
+   * Fetch Redshift's query id (`pg_last_query_id()`) with every statement, in the same round trip.
+   * A statement may ask otherwise (`TransportStatement.fetchQueryId`). @default true
+   */
+  readonly fetchQueryId?: boolean
   /** Failures nobody awaits: background connects, connections dying while idle. */
   readonly onError?: (error: RedshiftError) => void
 }
@@ -131,6 +138,7 @@ export class WireTransport implements Transport {
       {
         create: (onBroken) => this.#open(onBroken),
         destroy: (connection) => connection.close(),
+        kill: (connection, reason) => connection.destroy(reason),
         validate: (connection) => connection.validate(),
         reusable: (connection) => !connection.broken && !connection.inTransaction,
         expiresAt: (connection) => this.#credentialsExpireAt.get(connection),
@@ -151,7 +159,7 @@ export class WireTransport implements Transport {
     const transport = this
     this.#context = {
       get fetchQueryId() {
-        return transport.#fetchQueryId
+        return transport.#fetchQueryId && options.fetchQueryId !== false
       },
       retireOn: (connection) => this.#retireOn(connection),
       traits: (sql) => this.#traits.get(sql),
@@ -159,29 +167,40 @@ export class WireTransport implements Transport {
   }
 
   execute(statement: TransportStatement): Promise<TransportResult> {
+    const { signal, deadline } = statement
+    const context =
+      statement.fetchQueryId === undefined ? this.#context : this.#withQueryIds(statement.fetchQueryId)
     const work = (c: WireConnection) =>
-      runOnConnection(c, this.#context, statement.sql, statement.params, statement.settings)
-    // With a signal (the caller's, or the client's deadline) the statement gets a connection of its
-    // own: aborting sends a CancelRequest, which would hit whatever a shared connection is running.
-    const signal = statement.signal
-    if (signal !== undefined)
-      return this.#withConnection(signal, (c) => cancelOnAbort(c, signal, () => work(c)))
+      guardCall(c, statement, () =>
+        runOnConnection(c, context, statement.sql, statement.params, statement.settings),
+      )
+    // A caller's signal needs a connection of its own: aborting sends a CancelRequest, which would
+    // hit whatever a shared connection is running. A timeout does not: the server enforces it per
+    // statement (statement_timeout), and the deadline behind it only drops a connection whose
+    // server stopped answering, which fails whatever else it carries anyway.
+    if (signal !== undefined) return this.#withConnection(signal, work)
     return this.#traits.get(statement.sql).shareable
-      ? this.#withSharedConnection(statement.settings, undefined, statement.signal, work)
-      : this.#withConnection(statement.signal, work)
+      ? this.#withSharedConnection(statement.settings, undefined, deadline, work)
+      : this.#withConnection(deadline, work)
   }
 
-  prepare(prepared: PreparedStatementSpec, signal?: AbortSignal): Promise<readonly ColumnMetadata[]> {
-    return this.#withConnection(signal, async (c) => {
-      this.#retireOn(c)
-      const startedAt = Date.now()
-      try {
-        const fields = await c.describe(prepared.serverName, prepared.sql)
-        return fields.map((f) => ColumnMetadata.fromWire(f.name, f.dataTypeID, f.dataTypeModifier))
-      } catch (error) {
-        throw classifyWireError(error, c, prepared.sql, undefined, startedAt)
-      }
-    })
+  prepare(
+    prepared: PreparedStatementSpec,
+    signal?: AbortSignal,
+    deadline?: AbortSignal,
+  ): Promise<readonly ColumnMetadata[]> {
+    return this.#withConnection(signal ?? deadline, (c) =>
+      guardCall(c, { signal, deadline }, async () => {
+        this.#retireOn(c)
+        const startedAt = Date.now()
+        try {
+          const fields = await c.describe(prepared.serverName, prepared.sql)
+          return fields.map((f) => ColumnMetadata.fromWire(f.name, f.dataTypeID, f.dataTypeModifier))
+        } catch (error) {
+          throw classifyWireError(error, c, prepared.sql, undefined, startedAt)
+        }
+      }),
+    )
   }
 
   executePrepared(
@@ -189,12 +208,16 @@ export class WireTransport implements Transport {
     params: readonly QueryParam[],
     settings: StatementSettings,
     signal?: AbortSignal,
+    deadline?: AbortSignal,
   ): Promise<TransportResult> {
     const work = (c: WireConnection) =>
-      runOnConnection(c, this.#context, prepared.sql, params, settings, prepared)
+      guardCall(c, { signal, deadline }, () =>
+        runOnConnection(c, this.#context, prepared.sql, params, settings, prepared),
+      )
+    if (signal !== undefined) return this.#withConnection(signal, work)
     return this.#traits.get(prepared.sql).shareable
-      ? this.#withSharedConnection(settings, prepared.serverName, signal, work)
-      : this.#withConnection(signal, work)
+      ? this.#withSharedConnection(settings, prepared.serverName, deadline, work)
+      : this.#withConnection(deadline, work)
   }
 
   async deallocate(prepared: PreparedStatementSpec): Promise<void> {
@@ -208,8 +231,11 @@ export class WireTransport implements Transport {
 
   /** A named-portal cursor on a connection of its own (an exclusive lease: it takes the socket over). */
   async openCursor(statement: TransportStatement, options: TransportCursorOptions): Promise<TransportCursor> {
-    const lease = await this.#acquire(statement.signal)
-    return WireCursor.open(lease, this.#context, statement, options, this.#options.types)
+    const lease = await this.#acquire(statement.signal ?? statement.deadline)
+    // The cursor cancels on the caller's signal itself; the deadline of its opening drops the socket.
+    return guardCall(lease.connection, { deadline: statement.deadline }, () =>
+      WireCursor.open(lease, this.#context, statement, options, this.#options.types),
+    )
   }
 
   async cancel(sessionId: string): Promise<boolean> {
@@ -257,6 +283,10 @@ export class WireTransport implements Transport {
     return this.#pool.close()
   }
 
+  destroy(reason: unknown): void {
+    this.#pool.destroyAll(reason)
+  }
+
   async #open(onBroken: (error: unknown) => void): Promise<WireConnection> {
     let connection: WireConnection
     try {
@@ -273,6 +303,7 @@ export class WireTransport implements Transport {
             ssl,
             connectTimeoutMs: this.#options.connectTimeoutMs,
             keepAliveInitialDelayMs: this.#options.keepAliveInitialDelayMs ?? 60_000,
+            readTimeoutMs: this.#options.readTimeoutMs ?? 0,
             applicationName: this.#options.applicationName ?? 'redshift-kit',
             types: this.#options.types,
             managedSettings: MANAGED_SETTINGS,
@@ -332,6 +363,20 @@ export class WireTransport implements Transport {
     return connection
   }
 
+  /** The runner context with the per-statement query id fetch turned on or off. */
+  #withQueryIds(wanted: boolean): RunnerContext {
+    const base = this.#context
+    const transport = this
+    return {
+      get fetchQueryId() {
+        // The server must have pg_last_query_id() (probed on the first connection).
+        return wanted && transport.#fetchQueryId
+      },
+      retireOn: base.retireOn,
+      traits: base.traits,
+    }
+  }
+
   #retireOn(connection: WireConnection): void {
     const seen = this.#retiredSeen.get(connection) ?? 0
     for (let i = seen; i < this.#retired.length; i++) connection.retire(this.#retired[i] as string)
@@ -373,15 +418,15 @@ export class WireTransport implements Transport {
       }
       if (preparedName === undefined && this.#shares.size < MAX_SHARE_KEYS) this.#shares.set(key, share)
     }
-    const lease = await this.#acquire(signal, share)
-    return this.#runLeased(lease, work)
+    const chosen = share
+    return this.#onLiveConnection(() => this.#acquire(signal, chosen), work)
   }
 
   async #withConnection<T>(
     signal: AbortSignal | undefined,
     work: (c: WireConnection) => Promise<T>,
   ): Promise<T> {
-    return this.#runLeased(await this.#acquire(signal), work)
+    return this.#onLiveConnection(() => this.#acquire(signal), work)
   }
 
   async #runLeased<T>(lease: PoolLease<WireConnection>, work: (c: WireConnection) => Promise<T>): Promise<T> {
@@ -392,6 +437,25 @@ export class WireTransport implements Transport {
     } catch (error) {
       lease.release(isFatalForConnection(error, lease.connection) ? error : undefined)
       throw error
+    }
+  }
+
+  /**
+   * Runs `work` on leases from `acquire` until it runs on a live connection: a statement that could
+   * not even be written (the server had reset the connection; `sent === false`) goes out again on
+   * another one, at most once per pooled connection. It never ran, so this cannot run it twice.
+   */
+  async #onLiveConnection<T>(
+    acquire: () => Promise<PoolLease<WireConnection>>,
+    work: (c: WireConnection) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#runLeased(await acquire(), work)
+      } catch (error) {
+        const unsent = isRedshiftError(error) && error.code === 'CONNECTION_LOST' && !error.sent
+        if (!unsent || attempt >= this.#options.pool.max) throw error
+      }
     }
   }
 }

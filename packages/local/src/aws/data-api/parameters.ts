@@ -3,7 +3,7 @@
  * positional `$n`, found with the lexer so that a `:name` inside a string, a quoted identifier or a
  * comment stays text, and `::type` casts (`:id::smallint`) keep working.
  */
-import { tokenize } from '../../dialect/lexer.js'
+import { tokenize } from '@redshift-kit/dialect'
 import { validationError } from './errors.js'
 import type { SqlParameter } from './inputs.js'
 

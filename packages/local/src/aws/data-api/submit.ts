@@ -2,7 +2,7 @@
  * Reading ExecuteStatement and BatchExecuteStatement requests: the SQL (100 KB at most, one
  * statement per SQL), the batch (1 to 40), the parameters bound to positions, and the options.
  */
-import { splitStatements } from '../../dialect/split.js'
+import { splitStatements } from '@redshift-kit/dialect'
 import type { JsonInput } from '../json-services.js'
 import { validationError } from './errors.js'
 import {

@@ -31,11 +31,18 @@ CREATE OR REPLACE FUNCTION rk_internal.sortkey_position(text, text[], name) RETU
                       WHEN pg_catalog.lower($1) = 'interleaved' AND p % 2 = 0 THEN -p ELSE p END
           FROM (SELECT pg_catalog.array_position($2, $3::text) AS p) AS x);
 
+-- Exact row counts for svv_table_info, with the caller's own rights (never SECURITY DEFINER: counting
+-- runs the caller's objects, such as row-level security policies, and a view would run its functions);
+-- NULL for what the caller may not read or what is not a table.
 CREATE OR REPLACE FUNCTION rk_internal.table_rows(regclass) RETURNS bigint
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog AS $fn$
 DECLARE n bigint;
 BEGIN
-  EXECUTE format('SELECT count(*) FROM %s', $1) INTO n;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = $1 AND c.relkind IN ('r', 'p'))
+     OR NOT pg_catalog.has_table_privilege($1, 'SELECT') THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s', $1) INTO n;
   RETURN n;
 END
 $fn$;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { REDSHIFT_FUNCTIONS_SQL } from '@redshift-kit/dialect'
 import type pg from 'pg'
 import { INTERNAL_TABLES_SQL } from '../internal-tables.js'
 import {
@@ -6,12 +7,9 @@ import {
   PUBLIC_CATALOG_VIEW_NAMES,
   SUPERUSER_CATALOG_VIEW_NAMES,
 } from './catalog-views-sql.js'
-import { DATETIME_FUNCTIONS_SQL } from './datetime-functions-sql.js'
-import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
+import { PRIVILEGES_SQL } from './privileges-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
-import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
-import { REDSHIFT_TYPES_SQL } from './types-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
 
 /** Options of {@link installCompat}. */
@@ -30,14 +28,12 @@ export const PUBLIC_COMPAT_VIEWS: readonly string[] = [
 const BODY = [
   INTERNAL_TABLES_SQL,
   LOAD_UNLOAD_TABLES_SQL,
-  REDSHIFT_TYPES_SQL,
-  SCALAR_FUNCTIONS_SQL,
-  JSON_FUNCTIONS_SQL,
-  DATETIME_FUNCTIONS_SQL,
+  REDSHIFT_FUNCTIONS_SQL,
   VIEW_HELPERS_SQL,
   QUERY_VIEWS_SQL,
   LOAD_UNLOAD_VIEWS_SQL,
   CATALOG_VIEWS_SQL,
+  PRIVILEGES_SQL,
 ].join('\n')
 
 /** Names this exact script, so a kept data directory is upgraded when (and only when) it changes. */
@@ -52,7 +48,8 @@ SELECT pg_catalog.pg_advisory_xact_lock(${INSTALL_LOCK_KEY});
 SET LOCAL client_min_messages = warning;
 -- Views may only be created in pg_catalog with this on; it lasts until COMMIT.
 SET LOCAL allow_system_table_mods = on;
-SET LOCAL search_path = pg_catalog, public;
+-- Only pg_catalog: a kept cluster's users may have planted look-alike functions or operators in public.
+SET LOCAL search_path = pg_catalog;
 ${BODY}
 -- Ordinary users call helpers in rk_internal through the pg_catalog functions and views; the
 -- gateway's tables there stay unreadable to them (no table privilege is granted).

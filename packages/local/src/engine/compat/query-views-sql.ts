@@ -1,4 +1,4 @@
-import { REDSHIFT_BUILD } from './redshift-version.js'
+import { REDSHIFT_BUILD } from '@redshift-kit/dialect'
 import { CURRENT_USER_IS_SUPERUSER, NOW_UTC, visibleToCurrentUser } from './visibility-sql.js'
 
 const VISIBLE = visibleToCurrentUser('q.user_name')

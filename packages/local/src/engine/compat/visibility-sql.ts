@@ -1,3 +1,5 @@
+import { isRedshiftSuperuserSql } from '../superuser-role.js'
+
 /**
  * The current time in UTC as `timestamp`, the form of every time in `rk_internal` and in Redshift's
  * system tables. Statement time, so one query sees one "now".
@@ -5,11 +7,13 @@
 export const NOW_UTC = `(pg_catalog.statement_timestamp() AT TIME ZONE 'UTC')`
 
 /**
- * True when the current user is a superuser. A scalar subquery (so it is evaluated once per query as
- * an InitPlan) over pg_roles, which every user may read; `current_user` is the invoker even inside a
- * view, so SET ROLE is honoured.
+ * True when the current user is a Redshift superuser (a member of the Redshift superuser role, see
+ * superuser-role.ts). A scalar subquery, so it is evaluated once per query as an InitPlan;
+ * `current_user` is the invoker even inside a view, so SET ROLE is honoured.
  */
-export const CURRENT_USER_IS_SUPERUSER = `coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER), false)`
+export const CURRENT_USER_IS_SUPERUSER = isRedshiftSuperuserSql(
+  `(SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)`,
+)
 
 /**
  * Redshift's rule for STL/STV/SVL/SYS views: superusers see every row, other users their own.

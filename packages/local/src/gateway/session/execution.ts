@@ -1,11 +1,15 @@
 /** A statement on its way through the gateway: translated (Prepared), then run (Execution). */
-import type { GatewayCommand, TranslateContext, TranslatedStatement } from '../../dialect/translation.js'
+import type { GatewayCommand, TranslateContext, TranslatedStatement } from '@redshift-kit/dialect'
+import {
+  isControlStatement,
+  opensTransactionBlock,
+  rewriteVersionCall,
+  tokenize,
+} from '@redshift-kit/dialect'
 import type { SlotRelease, SlotWait, WlmQueue } from '../../wlm/index.js'
 import type { Dialect } from '../context.js'
 import type { GatewayNotice } from '../protocol/backend.js'
 import type { QueryRecord } from '../query-log.js'
-import { isControlStatement, opensTransactionBlock } from '../statement-kind.js'
-import { rewriteVersionCall } from '../version-rewrite.js'
 
 /** A statement translated for the engine (a Parse, or one statement of a simple Query). */
 export interface Prepared {
@@ -74,6 +78,20 @@ export interface CommandAbort {
 export const RAISE_SQL =
   "DO $rk_gateway$BEGIN RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'refused by the redshift-local gateway'; END$rk_gateway$"
 
+/**
+ * RAISE_SQL for a refused statement that takes parameters: the client's Bind supplies them, so the
+ * engine's statement must declare as many (a DO block takes none, and Bind would fail with 08P01).
+ */
+function raiseSqlFor(text: string): string {
+  let count = 0
+  for (const token of tokenize(text)) {
+    if (token.kind === 'param') count = Math.max(count, Number(token.text.slice(1)) || 0)
+  }
+  if (count === 0) return RAISE_SQL
+  const params = Array.from({ length: count }, (_, i) => `$${i + 1}::text`).join(', ')
+  return `SELECT rk_internal.refuse_statement() FROM (SELECT ${params}) AS params`
+}
+
 const COPY_UNAVAILABLE = 'COPY from S3 is not available yet in redshift-local'
 const UNLOAD_UNAVAILABLE = 'UNLOAD to S3 is not available yet in redshift-local'
 
@@ -100,7 +118,7 @@ export function prepareStatement(
     return {
       original: text,
       translation: undefined,
-      sql: RAISE_SQL,
+      sql: raiseSqlFor(text),
       raise: refused('42601', message),
       control,
       opensBlock,
@@ -112,14 +130,19 @@ export function prepareStatement(
     const e = translation.error
     return {
       ...base,
-      sql: RAISE_SQL,
+      sql: raiseSqlFor(text),
       raise: refused(e.sqlState, e.message, e.hint),
       gatewayCommand: undefined,
     }
   }
   const command = translation.gatewayCommand
   if (command?.type === 'unsupported') {
-    return { ...base, sql: RAISE_SQL, raise: refused('0A000', command.message), gatewayCommand: undefined }
+    return {
+      ...base,
+      sql: raiseSqlFor(text),
+      raise: refused('0A000', command.message),
+      gatewayCommand: undefined,
+    }
   }
   if (command !== undefined && executorConfigured) {
     // The engine parses a statement that fails if ever run: Bind and Describe of it work (NoData), and
@@ -128,7 +151,7 @@ export function prepareStatement(
   }
   if (command !== undefined) {
     const message = command.type === 'copy' ? COPY_UNAVAILABLE : UNLOAD_UNAVAILABLE
-    return { ...base, sql: RAISE_SQL, raise: refused('0A000', message), gatewayCommand: command }
+    return { ...base, sql: raiseSqlFor(text), raise: refused('0A000', message), gatewayCommand: command }
   }
   return { ...base, sql: rewriteVersionCall(translation.sql), raise: undefined, gatewayCommand: undefined }
 }

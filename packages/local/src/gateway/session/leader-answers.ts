@@ -3,7 +3,7 @@
  * of the engine: Redshift's leader node answers it without running a query, so it gets no query id
  * and no log record, and the engine never sees it.
  */
-import type { LeaderOnlyStatement } from '../../dialect/translation.js'
+import type { LeaderOnlyStatement } from '@redshift-kit/dialect'
 import { buildCommandComplete, buildNotice, buildRowDescription } from '../protocol/backend.js'
 import { Backend } from '../protocol/codes.js'
 import { MessageWriter } from '../protocol/writer.js'

@@ -2,7 +2,7 @@
  * What the message handlers split out of Session (simple-query.ts, extended-protocol.ts) need of their
  * session, and the small helpers they share. Session builds one host and keeps its state private.
  */
-import type { TranslateContext } from '../../dialect/translation.js'
+import type { TranslateContext } from '@redshift-kit/dialect'
 import type { GatewayContext } from '../context.js'
 import type { Execution } from './execution.js'
 import type { ResponseRouter } from './responses.js'

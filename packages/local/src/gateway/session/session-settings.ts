@@ -4,8 +4,11 @@
  * statements in order, so every statement sent after it sees it, answered or not. It is undone when its
  * statement fails, and kept or dropped when the engine reports the end of its transaction.
  */
-import { REDSHIFT_SESSION_SETTINGS, type RedshiftSessionSetting } from '../../dialect/index.js'
-import { REDSHIFT_SETTING_DEFAULTS } from '../../engine/engine.js'
+import {
+  REDSHIFT_SESSION_SETTINGS,
+  REDSHIFT_SETTING_DEFAULTS,
+  type RedshiftSessionSetting,
+} from '@redshift-kit/dialect'
 
 /** Values of the Redshift-only settings. */
 export type Settings = Record<RedshiftSessionSetting, string>

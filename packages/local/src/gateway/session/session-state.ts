@@ -2,7 +2,7 @@
  * What one session remembers between messages: Redshift settings, transaction bookkeeping, prepared
  * statements and portals, and the life of each execution (WLM slot, query log record, effects).
  */
-import { statementEffects } from '../../dialect/index.js'
+import { statementEffects } from '@redshift-kit/dialect'
 import { isGranted, routeStatement, SlotCountError } from '../../wlm/index.js'
 import { buildCancelRequest, forwardCancel } from '../cancel.js'
 import type { GatewayContext } from '../context.js'
@@ -13,6 +13,7 @@ import {
   type QueryRecord,
   type QueryStatus,
 } from '../query-log.js'
+import { maskSecrets } from '../secret-mask.js'
 import type { Execution, PortalState, Prepared } from './execution.js'
 import { rowsFromTag } from './execution.js'
 import { SessionSettings, type Settings } from './session-settings.js'
@@ -164,7 +165,7 @@ export class SessionState {
       returnedBytes: 0,
       rowsAffected: 0,
       errorMessage: undefined,
-      queryText: loggedText(prepared?.original ?? ''),
+      queryText: loggedText(maskSecrets(prepared?.original ?? '')),
     }
     if (!control) this.lastSentQueryId = record.queryId
     const exec: Execution = {

@@ -3,7 +3,7 @@
  * extended-protocol statement without Sync until the last, so the statements share one implicit
  * transaction as they would in one Query message, yet the gateway can act between them.
  */
-import type { LeaderOnlyStatement } from '../../dialect/translation.js'
+import type { LeaderOnlyStatement } from '@redshift-kit/dialect'
 import {
   BIND_UNNAMED,
   buildParse,

@@ -1,0 +1,79 @@
+import { ColumnMetadata, TableRef } from '@redshift-kit/client'
+import { MockRedshiftClient } from '@redshift-kit/client/simulation'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// The mock's tables translate through @redshift-kit/dialect, as redshift-local does: the same Redshift
+// SQL runs, and the same PostgreSQL-only SQL fails with Redshift's SQLSTATE.
+const mock = new MockRedshiftClient()
+const orders = new TableRef('public', 'orders')
+
+beforeAll(async () => {
+  mock
+    .createTable(orders, [
+      new ColumnMetadata('id', 'INTEGER'),
+      new ColumnMetadata('customer', 'VARCHAR', { length: 20 }),
+      new ColumnMetadata('placed', 'DATE'),
+    ])
+    .insertRows(orders, [
+      [1, 'ada', '2024-01-31'],
+      [2, null, '2024-02-29'],
+      [3, 'bob', '2024-03-01'],
+    ])
+  await mock.ready()
+})
+
+afterAll(async () => {
+  await mock.close()
+})
+
+describe('the mock speaks the dialect redshift-local speaks', () => {
+  it('runs TOP, NVL, DECODE, bare DATEADD/DATEDIFF parts and SYSDATE', async () => {
+    const r = await mock.executeQuery(`
+      SELECT TOP 2 id, NVL(customer, 'nobody') AS who, DECODE(id, 1, 'one', 'other') AS word,
+             DATEADD(month, 1, placed) AS next, DATEDIFF(day, placed, '2024-03-31') AS days_left,
+             SYSDATE IS NOT NULL AS now_known
+      FROM orders ORDER BY id`)
+    expect(r.rows.map((row) => row.toObject())).toEqual([
+      {
+        id: 1,
+        who: 'ada',
+        word: 'one',
+        next: new Date('2024-02-29T00:00:00Z'),
+        days_left: 60n,
+        now_known: true,
+      },
+      {
+        id: 2,
+        who: 'nobody',
+        word: 'other',
+        next: new Date('2024-03-29T00:00:00Z'),
+        days_left: 31n,
+        now_known: true,
+      },
+    ])
+  })
+
+  it('accepts Redshift DDL with table attributes and VARBYTE functions', async () => {
+    await mock.executeQuery(
+      'CREATE TABLE public.events (id BIGINT IDENTITY(1, 1), kind VARCHAR(MAX) ENCODE zstd) DISTSTYLE KEY DISTKEY (id) SORTKEY (id)',
+    )
+    await mock.executeQuery("INSERT INTO public.events (kind) VALUES ('a'), ('b')")
+    const r = await mock.executeQuery(
+      "SELECT count(*) AS n, to_hex(from_hex('0aff')) AS hex, from_varbyte(to_varbyte('abc', 'utf8'), 'hex') AS utf FROM public.events",
+    )
+    expect(r.rows[0]?.toObject()).toEqual({ n: 2n, hex: '0aff', utf: '616263' })
+  })
+
+  it.each([
+    ['INSERT INTO orders VALUES (1, NULL, NULL) ON CONFLICT DO NOTHING', '42601'],
+    ['INSERT INTO orders VALUES (4, NULL, NULL) RETURNING id', '42601'],
+    ["SELECT '{}'::jsonb", '42704'],
+    ['CREATE INDEX i ON orders (id)', '0A000'],
+    ['CREATE SEQUENCE s', '0A000'],
+    ['CREATE TABLE bad (id serial)', '0A000'],
+    ['COPY orders FROM STDIN', '0A000'],
+  ])('refuses %s as Redshift does (%s)', async (sql, sqlState) => {
+    const error = await mock.executeQuery(sql).catch((e: unknown) => e)
+    expect(error).toMatchObject({ sqlState })
+  })
+})

@@ -1,0 +1,179 @@
+import { translateCancel } from './cancel.js'
+import { translateCopy, translateUnload } from './copy-unload.js'
+import { analyzeCreateTable } from './create-table.js'
+import {
+  BUILTIN_DATE_PART_FUNCTIONS,
+  DATE_ARITHMETIC_FUNCTIONS,
+  rewriteBuiltinDatePart,
+  rewriteDatePartArgument,
+  rewriteExtract,
+} from './date-parts.js'
+import { rewriteDecode } from './decode.js'
+import {
+  rewriteJsonSerialize,
+  rewriteLastQueryId,
+  rewriteMaxLength,
+  rewriteMinus,
+  rewriteNvarchar,
+  rewriteSysdate,
+  rewriteVarbinary,
+} from './expression-rewrites.js'
+import { leaderOnlyStatement } from './leader-statements.js'
+import type { Token } from './lexer.js'
+import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
+import { type RewriteHandler, Rewriter } from './rewriter.js'
+import { rewriteListagg, rewriteTop } from './select-rewrites.js'
+import { translateSessionCommand } from './session-settings.js'
+import { classifyStatement, firstKeyword } from './statement-kind.js'
+import { TokenStream } from './token-stream.js'
+import type {
+  QueryType,
+  StatementError,
+  TableAttributes,
+  TranslateContext,
+  TranslatedStatement,
+} from './translation.js'
+import { unsupportedStatement } from './unsupported.js'
+
+/** Token-level rewrites, by the word that triggers them. */
+const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHandler>([
+  ['sysdate', rewriteSysdate],
+  ['select', rewriteTop],
+  ['listagg', rewriteListagg],
+  ['pg_last_query_id', rewriteLastQueryId],
+  ['pg_catalog', rewriteLastQueryId],
+  ['max', rewriteMaxLength],
+  ['nvarchar', rewriteNvarchar],
+  ['varbinary', rewriteVarbinary],
+  ['binary', rewriteVarbinary],
+  ['minus', rewriteMinus],
+  ['decode', rewriteDecode],
+  ['json_serialize', rewriteJsonSerialize],
+  ['extract', rewriteExtract],
+  ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
+  ...BUILTIN_DATE_PART_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteBuiltinDatePart]),
+])
+
+/**
+ * Words without which no rewrite can apply. A statement with none of them is returned as it came, with
+ * no second pass over its tokens (the common case: plain SELECT / INSERT).
+ */
+const TRIGGERS = new Set<string>(
+  ['top', ...HANDLERS.keys()].filter((w) => w !== 'select' && w !== 'pg_catalog'),
+)
+
+const SYSTEM_PREFIXES = new Set(['stl', 'stv', 'svl', 'svv', 'sys'])
+
+/** True for Redshift system relation names: `stl_*`, `stv_*`, `svl_*`, `svv_*`, `sys_*`, `pg_table_def`. */
+export function isSystemRelationName(name: string): boolean {
+  if (name.length > 4 && name.charCodeAt(3) === 95) return SYSTEM_PREFIXES.has(name.slice(0, 3).toLowerCase())
+  return name.toLowerCase() === 'pg_table_def'
+}
+
+interface Scan {
+  readonly rewritable: boolean
+  readonly readsSystemViews: boolean
+  /** It may hold PostgreSQL-only syntax or types (see `postgres-only.ts`). */
+  readonly suspect: boolean
+}
+
+function scan(tokens: readonly Token[]): Scan {
+  let rewritable = false
+  let readsSystemViews = false
+  let suspect = false
+  for (const t of tokens) {
+    if (t.kind === 'word') {
+      if (!rewritable && TRIGGERS.has(t.value as string)) rewritable = true
+      if (!readsSystemViews && isSystemRelationName(t.value as string)) readsSystemViews = true
+      if (!suspect && POSTGRES_ONLY_TRIGGERS.has(t.value as string)) suspect = true
+    } else if (t.kind === 'quotedIdent' && !readsSystemViews) {
+      readsSystemViews = isSystemRelationName(t.value as string)
+    } else if (t.kind === 'operator' && t.text === '::') {
+      suspect = true
+    }
+  }
+  return { rewritable, readsSystemViews, suspect }
+}
+
+/**
+ * Turns one Redshift statement into what the engine (stock PostgreSQL) runs, and says what else the
+ * gateway must do: record an effect, reshape the response, execute a command itself, or answer an error.
+ * A statement that needs nothing comes back with `sql === original`.
+ *
+ * Cost (measured once with a throwaway loop, Node 20): a 200-character SELECT with nothing to rewrite
+ * takes about 5 µs, twice the bare `tokenize` (2.4 µs); one with TOP, LISTAGG, DATEADD, SYSDATE, DECODE,
+ * DATE_PART(dw, ..) and EXTRACT(yearday ..), 8 µs.
+ *
+ * @example
+ * translateStatement('SELECT TOP 3 name FROM users ORDER BY id', ctx).sql
+ * // 'SELECT name FROM users ORDER BY id LIMIT 3'
+ * translateStatement("SET query_group TO 'etl'", ctx)
+ * // { sql: "SET rk.query_group TO 'etl'", effect: { type: 'setting', name: 'query_group', value: 'etl' }, ... }
+ */
+export function translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement {
+  const ts = new TokenStream(sql)
+  const { rewritable, readsSystemViews, suspect } = scan(ts.tokens)
+  const first = firstKeyword(ts)
+  const keyword = ts.word(first)
+  const base = { original: sql, readsSystemViews }
+  const failed = (queryType: QueryType, error: StatementError): TranslatedStatement => ({
+    ...base,
+    sql,
+    queryType,
+    error,
+  })
+
+  switch (keyword) {
+    case 'set':
+    case 'reset':
+    case 'show': {
+      const session = translateSessionCommand(ts, first)
+      if (session !== null) return { ...base, queryType: 'UTILITY', ...session }
+      break
+    }
+    case 'cancel': {
+      const cancel = translateCancel(ts, first)
+      if ('sqlState' in cancel) return failed('UTILITY', cancel)
+      return { ...base, queryType: 'UTILITY', ...cancel }
+    }
+    case 'copy': {
+      const copy = translateCopy(ts, first)
+      if ('sqlState' in copy) return failed('COPY', copy)
+      return { ...base, sql, queryType: 'COPY', gatewayCommand: copy }
+    }
+    case 'unload':
+      return { ...base, sql, queryType: 'UNLOAD', gatewayCommand: translateUnload(ts) }
+    case 'select': {
+      const leaderOnly = leaderOnlyStatement(ts, first)
+      if (leaderOnly !== null) return { ...base, sql, queryType: 'SELECT', leaderOnly }
+      break
+    }
+    default:
+      break
+  }
+  const unsupported =
+    unsupportedStatement(ts, first) ?? (suspect ? postgresOnlyError(ts, first, isSystemRelationName) : null)
+  if (unsupported !== null) return failed(classifyStatement(ts, first, false), unsupported)
+
+  const rw = new Rewriter(ts, HANDLERS, {
+    lastQueryId: ctx.lastQueryIdFromSession === true ? undefined : ctx.lastQueryId,
+  })
+  let attributes: TableAttributes | undefined
+  let ctas = false
+  if (keyword === 'create') {
+    const table = analyzeCreateTable(rw, first)
+    if (table?.error) return failed(table.ctas ? 'CTAS' : 'DDL', table.error)
+    attributes = table?.attributes
+    ctas = table?.ctas ?? false
+  }
+  const queryType = classifyStatement(ts, first, ctas)
+  let out = sql
+  if (rewritable || rw.changed) {
+    const rendered = rw.render()
+    if (rw.changed) out = rendered
+  }
+  const reads = rw.readsLastQueryId ? { readsLastQueryId: true as const } : {}
+  return attributes === undefined
+    ? { ...base, sql: out, queryType, ...reads }
+    : { ...base, sql: out, queryType, ...reads, effect: { type: 'createTable', attributes } }
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest'
+import { translateStatement } from '../src/index.js'
+import { ctx } from './context.js'
+
+const sql = (text: string) => translateStatement(text, ctx).sql
+
+describe('statements with nothing Redshift-only', () => {
+  it('come back as the very same string', () => {
+    for (const text of [
+      'SELECT a, b FROM t WHERE c = $1 ORDER BY a LIMIT 10',
+      "insert into t (a, b) values (1, 'top 5 sysdate'), (2, $$listagg(x)$$)",
+      'update t set a = max_a + 1 where "top" = 5',
+      'select max(a), "sysdate", t.sysdate, x.top from t',
+      'delete from t -- SELECT TOP 5 sysdate\n',
+    ]) {
+      const out = translateStatement(text, ctx)
+      expect(out.sql).toBe(text)
+      expect(out.effect).toBeUndefined()
+      expect(out.error).toBeUndefined()
+    }
+  })
+})
+
+describe('rewrites leave strings, identifiers and comments alone', () => {
+  it('inside a literal, a quoted identifier or a comment nothing changes', () => {
+    const text =
+      'select sysdate, \'sysdate top 5\', "sysdate", $$ select top 5 $$ /* sysdate, top 5 */ -- listagg(x)\n'
+    expect(sql(text)).toBe(
+      'select pg_catalog.sysdate(), \'sysdate top 5\', "sysdate", $$ select top 5 $$ /* sysdate, top 5 */ -- listagg(x)\n',
+    )
+  })
+})
+
+describe('SYSDATE', () => {
+  it('becomes a call of the engine function, whatever its case', () => {
+    expect(sql('SELECT SYSDATE, SysDate::date FROM t')).toBe(
+      'SELECT pg_catalog.sysdate(), pg_catalog.sysdate()::date FROM t',
+    )
+  })
+  it('leaves GETDATE(), a qualified column and a call alone', () => {
+    expect(sql('select getdate(), t.sysdate from t')).toBe('select getdate(), t.sysdate from t')
+    expect(sql('select sysdate() ')).toBe('select sysdate() ')
+  })
+})
+
+describe('bare date parts', () => {
+  it('are quoted as the first argument of the date functions', () => {
+    expect(
+      sql('select DATEADD(day, 1, d), datediff(HOUR, a, b), date_part(dow, d), datepart(w, d) from t'),
+    ).toBe(
+      "select DATEADD('day', 1, d), datediff('hour', a, b), date_part('dow', d), date_part('w', d) from t",
+    )
+    expect(sql('select date_trunc(month, d) from t')).toBe("select date_trunc('month', d) from t")
+  })
+  it('leave quoted parts and non-part first arguments alone', () => {
+    const text = 'select dateadd(\'day\', 1, d), date_trunc(unit_col, d), dateadd("day", 1, d) from t'
+    expect(sql(text)).toBe(text)
+  })
+  it('nest with other rewrites', () => {
+    expect(sql('select dateadd(day, -1, sysdate)')).toBe("select dateadd('day', -1, pg_catalog.sysdate())")
+  })
+})
+
+describe('SELECT TOP n', () => {
+  it('becomes LIMIT n at the end of the statement, after ORDER BY', () => {
+    expect(sql('SELECT TOP 10 a, b FROM t WHERE c ORDER BY a DESC')).toBe(
+      'SELECT a, b FROM t WHERE c ORDER BY a DESC LIMIT 10',
+    )
+  })
+  it('works after DISTINCT and ALL, and before a trailing semicolon or comment', () => {
+    expect(sql('select distinct top 3 a from t;')).toBe('select distinct a from t LIMIT 3;')
+    expect(sql('select all top 3 a from t -- last\n')).toBe('select all a from t LIMIT 3 -- last\n')
+  })
+  it('goes inside the parentheses of a subquery', () => {
+    expect(sql('select * from (select top 3 a from t order by a) s where b in (select top 1 b from u)')).toBe(
+      'select * from (select a from t order by a LIMIT 3) s where b in (select b from u LIMIT 1)',
+    )
+    expect(sql('with c as (select top 2 * from t) select top 1 * from c')).toBe(
+      'with c as (select * from t LIMIT 2) select * from c LIMIT 1',
+    )
+  })
+  it('parenthesises a SELECT that is one operand of a set operation', () => {
+    expect(sql('select top 5 a from t union all select b from u')).toBe(
+      '(select a from t LIMIT 5) union all select b from u',
+    )
+    expect(sql('select a from t except select top 2 b from u')).toBe(
+      'select a from t except (select b from u LIMIT 2)',
+    )
+  })
+  it('applies to INSERT ... SELECT and nested TOPs', () => {
+    expect(sql('insert into t select top 5 a from (select top 10 a from u) x')).toBe(
+      'insert into t select a from (select a from u LIMIT 10) x LIMIT 5',
+    )
+  })
+  it('leaves a column named top alone', () => {
+    expect(sql('select top from t')).toBe('select top from t')
+  })
+})
+
+describe('LISTAGG', () => {
+  it('becomes string_agg with the WITHIN GROUP ordering inside the call', () => {
+    expect(sql("select listagg(name, ', ') within group (order by name) from t")).toBe(
+      "select string_agg((name)::text, ', ' ORDER BY name) from t",
+    )
+  })
+  it('handles nested parentheses in the value and the ordering', () => {
+    expect(
+      sql("select listagg(coalesce(f(a, (b)), 'x'), '|') within group (order by g(a, (1)) desc) from t"),
+    ).toBe("select string_agg((coalesce(f(a, (b)), 'x'))::text, '|' ORDER BY g(a, (1)) desc) from t")
+  })
+  it('defaults the delimiter to an empty string', () => {
+    expect(sql('select listagg(a) from t')).toBe("select string_agg((a)::text, '') from t")
+  })
+  it('orders DISTINCT values by the aggregated text, as PostgreSQL requires', () => {
+    expect(sql("select listagg(distinct a, ',') within group (order by a desc) from t")).toBe(
+      "select string_agg(DISTINCT (a)::text, ',' ORDER BY (a)::text desc) from t",
+    )
+    expect(sql("select listagg(distinct a, ',') from t")).toBe(
+      "select string_agg(DISTINCT (a)::text, ',') from t",
+    )
+  })
+  it('moves the ordering of a window LISTAGG into OVER over the whole partition', () => {
+    expect(sql("select listagg(a, ',') within group (order by b) over (partition by c) from t")).toBe(
+      "select string_agg((a)::text, ',') OVER (partition by c ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) from t",
+    )
+  })
+  it('rewrites inside its arguments too', () => {
+    expect(sql("select listagg(sysdate, ',') from (select top 2 1) x")).toBe(
+      "select string_agg((pg_catalog.sysdate())::text, ',') from (select 1 LIMIT 2) x",
+    )
+  })
+})
+
+describe('pg_last_query_id()', () => {
+  it("becomes the session's last query id, named as Redshift names the column", () => {
+    expect(sql('select pg_last_query_id() from t')).toBe('select (41)::integer AS pg_last_query_id from t')
+    expect(sql('select pg_catalog.pg_last_query_id(), 2;')).toBe(
+      'select (41)::integer AS pg_last_query_id, 2;',
+    )
+  })
+  it('alone in a SELECT, is a leader-node statement the gateway answers, with its column name', () => {
+    const leader = (text: string) => translateStatement(text, ctx).leaderOnly
+    expect(leader('select pg_last_query_id()')).toEqual({ type: 'lastQueryId', column: 'pg_last_query_id' })
+    expect(leader('SELECT PG_LAST_QUERY_ID() AS Id;')).toEqual({ type: 'lastQueryId', column: 'id' })
+    expect(leader('select pg_catalog.pg_last_query_id() "QId" -- why\n')).toEqual({
+      type: 'lastQueryId',
+      column: 'QId',
+    })
+    expect(leader('select /* c */ pg_last_query_id ( ) qid ;')).toEqual({
+      type: 'lastQueryId',
+      column: 'qid',
+    })
+    for (const text of [
+      'select pg_last_query_id() from t',
+      'select pg_last_query_id() + 1',
+      'select pg_last_query_id(), 1',
+      'select pg_last_query_id() as',
+      'select pg_last_query_id() where true',
+      'select x.pg_last_query_id()',
+    ]) {
+      expect(leader(text), text).toBeUndefined()
+    }
+    // Not sent: the text stays as written, so the translation does not depend on the session.
+    expect(sql('select pg_last_query_id()')).toBe('select pg_last_query_id()')
+  })
+  it('is left to the engine (its session setting) for a named statement, which says so', () => {
+    const named = translateStatement('select * from stl_query where query = pg_last_query_id()', {
+      ...ctx,
+      lastQueryIdFromSession: true,
+    })
+    expect(named.sql).toBe('select * from stl_query where query = pg_last_query_id()')
+    expect(named.readsLastQueryId).toBe(true)
+    expect(translateStatement('select 1', { ...ctx, lastQueryIdFromSession: true }).readsLastQueryId).toBe(
+      undefined,
+    )
+  })
+  it('gets no alias inside an expression', () => {
+    expect(sql('select coalesce(pg_last_query_id(), 0), pg_last_query_id() + 1')).toBe(
+      'select coalesce((41)::integer, 0), (41)::integer + 1',
+    )
+    expect(sql('select * from stl_query where query = pg_last_query_id()')).toBe(
+      'select * from stl_query where query = (41)::integer',
+    )
+  })
+  it('uses -1 when there is no last query', () => {
+    expect(translateStatement('select pg_last_query_id(), 1', { ...ctx, lastQueryId: -1 }).sql).toBe(
+      'select (-1)::integer AS pg_last_query_id, 1',
+    )
+  })
+})
+
+describe('type names', () => {
+  it('gives MAX its Redshift length in casts', () => {
+    expect(sql('select a::varchar(max), cast(b as char(MAX)), c::character varying(max) from t')).toBe(
+      'select a::varchar(65535), cast(b as char(4096)), c::character varying(65535) from t',
+    )
+  })
+  it('maps NVARCHAR and the VARBYTE family onto what the engine has, keeping the length', () => {
+    expect(
+      sql('select a::nvarchar(10), b::varbinary(8), c::varbinary(max), d::binary varying(4) from t'),
+    ).toBe('select a::varchar(10), b::varbyte(8), c::varbyte(1024000), d::varbyte(4) from t')
+    expect(sql('select a::VARBYTE(MAX), b::binary varying(max), c::binary varying from t')).toBe(
+      'select a::VARBYTE(1024000), b::varbyte(1024000), c::varbyte from t',
+    )
+    expect(sql('select max(a) from t')).toBe('select max(a) from t')
+  })
+  it('leaves VARBYTE(n) and a bare VARBINARY (an engine domain) as written', () => {
+    for (const text of [
+      'create table t (a varbyte(8), b VARBYTE, c varbinary)',
+      'select varbinary, x.varbinary from t where a::varbinary is not null',
+    ]) {
+      expect(sql(text)).toBe(text)
+    }
+  })
+})
+
+describe('MINUS', () => {
+  it('becomes EXCEPT between queries', () => {
+    expect(sql('select a from t minus select a from u')).toBe('select a from t EXCEPT select a from u')
+    expect(sql('select a from t MINUS (select a from u)')).toBe('select a from t EXCEPT (select a from u)')
+  })
+})
