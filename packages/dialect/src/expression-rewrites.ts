@@ -160,3 +160,37 @@ export function rewriteLastQueryId(rw: Rewriter, at: number, to: number): Rewrit
   const alias = isSelectListItem(ts, at, close) ? ' AS pg_last_query_id' : ''
   return { text: literal + alias, next: close + 1 }
 }
+
+/**
+ * `APPROXIMATE COUNT(DISTINCT x)` / `APPROXIMATE PERCENTILE_DISC(...)` -> the exact aggregate: Redshift's
+ * HyperLogLog estimate is within about 2% of it, and the exact value is always an acceptable answer.
+ */
+export function rewriteApproximate(rw: Rewriter, at: number): Rewrite | null {
+  const { ts } = rw
+  const next = ts.next(at)
+  const fn = ts.word(next)
+  if ((fn !== 'count' && fn !== 'percentile_disc') || afterDot(ts, at)) return null
+  return { text: '', next }
+}
+
+/**
+ * `RATIO_TO_REPORT(expr) OVER (...)` -> `(expr)::numeric / NULLIF(SUM(expr) OVER (...), 0)`: the value's
+ * share of its partition's total (NULL when the total is 0, as Redshift gives).
+ */
+export function rewriteRatioToReport(rw: Rewriter, at: number, to: number): Rewrite | null {
+  const { ts } = rw
+  const open = ts.next(at)
+  if (!ts.is(open, '(') || afterDot(ts, at)) return null
+  const close = ts.closing(open, to)
+  const over = ts.next(close)
+  if (close < 0 || ts.word(over) !== 'over') return null
+  const windowOpen = ts.next(over)
+  const windowClose = ts.is(windowOpen, '(') ? ts.closing(windowOpen, to) : -1
+  if (windowClose < 0) return null
+  const expr = rw.render(open + 1, close)
+  const window = rw.render(windowOpen, windowClose + 1)
+  return {
+    text: `((${expr})::numeric / NULLIF(pg_catalog.sum(${expr}) OVER ${window}, 0))`,
+    next: windowClose + 1,
+  }
+}

@@ -10,11 +10,13 @@ import {
 } from './date-parts.js'
 import { rewriteDecode } from './decode.js'
 import {
+  rewriteApproximate,
   rewriteJsonSerialize,
   rewriteLastQueryId,
   rewriteMaxLength,
   rewriteMinus,
   rewriteNvarchar,
+  rewriteRatioToReport,
   rewriteSysdate,
   rewriteVarbinary,
 } from './expression-rewrites.js'
@@ -24,6 +26,7 @@ import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
 import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
+import { translateShowMetadata } from './show-metadata.js'
 import { classifyStatement, firstKeyword } from './statement-kind.js'
 import { TokenStream } from './token-stream.js'
 import type {
@@ -50,6 +53,8 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['decode', rewriteDecode],
   ['json_serialize', rewriteJsonSerialize],
   ['extract', rewriteExtract],
+  ['approximate', rewriteApproximate],
+  ['ratio_to_report', rewriteRatioToReport],
   ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
   ...BUILTIN_DATE_PART_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteBuiltinDatePart]),
 ])
@@ -127,6 +132,9 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     case 'set':
     case 'reset':
     case 'show': {
+      const metadata = keyword === 'show' ? translateShowMetadata(ts, first) : null
+      if (metadata !== null && 'sqlState' in metadata) return failed('UTILITY', metadata)
+      if (metadata !== null) return { ...base, queryType: 'UTILITY', sql: metadata.sql }
       const session = translateSessionCommand(ts, first)
       if (session !== null) return { ...base, queryType: 'UTILITY', ...session }
       break

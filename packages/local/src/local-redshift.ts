@@ -19,9 +19,9 @@ import { type Gateway, generateCertificates, startGateway } from './gateway/inde
 import type { ListenerLimits } from './gateway/listener-limits.js'
 import type { LocalUser } from './gateway/local-user.js'
 import { checkExposure } from './insecure-defaults.js'
-import { createS3CommandExecutor } from './load/index.js'
 import { type OpenedS3, openLocalS3 } from './s3/index.js'
 import type { LocalS3 } from './s3/local-s3.js'
+import { createS3CommandExecutor } from './s3-commands/index.js'
 import type { WlmQueueConfig } from './wlm/config.js'
 
 /** Options of {@link startLocalRedshift}. Every field is optional. */

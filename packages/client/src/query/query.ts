@@ -79,6 +79,9 @@ export function toQuery(input: Query | string): Query {
   return Object.isFrozen(input) && Object.isFrozen(input.params) ? input : createQuery(input)
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g
+
 /**
  * The SQL a query is sent as: with its label, when it has one, as a leading comment
  * (`/* label: user-lookup *\/ SELECT ...`), so the label shows wherever the server records the
@@ -90,10 +93,6 @@ export function toQuery(input: Query | string): Query {
 export function sqlToSend(query: Pick<Query, 'sql' | 'label'>): string {
   if (query.label === undefined) return query.sql
   // The label cannot end the comment early, nor carry control characters into the log.
-  const safe = query.label
-    .replace(/\*\//g, '* /')
-    .replace(/\/\*/g, '/ *')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+  const safe = query.label.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *').replace(CONTROL_CHARACTERS, ' ')
   return `/* label: ${safe} */ ${query.sql}`
 }

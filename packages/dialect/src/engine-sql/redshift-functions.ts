@@ -1,6 +1,8 @@
 import { DATETIME_FUNCTIONS_SQL } from './datetime-functions-sql.js'
 import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
+import { MORE_FUNCTIONS_SQL } from './more-functions-sql.js'
 import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
+import { SHOW_COMMANDS_SQL } from './show-commands-sql.js'
 import { REDSHIFT_TYPES_SQL } from './types-sql.js'
 import { VARBYTE_FUNCTIONS_SQL } from './varbyte-functions-sql.js'
 
@@ -25,4 +27,6 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   JSON_FUNCTIONS_SQL,
   DATETIME_FUNCTIONS_SQL,
   VARBYTE_FUNCTIONS_SQL,
+  SHOW_COMMANDS_SQL,
+  MORE_FUNCTIONS_SQL,
 ].join('\n')

@@ -1,25 +1,15 @@
 /** What every session of one gateway shares: the engine, the dialect, the logs, WLM, and id counters. */
 
-import type { TranslateContext, TranslatedStatement } from '@redshift-kit/dialect'
-import { splitStatements, translateStatement } from '@redshift-kit/dialect'
 import type { Engine } from '../engine/engine.js'
 import type { WlmQueue, WlmScheduler } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import { CancelMessages, engineSocketPath } from './cancel.js'
 import type { CommandExecutor } from './command-executor.js'
+import type { Dialect } from './dialect-seam.js'
 import type { ResolvedListenerLimits } from './listener-limits.js'
 import { LoginThrottle } from './login-throttle.js'
 import type { QueryLog } from './query-log.js'
 import { StatementCache } from './statement-cache.js'
-
-/** The dialect as the gateway uses it (a seam, so a test can hand in its own). */
-export interface Dialect {
-  splitStatements(sql: string): string[]
-  translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement
-}
-
-/** The real dialect of `../dialect/`. */
-export const DEFAULT_DIALECT: Dialect = { splitStatements, translateStatement }
 
 /** A user as the gateway knows it. */
 export interface UserRecord {

@@ -8,7 +8,7 @@ export type {
   ExecutableCommand,
 } from './command-executor.js'
 export { GatewayCommandError } from './command-executor.js'
-export type { Dialect } from './context.js'
+export type { Dialect } from './dialect-seam.js'
 export type { ListenerLimits } from './listener-limits.js'
 export { DEFAULT_LISTENER_LIMITS } from './listener-limits.js'
 export type { Gateway, GatewayOptions, LocalUser, WlmQueueConfig } from './options.js'

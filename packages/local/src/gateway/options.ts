@@ -3,7 +3,7 @@ import type { Engine } from '../engine/engine.js'
 import type { WlmQueueConfig } from '../wlm/index.js'
 import type { AuthMethod, TemporaryPasswordLookup } from './auth.js'
 import type { CommandExecutor } from './command-executor.js'
-import type { Dialect } from './context.js'
+import type { Dialect } from './dialect-seam.js'
 import { type ListenerLimits, resolveListenerLimits } from './listener-limits.js'
 import type { LocalUser } from './local-user.js'
 

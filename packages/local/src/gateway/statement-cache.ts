@@ -5,7 +5,7 @@
  * the session: that is found out by translating the text a second time under a different context.
  */
 import type { TranslateContext } from '@redshift-kit/dialect'
-import type { Dialect } from './context.js'
+import type { Dialect } from './dialect-seam.js'
 import { type Prepared, prepareStatement } from './session/execution.js'
 
 /** Texts longer than this are translated every time (bulk INSERTs with inlined values rarely repeat). */

@@ -1,6 +1,6 @@
 import type { TranslateContext } from '@redshift-kit/dialect'
 import { describe, expect, test } from 'vitest'
-import { DEFAULT_DIALECT, type Dialect } from '../../src/gateway/context.js'
+import { DEFAULT_DIALECT, type Dialect } from '../../src/gateway/dialect-seam.js'
 import { StatementCache } from '../../src/gateway/statement-cache.js'
 
 const settings = {} as TranslateContext['settings']

@@ -7,7 +7,7 @@ import {
   tokenize,
 } from '@redshift-kit/dialect'
 import type { SlotRelease, SlotWait, WlmQueue } from '../../wlm/index.js'
-import type { Dialect } from '../context.js'
+import type { Dialect } from '../dialect-seam.js'
 import type { GatewayNotice } from '../protocol/backend.js'
 import type { QueryRecord } from '../query-log.js'
 

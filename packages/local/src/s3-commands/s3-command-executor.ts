@@ -1,9 +1,9 @@
 import type pg from 'pg'
 import type { CommandExecutor } from '../gateway/command-executor.js'
+import { executeCopy } from '../load/copy-executor.js'
+import { SystemLog } from '../load/system-log.js'
 import type { ObjectStore } from '../s3/index.js'
 import { executeUnload } from '../unload/unload-executor.js'
-import { executeCopy } from './copy-executor.js'
-import { SystemLog } from './system-log.js'
 
 /** The gateway's executor of COPY and UNLOAD over the local object store, and its connection to close. */
 export interface S3CommandExecutor {
