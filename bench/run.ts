@@ -4,6 +4,7 @@ import { startLocalRedshift } from '../packages/local/src/index.js'
 import { cliBench } from './cli.bench.js'
 import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
+import { dataApiBench } from './data-api.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
 import { observabilityBench } from './observability.bench.js'
@@ -24,6 +25,7 @@ const BENCHES = {
   copy: copyBench,
   spectrum: spectrumBench,
   observability: observabilityBench,
+  'data-api': dataApiBench,
   cli: cliBench,
   s3: s3Bench,
 }

@@ -6,6 +6,8 @@ export {
   type LocalSecret,
   type LocalWorkgroup,
 } from './aws/aws-options.js'
+export type { DataApiEvent } from './aws/data-api/event-log.js'
+export type { LocalDataApiOptions } from './aws/data-api/options.js'
 export type { ListenerLimits } from './gateway/listener-limits.js'
 export type { LocalUser } from './gateway/local-user.js'
 export type { LocalAws, LocalRedshift, LocalRedshiftOptions } from './local-redshift.js'

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type pg from 'pg'
 // Public types come from files that import nothing of `pg`: a consumer needs no @types/pg.
 import type { LocalAccessKey, LocalAwsOptions } from './aws/aws-options.js'
+import type { DataApiEvent } from './aws/data-api/event-log.js'
 import { GlueCatalog } from './aws/glue/glue-catalog.js'
 import {
   type AwsEndpoint,
@@ -85,6 +86,11 @@ export interface LocalAws {
   rotateSecret(name: string, password?: string): void
   /** Ends issued IAM temporary passwords now (all, or one login's such as `IAM:alice`); returns how many. */
   expireCredentials(login?: string): number
+  /**
+   * The events of Data API statements run `WithEvent`, as Redshift sends them to EventBridge
+   * (source `aws.redshift-data`), oldest first.
+   */
+  events(): readonly DataApiEvent[]
 }
 
 /** A running local Redshift, as returned by {@link startLocalRedshift}. */
@@ -282,6 +288,7 @@ export async function startLocalRedshift(options: LocalRedshiftOptions = {}): Pr
               accessKeys: aws.accessKeys,
               rotateSecret: (name: string, password?: string) => aws.rotateSecret(name, password),
               expireCredentials: (login?: string) => aws.expireCredentials(login),
+              events: () => aws.dataApiEvents(),
             },
           }
         : {}),

@@ -1,5 +1,5 @@
 /**
- * One HTTP port serving local `redshift`, `redshift-serverless`, `secretsmanager` and `sts` in their
+ * One HTTP port serving local `redshift`, `redshift-data`, `redshift-serverless`, `secretsmanager` and `sts` in their
  * real wire formats, so the AWS SDK v3 clients and the AWS CLI work against it with an endpoint
  * override. Every request must carry a valid SigV4 signature from a configured (or assumed) key.
  */
@@ -10,6 +10,7 @@ import { createS3Rest, type ObjectStore } from '../s3/index.js'
 import { AwsApiError } from './aws-api-error.js'
 import type { AwsCall, AwsContext, WireEndpoint } from './aws-context.js'
 import type { LocalAccessKey, ResolvedAwsOptions } from './aws-options.js'
+import { type DataApiEvent, DataApiService } from './data-api/index.js'
 import { DatabaseLogins, type DatabaseRoles } from './database-logins.js'
 import { glueOperation } from './glue/glue-api.js'
 import type { GlueCatalog } from './glue/glue-catalog.js'
@@ -53,10 +54,12 @@ export interface AwsEndpoint {
   rotateSecret(name: string, password?: string): void
   /** Ends issued temporary passwords now (all, or one login's), as if they had expired; returns how many. */
   expireCredentials(login?: string): number
+  /** The Redshift Data API's WithEvent events so far (EventBridge's shape), oldest first. */
+  dataApiEvents(): readonly DataApiEvent[]
   stop(): Promise<void>
 }
 
-type ServiceName = 'redshift' | 'sts' | 'redshift-serverless' | 'secretsmanager' | 'glue'
+type ServiceName = 'redshift' | 'sts' | 'redshift-serverless' | 'secretsmanager' | 'glue' | 'redshift-data'
 
 interface Service {
   readonly protocol: 'query' | 'json'
@@ -71,6 +74,7 @@ const SERVICES: Readonly<Record<ServiceName, Service>> = {
   'redshift-serverless': { protocol: 'json', targetPrefix: 'RedshiftServerless' },
   secretsmanager: { protocol: 'json', targetPrefix: 'secretsmanager' },
   glue: { protocol: 'json', targetPrefix: 'AWSGlue' },
+  'redshift-data': { protocol: 'json', targetPrefix: 'RedshiftData' },
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -186,6 +190,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     now: () => new Date(),
     log,
   }
+  const dataApi = new DataApiService(ctx, aws.dataApi)
 
   const handle = async (req: IncomingMessage): Promise<HttpReply> => {
     const requestId = randomUUID()
@@ -276,6 +281,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         throw new AwsApiError('SerializationException', 'The request body is not valid JSON.')
       }
       const operation = target.slice(target.indexOf('.') + 1)
+      if (name === 'redshift-data') return await dataApi.handle(operation, input, call)
       const result =
         name === 'glue'
           ? await glueService(options.glue, operation, input)
@@ -349,11 +355,12 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     passwordFor: (user) => logins.passwordFor(user),
     rotateSecret: (name, password) => secrets.rotate(name, password),
     expireCredentials: (login) => logins.expire(login),
+    dataApiEvents: () => dataApi.events(),
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
         for (const s of sockets) s.destroy()
-      })
+      }).then(() => dataApi.stop())
       return stopping
     },
   }

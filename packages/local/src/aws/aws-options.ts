@@ -1,4 +1,9 @@
 /** Options of the local AWS endpoint, their defaults, and their validation. */
+import {
+  type LocalDataApiOptions,
+  type ResolvedDataApiOptions,
+  resolveDataApiOptions,
+} from './data-api/options.js'
 
 /**
  * An access key pair the endpoint accepts, and the IAM user it belongs to.
@@ -78,6 +83,8 @@ export interface LocalAwsOptions {
    * @default the requested duration
    */
   readonly credentialLifetimeSeconds?: number
+  /** The Redshift Data API's limits and event log. */
+  readonly dataApi?: LocalDataApiOptions
 }
 
 /**
@@ -101,6 +108,7 @@ export interface ResolvedAwsOptions {
   readonly secrets: readonly LocalSecret[]
   readonly roles: readonly string[] | undefined
   readonly credentialLifetimeSeconds: number | undefined
+  readonly dataApi: ResolvedDataApiOptions
 }
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
@@ -199,5 +207,6 @@ export function resolveAwsOptions(
     secrets,
     roles: options.roles,
     credentialLifetimeSeconds: lifetime,
+    dataApi: resolveDataApiOptions(options.dataApi),
   }
 }

@@ -11,6 +11,7 @@ export {
   type ResolvedAwsOptions,
   resolveAwsOptions,
 } from './aws-options.js'
+export type { DataApiEvent, LocalDataApiOptions } from './data-api/index.js'
 export { DatabaseLogins, type DatabaseRoles } from './database-logins.js'
 export { type EngineRoles, engineRoles } from './engine-roles.js'
 export { parseAuthorization, signRequest, verifySignature } from './sigv4.js'

@@ -30,7 +30,8 @@ export type XmlValue =
 export interface HttpReply {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  readonly body: string
+  /** Text, or bytes already encoded (large Data API pages are served as they are kept). */
+  readonly body: string | Buffer
 }
 
 function escapeXml(text: string): string {
