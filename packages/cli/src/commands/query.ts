@@ -1,4 +1,4 @@
-import { QueryBuilder } from '@redshift-kit/client'
+import { QueryBuilder, QueryCancelledError } from '@redshift-kit/client'
 import { bool, type Command, list, str } from '../command.js'
 import { connectWith } from '../connection.js'
 import { parseDuration } from '../duration.js'
@@ -78,6 +78,10 @@ export const queryCommand: Command = {
         signal: io.signal,
         ...(fetch !== undefined ? { fetchSize: Number(fetch) } : {}),
       })
+      if (io.signal.aborted) {
+        await stream.close()
+        throw new QueryCancelledError('cancelled before the first rows arrived')
+      }
       // Ctrl+C: cancel the statement on the server, whatever the stream is waiting for.
       const cancel = () => void stream.cancel().catch(() => undefined)
       io.signal.addEventListener('abort', cancel, { once: true })

@@ -119,13 +119,20 @@ export class WireCursor implements TransportCursor {
       throw error
     }
     const cursor = new WireCursor(lease, context, statement, options, types)
-    await cursor.#start(values)
+    // Listen before the first round trip: the server answers the Describe only with the first rows, so
+    // a long statement is running while `#start` waits, and an abort then must cancel it.
     const signal = options.signal
     if (signal !== undefined) {
       cursor.#onAbort = () => cursor.#abort(signal.reason)
-      if (signal.aborted) cursor.#onAbort()
-      else signal.addEventListener('abort', cursor.#onAbort, { once: true })
+      signal.addEventListener('abort', cursor.#onAbort, { once: true })
     }
+    try {
+      await cursor.#start(values)
+    } catch (error) {
+      if (signal !== undefined && cursor.#onAbort) signal.removeEventListener('abort', cursor.#onAbort)
+      throw error
+    }
+    if (signal?.aborted) cursor.#onAbort?.()
     return cursor
   }
 
