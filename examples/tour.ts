@@ -20,6 +20,7 @@ import {
   SerializationConflictError,
 } from '@redshift-kit/client'
 import { startLocalRedshift } from '@redshift-kit/local'
+import { tourBeyond } from './tour-beyond.js'
 
 // The AWS SDK (pinned at the last version that supports Node 20) warns, once per process, that later
 // versions will need Node 22: nothing the tour's reader can act on here, so it is turned off with the
@@ -304,6 +305,8 @@ try {
     await meterProvider.shutdown()
     await tracerProvider.shutdown()
   }
+
+  await tourBeyond(client, redshift, step, show)
 
   step('Health, pool and diagnostics')
   show('healthCheck', await client.healthCheck())

@@ -8,6 +8,7 @@ import { loadErrorsCommand } from './commands/load-errors.js'
 import { localCommand } from './commands/local.js'
 import { queryCommand } from './commands/query.js'
 import { unloadCommand } from './commands/unload.js'
+import { wlmCommand } from './commands/wlm.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS } from './connection.js'
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js'
 import { type CliIo, painter } from './io.js'
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   copyCommand,
   unloadCommand,
   loadErrorsCommand,
+  wlmCommand,
   cancelCommand,
   localCommand,
 ]

@@ -1,0 +1,166 @@
+/**
+ * The second half of the tour (`npm start`): streaming with progress, COPY and UNLOAD, moving rows
+ * through S3, EXPLAIN with warnings, async queries and cancel, the mock client, and the CLI.
+ */
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import {
+  ColumnMetadata,
+  CopyCommandBuilder,
+  createClient,
+  QueryBuilder,
+  QueryResult,
+  type RedshiftClient,
+  RedshiftConfig,
+  UnloadCommandBuilder,
+} from '@redshift-kit/client'
+import { MockRedshiftClient } from '@redshift-kit/client/simulation'
+import type { LocalRedshift } from '@redshift-kit/local'
+
+type Step = (title: string) => void
+type Show = (label: string, value: unknown) => void
+
+const ROLE = 'arn:aws:iam::123456789012:role/RedshiftTour'
+
+/** Runs `redshift-kit` as a user would (from source in this repository) and returns its output. */
+function cli(args: readonly string[], url: string): Promise<string> {
+  const bin = fileURLToPath(new URL('../packages/cli/src/bin.ts', import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args, '--url', url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NO_COLOR: '1' },
+  })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
+  return new Promise((resolve) => child.once('exit', () => resolve(out)))
+}
+
+export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift, step: Step, show: Show) {
+  step('Streaming a large result with bounded memory, with progress')
+  let last = ''
+  const stream = await client.streamResults(
+    'select g as id, md5(g::text) as h from generate_series(1, 200000) as g',
+    {
+      onProgress: (p) => {
+        last = `${p.phase}: ${p.rows ?? 0} rows, ${Math.round(p.rowsPerSecond ?? 0)} rows/s`
+      },
+    },
+  )
+  let rows = 0
+  for await (const batch of stream.batches()) rows += batch.length
+  show('rows streamed', rows)
+  show('last progress event', last)
+
+  const aws = redshift.aws
+  if (aws) {
+    const mover = createClient(
+      RedshiftConfig.builder()
+        .endpoint(redshift.wire.host, redshift.wire.port, redshift.database)
+        .withDatabaseAuth('awsuser', 'Password1')
+        .sslMode('disable')
+        .awsEndpoint(aws.endpoint)
+        .awsCredentials({ accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey })
+        .region(aws.region)
+        .defaultCopyIamRole(ROLE)
+        .defaultUnloadIamRole(ROLE)
+        .build(),
+    )
+    try {
+      await redshift.s3.put('tour-data', 'README', 'the tour stages its files here\n')
+      step('COPY and UNLOAD: builders that validate, load errors, files listed')
+      await mover.executeQuery('create table tour_events (id bigint, kind varchar(20), amount decimal(12,2))')
+      await redshift.s3.put(
+        'tour-data',
+        'events/part-1.csv',
+        'id,kind,amount\n1,click,0.10\n2,buy,19.99\n3,click,0.10\n',
+      )
+      const copy = new CopyCommandBuilder('tour_events')
+        .fromS3('tour-data', 'events/')
+        .csv()
+        .ignoreHeader(1)
+        .iamRole(ROLE)
+        .build()
+      show('COPY', copy.toString())
+      show('copyFromS3', await mover.copyFromS3(copy))
+      const unload = new UnloadCommandBuilder(
+        'select kind, sum(amount) as total from tour_events group by kind',
+      )
+        .toS3('tour-data', 'reports/by_kind_')
+        .parquet()
+        .parallel(false)
+        .iamRole(ROLE)
+        .build()
+      const unloaded = await mover.unloadToS3(unload)
+      show(
+        'unloadToS3 files',
+        unloaded.files.map((f) => f.url),
+      )
+
+      step('Moving rows the way data engineers do: loadRows stages Parquet in S3 and runs one COPY')
+      const many = Array.from({ length: 50_000 }, (_, i) => [
+        BigInt(i + 10),
+        i % 3 ? 'view' : 'buy',
+        (i % 1000) / 100,
+      ])
+      const loaded = await mover.loadRows('tour_events', many, {
+        staging: 's3://tour-data/staging/',
+        onProgress: (p) => {
+          last = `${p.phase}: ${p.rows} rows, ${p.filesStaged} files`
+        },
+      })
+      show('loadRows', { rowsLoaded: loaded.rowsLoaded, format: loaded.format, files: loaded.filesStaged })
+      show('last progress', last)
+      step('unloadToStream: UNLOAD as Parquet, rows streamed back with the same types as streamResults')
+      let back = 0
+      for await (const batch of (
+        await mover.unloadToStream('select * from tour_events', { staging: 's3://tour-data/staging/' })
+      ).batches())
+        back += batch.length
+      show('rows read back from S3', back)
+    } finally {
+      await mover.close()
+    }
+  }
+
+  step('EXPLAIN parsed into a plan tree, with Redshift distribution warnings')
+  const plan = await client.explainQuery('select s.id from sales s join sales t on s.region = t.region')
+  show('root', `${plan.root.operation}${plan.root.distribution ? ` ${plan.root.distribution}` : ''}`)
+  show(
+    'warnings',
+    plan.warnings.map((w) => w.code),
+  )
+
+  step('Async queries and cancel')
+  const handle = await client.executeQueryAsync('select pg_sleep(30)')
+  show('status', (await client.getQueryStatus(handle)).state)
+  show('cancelQuery', (await client.cancelQuery(handle)).outcome)
+  show('status after cancel', (await client.getQueryStatus(handle)).state)
+
+  step('The mock client: the real client over a simulated server, for your unit tests')
+  const mock = new MockRedshiftClient()
+  mock.setQueryResponse(
+    /select.*from sales/i,
+    new QueryResult({ columns: [new ColumnMetadata('n', 'BIGINT')], rows: [[42n]] }),
+  )
+  const mocked = await mock.executeQuery(new QueryBuilder('SELECT count(*) AS n FROM sales').build())
+  show('mocked result', mocked.rows[0]?.get(0))
+  show('queries the mock saw', mock.getQueryCount())
+  await mock.close()
+
+  step('The command line: redshift-kit query, explain, wlm')
+  const url = `${redshift.url()}?sslmode=disable`
+  process.stdout.write(
+    await cli(
+      [
+        'query',
+        'select region, count(*) as n from sales group by region order by region',
+        '--format',
+        'table',
+      ],
+      url,
+    ),
+  )
+  process.stdout.write(await cli(['explain', 'select * from sales where region = $1', '-p', 'west'], url))
+  process.stdout.write(await cli(['wlm', '--queues'], url))
+}
