@@ -12,6 +12,7 @@ import {
   singleCharacter,
   type TokenCursor,
 } from './copy-parse-scanner.js'
+import { nullMarker } from './null-marker.js'
 
 export type { CopyOptions, DataFormat, FixedWidthColumn } from './copy-parse-options.js'
 
@@ -313,9 +314,3 @@ function fixedWidthSpec(spec: string): NonNullable<CopyOptions['fixedWidth']> {
 }
 
 /** NULL AS: `'\0'` / `'\000'` stand for the NUL character; anything else (the default `\N` too) is literal. */
-function nullMarker(value: string): string {
-  if (value === '\\0' || value === '\\000') return '\0'
-  // Redshift string literals take backslash escapes: '\\N' (as the client's builder writes it) is \N.
-  // A lone '\N' is kept as written too, as users commonly write it.
-  return value.replaceAll('\\\\', '\\')
-}

@@ -8,6 +8,7 @@ import {
   singleCharacter,
   type TokenCursor,
 } from './copy-parse-scanner.js'
+import { nullMarker } from './null-marker.js'
 
 /** A parsed Redshift UNLOAD statement (DG `r_UNLOAD`), Redshift's defaults filled in. */
 export interface UnloadStatement {
@@ -204,7 +205,7 @@ function option(c: TokenCursor, b: Builder, seen: Set<string>): void {
     case 'null':
       once(seen, 'NULL AS')
       c.optionalAs()
-      b.nullAs = c.string('NULL AS')
+      b.nullAs = nullMarker(c.string('NULL AS'))
       return
     case 'escape':
       once(seen, 'ESCAPE')
