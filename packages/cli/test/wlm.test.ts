@@ -3,6 +3,7 @@ import { runCli, sharedServer } from './run-cli.js'
 
 const { url, admin } = sharedServer()
 const slow = { timeout: 90_000 }
+const ESC = String.fromCharCode(27)
 
 describe('redshift-kit wlm', () => {
   it('prints the queues and the running queries once, or one table as JSON lines', slow, async () => {
@@ -34,7 +35,7 @@ describe('redshift-kit wlm', () => {
         const timer = setInterval(() => {
           const screen = output().split('\x1b[H\x1b[2J').pop() ?? ''
           const line = screen.split('\n').find((l) => l.includes('wlm_victim'))
-          const n = line ? /^\s*(\d)\s*\|/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''))?.[1] : undefined
+          const n = line ? /^\s*(\d)\s*\|/.exec(line.replaceAll(ESC, '').replace(/\[[0-9;]*m/g, ''))?.[1] : undefined
           if (!sent && n) {
             sent = true
             child.stdin?.write(n)
