@@ -23,10 +23,9 @@ export default defineConfig({
     pool: 'forks',
     // Scenarios that wait for another branch's fix are kept in describe blocks named after it and left
     // out here until it is merged (their reason is in docs/reliability.md):
-    // - 'needs sec-local masking': redshift-local masking secrets in its system views and log.
     // - 'needs foundations: deadline on pipelined connections': a statement timeout under load on a
     //   pipelined connection can surface as ConnectionLostError (see test/faults/server-faults.test.ts).
-    testNamePattern: /^(?!.*needs (sec-local masking|foundations: deadline on pipelined)).*$/,
+    testNamePattern: /^(?!.*needs foundations: deadline on pipelined).*$/,
     // Each file starts its own servers; two cores are shared, so one file at a time.
     fileParallelism: false,
   },

@@ -72,7 +72,7 @@ What each scenario does:
 - **builder and identifier fuzzing**: 100,000+ generated inputs to every COPY/UNLOAD builder method and to table names: one statement or a \`ValidationError\` naming the method.
 - **secret-leak sweep**: passwords, keys and tokens used in every form, then searched for in errors, logs, diagnostics, recordings, and the local server's system views and logs.
 - **stalls and resets**: a stalled server (a timeout and an \`AbortSignal\` settle the call, \`close()\` is bounded), a parameter-count mismatch (a \`ValidationError\`, connection kept), a query right after the server reset idle connections (goes out on a fresh one).
-- **needs sec-local masking** (left out by the config until the sec-local branch is merged): no secret in the local server's \`stl_query\`, \`sys_query_history\`, \`stv_recents\`, \`svl_statementtext\`, \`stl_querytext\` or its log.
+- **the local server masks secrets**: no secret in the local server's \`stl_query\`, \`sys_query_history\`, \`stv_recents\`, \`svl_statementtext\`, \`stl_querytext\` or its log.
 - **needs foundations: deadline on pipelined connections** (left out by the config): the same timeouts and
   cancels with every call on one client, so timed-out sleeps queue on pipelined connections with the
   traffic. Intermittently (1 of 20 timed-out calls in one full run) a statement queued behind another's

@@ -189,7 +189,7 @@ describe('secret-leak sweep: client sinks', () => {
 // Redshift masks passwords and keys in its system tables (`***`); redshift-local does once the
 // sec-local branch (issue 10 item 8, server part) is merged. Excluded from the suite until then
 // (vitest.faults.config.ts): see docs/reliability.md.
-describe('needs sec-local masking [local views]', () => {
+describe('the local server masks secrets [local views]', () => {
   it("no secret in the local server's system views or its log", async () => {
     const t0 = performance.now()
     const found: string[] = []
