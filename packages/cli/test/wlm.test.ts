@@ -35,7 +35,9 @@ describe('redshift-kit wlm', () => {
         const timer = setInterval(() => {
           const screen = output().split('\x1b[H\x1b[2J').pop() ?? ''
           const line = screen.split('\n').find((l) => l.includes('wlm_victim'))
-          const n = line ? /^\s*(\d)\s*\|/.exec(line.replaceAll(ESC, '').replace(/\[[0-9;]*m/g, ''))?.[1] : undefined
+          const n = line
+            ? /^\s*(\d)\s*\|/.exec(line.replaceAll(ESC, '').replace(/\[[0-9;]*m/g, ''))?.[1]
+            : undefined
           if (!sent && n) {
             sent = true
             child.stdin?.write(n)
