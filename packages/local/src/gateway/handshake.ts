@@ -189,10 +189,12 @@ export function refuse(socket: Socket, error: Buffer): void {
   if (socket.destroyed) return
   const timer = setTimeout(() => socket.destroy(), 1_000)
   timer.unref()
-  socket.end(error, () => {
-    clearTimeout(timer)
-    socket.destroy()
-  })
+  // Closing with unread input resets the connection, and a reset can make the client drop the error
+  // before reading it: discard what it still sends, and close once it has (at most a second later).
+  socket.on('data', () => undefined)
+  socket.resume()
+  socket.once('close', () => clearTimeout(timer))
+  socket.end(error)
 }
 
 /**

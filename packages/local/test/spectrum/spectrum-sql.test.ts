@@ -194,7 +194,7 @@ describe("Redshift's rules", () => {
   })
 
   it('stops reading files when the statement is cancelled, and keeps nothing of that read', async () => {
-    const rows = Array.from({ length: 400_000 }, (_, i) => `${i}|word${i % 100}`).join('\n')
+    const rows = Array.from({ length: 3_000_000 }, (_, i) => `${i}|word${i % 100}`).join('\n')
     await store.put(bucket, 'big/x.txt', `${rows}\n`)
     await client.query(`CREATE EXTERNAL TABLE ${ext}.big (id int, word varchar(10))
       ROW FORMAT DELIMITED FIELDS TERMINATED BY '|' STORED AS TEXTFILE LOCATION 's3://${bucket}/big/'`)
