@@ -50,7 +50,6 @@ interface Entry {
   result: QueryResult | null
   fetched: boolean
   cancelRequested: boolean
-  cancelSent: boolean
   done: Promise<void>
   expiry: ReturnType<typeof setTimeout> | undefined
 }
@@ -99,7 +98,6 @@ export class AsyncQueries {
       result: null,
       fetched: false,
       cancelRequested: false,
-      cancelSent: false,
       done: Promise.resolve(),
       expiry: undefined,
     }
@@ -212,7 +210,7 @@ export class AsyncQueries {
       if (session.cancel === undefined) {
         throw new ValidationError(`the transport cannot cancel a running query (async query ${id})`)
       }
-      entry.cancelSent = await session.cancel()
+      await session.cancel()
     }
     await entry.done
     const state: AsyncQueryState = (entry as { state: AsyncQueryState }).state
@@ -234,11 +232,6 @@ export class AsyncQueries {
     settings: StatementSettings,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    let session: TransportSession | null = null
-    // The statement itself, which may outlive the call (a deadline or abort settles the call at once):
-    // the session goes back only once it has ended.
-    let running: Promise<unknown> = Promise.resolve()
-    let releaseError: unknown
     try {
       const startedAt = Date.now()
       const sql = sqlToSend(query)
@@ -250,16 +243,30 @@ export class AsyncQueries {
         label: query.label,
         signal,
         run: async (call) => {
-          session = await this.#host.openSession(call.signal)
+          const session = await this.#host.openSession(call.signal)
           entry.session = session
-          if (entry.cancelRequested)
-            throw new QueryCancelledError(`async query ${entry.id} was cancelled before it started`, {
-              sent: false,
-            })
-          entry.state = 'running'
-          entry.startedAt = new Date()
-          const statement = session.execute({ sql, params: query.params, settings, ...call })
-          running = statement
+          const statement = (async () => {
+            if (entry.cancelRequested)
+              throw new QueryCancelledError(`async query ${entry.id} was cancelled before it started`, {
+                sent: false,
+              })
+            entry.state = 'running'
+            entry.startedAt = new Date()
+            return session.execute({ sql, params: query.params, settings, ...call })
+          })()
+          // The statement may outlive the call (a deadline or an abort settles the call at once, and
+          // a retry may start another attempt): each attempt's session goes back once its own
+          // statement has ended. A cancel requested meanwhile could still reach the session's next
+          // statement, so that session is discarded.
+          statement.then(
+            () =>
+              session.release(
+                entry.cancelRequested
+                  ? new Error('a cancel request is outstanding on this session')
+                  : undefined,
+              ),
+            (error: unknown) => session.release(error),
+          )
           return statement
         },
         describe: (r) => ({ rowCount: r.rows.length, rowsAffected: r.rowsAffected, queryId: r.queryId }),
@@ -268,8 +275,6 @@ export class AsyncQueries {
       entry.redshiftQueryId = result.queryId || entry.redshiftQueryId
       entry.rowCount = result.command === 'SELECT' ? result.rows.length : result.rowsAffected
       entry.state = 'finished'
-      // A cancel that arrived after the statement ended could hit the session's next statement.
-      if (entry.cancelSent) releaseError = new Error('a cancel request is outstanding on this session')
     } catch (raw) {
       const error = classifyError(raw, { sql: query.sql })
       entry.error = error
@@ -279,11 +284,6 @@ export class AsyncQueries {
       }
     } finally {
       entry.finishedAt = new Date()
-      const ended = session as TransportSession | null
-      running.then(
-        () => ended?.release(releaseError),
-        (error: unknown) => ended?.release(error),
-      )
       entry.expiry = setTimeout(() => this.#entries.delete(entry.id), entry.ttlMs)
       entry.expiry.unref?.()
     }

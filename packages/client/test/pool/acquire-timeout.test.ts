@@ -52,4 +52,22 @@ describe('pool: acquire timeout', () => {
     held.release()
     await pool.close()
   })
+
+  it('a connection opened after its caller aborted goes back to the pool, so close() is not held', async () => {
+    const factory = fakeFactory()
+    let open = (): void => undefined
+    factory.createGate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const pool = new Pool(factory, { max: 2, acquireTimeoutMs: 10_000 })
+    const controller = new AbortController()
+    const waiting = pool.acquire(controller.signal).catch((error: unknown) => error)
+    await flush()
+    controller.abort(new Error('caller gave up while connecting'))
+    open()
+    expect(await waiting).toMatchObject({ message: 'caller gave up while connecting' })
+    expect(pool.stats()).toMatchObject({ active: 0 })
+    await pool.close()
+    expect(factory.destroyed).toHaveLength(factory.created.length)
+  })
 })

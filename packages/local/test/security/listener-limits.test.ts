@@ -40,10 +40,15 @@ async function probe(port: number): Promise<Probe> {
   return { socket, closed }
 }
 
-/** The SQLSTATE of the ErrorResponse a closed connection received, or undefined. */
+/**
+ * The SQLSTATE of the ErrorResponse a closed connection received, or undefined. Messages are walked
+ * one by one: an md5 password request carries a random salt, which may hold the byte 'E' itself.
+ */
 function errorCode(received: Buffer): string | undefined {
-  const at = received.indexOf(0x45) // 'E'
-  return at < 0 ? undefined : errorFields(received.subarray(at + 5)).C
+  for (let at = 0; at + 5 <= received.length; at += 1 + received.readUInt32BE(at + 1)) {
+    if (received[at] === 0x45) return errorFields(received.subarray(at + 5)).C // 'E'
+  }
+  return undefined
 }
 
 function startupMessage(user: string): Buffer {

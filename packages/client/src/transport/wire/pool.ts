@@ -130,9 +130,9 @@ export class Pool<C> {
 
   async #acquire(share: ShareRequest<C> | undefined, signal: AbortSignal | undefined): Promise<PoolLease<C>> {
     if (this.#closing) throw new PoolClosedError('the connection pool is closed; create a new client')
-    signal?.throwIfAborted()
     const started = Date.now()
     for (;;) {
+      signal?.throwIfAborted()
       const taking = this.#take(signal, share)
       if (!this.#started) {
         // After #take, so the connection it may be opening counts towards the warm minimum.
@@ -143,6 +143,12 @@ export class Pool<C> {
       if (!fresh && !joined && !(await this.#stillGood(entry))) {
         this.#destroy(entry)
         continue
+      }
+      if (signal?.aborted === true) {
+        // A connection that was opened or validated after its caller gave up goes back: nobody
+        // would ever release it.
+        this.#releaseLease(entry, undefined)
+        throw signal.reason
       }
       this.#acquiredTotal++
       this.#latency.add(Date.now() - started)
