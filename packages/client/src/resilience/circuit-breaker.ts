@@ -77,10 +77,21 @@ const NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Isolated]: 'open',
 }
 
-/** Whether a failure counts against the endpoint. */
+/**
+ * Whether a failure counts against the endpoint: a connection that could not be opened (refused,
+ * timed out, TLS or authentication transport failures, "cannot connect now"). A session lost once
+ * open does not: when the server ends sessions (pg_terminate_backend, a restart) every statement in
+ * flight on them fails at once, a burst that says nothing of whether the next connect works, and
+ * the reconnects that follow say it. A server that went away fails those reconnects and opens the
+ * breaker then.
+ *
+ * @example
+ * isEndpointFailure(new ConnectionFailedError('connect ECONNREFUSED')) // true
+ * isEndpointFailure(new ConnectionLostError('terminating connection due to administrator command')) // false
+ */
 export function isEndpointFailure(raw: unknown): boolean {
   const error = isRedshiftError(raw) ? raw : classifyError(raw)
-  return error.fault === 'network'
+  return error.code === 'CONNECTION_FAILED'
 }
 
 /**

@@ -69,10 +69,25 @@ describe('EndpointCircuitBreaker', () => {
     })
     for (let i = 0; i < 5; i++) {
       await breaker.execute(ok)
-      await expect(breaker.execute(() => Promise.reject(new ConnectionLostError('reset')))).rejects.toThrow()
+      await expect(breaker.execute(refused)).rejects.toThrow()
     }
     expect(breaker.snapshot().state).toBe('closed')
     await expect(breaker.execute(refused)).rejects.toThrow()
+    expect(breaker.snapshot().state).toBe('open')
+  })
+
+  it('does not count sessions lost once open (a burst of terminated sessions), only failed connects', async () => {
+    const breaker = new EndpointCircuitBreaker('h:5439', { threshold: 2 })
+    for (let i = 0; i < 10; i++) {
+      await expect(
+        breaker.execute(() =>
+          Promise.reject(new ConnectionLostError('Connection terminated unexpectedly', { fault: 'network' })),
+        ),
+      ).rejects.toBeInstanceOf(ConnectionLostError)
+    }
+    expect(breaker.snapshot()).toMatchObject({ state: 'closed', consecutiveFailures: 0 })
+    await expect(breaker.execute(refused)).rejects.toBeInstanceOf(ConnectionFailedError)
+    await expect(breaker.execute(refused)).rejects.toBeInstanceOf(ConnectionFailedError)
     expect(breaker.snapshot().state).toBe('open')
   })
 })

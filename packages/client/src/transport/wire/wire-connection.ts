@@ -144,6 +144,8 @@ export class WireConnection {
   #closed = false
   /** Why the client dropped the session itself (a deadline, the read timeout), if it did. */
   #dropReason: unknown
+  /** The FATAL error the server ended the session with, once it has. */
+  #serverEnded: unknown
   /** Statements (and probes) in flight, for the read timeout. */
   #pending = 0
   readonly #readTimeoutMs: number
@@ -200,6 +202,7 @@ export class WireConnection {
     const broken = (error: unknown): void => {
       if (connection.#brokenError !== undefined || connection.#closed) return
       connection.#brokenError = error ?? new Error('Connection ended')
+      if (isServerFatal(error)) connection.#serverEnded ??= error
       if (connected) onBroken(connection.#brokenError)
     }
     // Without an 'error' listener a dying idle socket would crash the process.
@@ -535,6 +538,11 @@ export class WireConnection {
     } catch (error) {
       const reason = this.#dropReason
       if (reason instanceof ConnectionLostError) throw reason
+      // The server ended the session (a FATAL such as 57P01, pg_terminate_backend): it answers the
+      // statement it was running, and the ones pipelined behind it only see the socket close. They
+      // failed for the same reason, the server's, not the network's.
+      if (isServerFatal(error)) this.#serverEnded ??= error
+      else if (this.#serverEnded !== undefined && !hasSqlState(error)) throw this.#serverEnded
       // The socket refused this statement's bytes (the server had reset the connection) and nothing
       // else was in flight to have failed the write: the statement never left the client.
       if (alone && isWriteFailure(error)) {
@@ -563,4 +571,14 @@ export class WireConnection {
       this.#state.forgetAll()
     }
   }
+}
+
+/** A FATAL (or PANIC) error the server sent: it ends the session. */
+function isServerFatal(error: unknown): boolean {
+  const e = error as { severity?: unknown } | null
+  return hasSqlState(error) && (e?.severity === 'FATAL' || e?.severity === 'PANIC')
+}
+
+function hasSqlState(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
 }

@@ -85,7 +85,9 @@ export class Session implements SessionHandle {
       if (!this.#blocked) this.#client.resume()
     })
     this.#client.on('close', () => this.close())
-    this.#engine.on('close', () => this.close())
+    // The engine ended the session (a FATAL it sent: a terminated backend, a shutdown): what it sent
+    // must reach the client before the connection closes.
+    this.#engine.on('close', () => this.close({ graceful: true }))
     this.#client.on('error', () => this.close())
     this.#engine.on('error', () => this.close())
     // A client that went away while its login was being completed (the engine connection opening)
@@ -110,8 +112,11 @@ export class Session implements SessionHandle {
     return true
   }
 
-  /** Closes both connections and records the disconnection (once). */
-  close(): void {
+  /**
+   * Closes both connections and records the disconnection (once). `graceful`: what is queued for the
+   * client is sent first, then the connection is ended, not reset.
+   */
+  close(options: { readonly graceful?: boolean } = {}): void {
     if (this.#closed) return
     this.#closed = true
     const { identity } = this.#state
@@ -122,7 +127,19 @@ export class Session implements SessionHandle {
     this.#wakeDrainWaiters()
     const micros = (Date.now() - identity.connectedAt.getTime()) * 1000
     this.#ctx.queryLog.connectionEvent(identity.disconnectEvent(micros))
-    this.#client.destroy()
+    if (options.graceful === true && !this.#client.destroyed) {
+      this.#toClient.flushTo(this.#client)
+      // Closing with unread input resets the connection, and a reset can make the client drop what
+      // it was sent (the FATAL saying why): its pipelined statements are read and dropped, and the
+      // socket is closed once it has closed its side, or a second later.
+      const timer = setTimeout(() => this.#client.destroy(), 1_000)
+      timer.unref()
+      this.#client.once('close', () => clearTimeout(timer))
+      this.#client.resume()
+      this.#client.end()
+    } else {
+      this.#client.destroy()
+    }
     this.#engine.destroy()
   }
 
