@@ -21,6 +21,7 @@ import {
   rewriteSysdate,
   rewriteVarbinary,
 } from './expression-rewrites.js'
+import { rewriteLateBindingView } from './late-binding-views.js'
 import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
 import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
@@ -135,7 +136,10 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     case 'show': {
       const metadata = keyword === 'show' ? translateShowMetadata(ts, first) : null
       if (metadata !== null && 'sqlState' in metadata) return failed('UTILITY', metadata)
-      if (metadata !== null) return { ...base, queryType: 'UTILITY', sql: metadata.sql }
+      if (metadata !== null) {
+        const reads = metadata.readsSystemViews === true || base.readsSystemViews
+        return { ...base, readsSystemViews: reads, queryType: 'UTILITY', sql: metadata.sql }
+      }
       const session = translateSessionCommand(ts, first)
       if (session !== null) return { ...base, queryType: 'UTILITY', ...session }
       break
@@ -174,7 +178,7 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     if (altered !== null && 'sqlState' in altered) return failed('DDL', altered)
     if (altered !== null) return { ...base, queryType: 'DDL', ...altered }
   }
-  if (keyword === 'create') {
+  if (keyword === 'create' && !rewriteLateBindingView(rw, first)) {
     const table = analyzeCreateTable(rw, first)
     if (table?.error) return failed(table.ctas ? 'CTAS' : 'DDL', table.error)
     attributes = table?.attributes

@@ -1,3 +1,5 @@
+import { CURRENT_USER_IS_SUPERUSER } from './visibility-sql.js'
+
 /** Nominal node capacity (MB, a dc2.large slice pair) that svv_table_info.pct_used is relative to. */
 const NOMINAL_CAPACITY_MB = 163840
 
@@ -46,6 +48,18 @@ BEGIN
   RETURN n;
 END
 $fn$;
+
+-- The recorded distribution, sort keys and encodings of the tables the caller may read, for SHOW TABLE
+-- (the dialect's rk_internal.show_table reads it when present). Owned by the engine superuser, so it
+-- reads the row-level-secured table; the filter runs as the caller.
+CREATE OR REPLACE VIEW rk_internal.table_attributes_visible AS
+SELECT c.oid AS table_oid, ta.diststyle, ta.distkey, ta.sortkey_type, ta.sortkeys, ta.encodings, ta.backup
+FROM rk_internal.table_attributes ta
+JOIN pg_catalog.pg_namespace n ON n.nspname = ta.schema_name
+JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = ta.table_name
+WHERE pg_catalog.pg_has_role(c.relowner, 'USAGE') OR pg_catalog.has_table_privilege(c.oid, 'SELECT')
+   OR ${CURRENT_USER_IS_SUPERUSER};
+GRANT SELECT ON rk_internal.table_attributes_visible TO PUBLIC;
 
 -- Only tables on the search_path, like Redshift (whose docs list pg_catalog's tables through it).
 CREATE OR REPLACE VIEW pg_catalog.pg_table_def AS
