@@ -80,3 +80,27 @@ export function translateShowGrants(r: ShowReader): { sql: string } | StatementE
     sql: `SELECT * FROM rk_internal.show_grants(${call.join(', ')}, ${limit}, pg_catalog.current_schemas(true))`,
   }
 }
+
+/**
+ * `SHOW COLUMN GRANTS ON TABLE [db.]schema.table [FOR {user | ROLE role | PUBLIC}] [LIKE 'column'] [LIMIT n]`
+ * as a call of `rk_internal.show_column_grants` (column privileges from the engine's column ACLs).
+ */
+export function translateShowColumnGrants(r: ShowReader): { sql: string } | StatementError {
+  const usage =
+    'SHOW COLUMN GRANTS ON TABLE [db.]schema.table [FOR {user | ROLE role | PUBLIC}] [LIKE pattern] [LIMIT n]'
+  if (!r.accept('grants') || !r.accept('on') || !r.accept('table')) return syntax(usage)
+  const parts = r.name(3)
+  if (isError(parts)) return parts
+  if (parts.length < 2) return syntax(`${usage}: the table needs its schema`)
+  const who = identity(r)
+  if (isError(who)) return who
+  const pattern = r.like()
+  if (isError(pattern)) return pattern
+  const limit = r.limit()
+  if (isError(limit)) return limit
+  const end = r.end()
+  if (end !== null) return end
+  const db = parts.length === 3 ? (parts[0] as string) : 'pg_catalog.current_database()'
+  const call = [db, parts[parts.length - 2], parts[parts.length - 1], who[0], who[1]].map((v) => v ?? 'NULL')
+  return { sql: `SELECT * FROM rk_internal.show_column_grants(${call.join(', ')}, ${pattern}, ${limit})` }
+}

@@ -1,5 +1,5 @@
 import { quoteIdentifier, quoteLiteral } from './lexer.js'
-import { translateShowGrants } from './show-grants.js'
+import { translateShowColumnGrants, translateShowGrants } from './show-grants.js'
 import { isError, ShowReader, syntax } from './show-reader.js'
 import type { TokenStream } from './token-stream.js'
 import type { StatementError } from './translation.js'
@@ -37,7 +37,7 @@ function qualified(parts: readonly string[], wanted: number): string[] {
  * - `SHOW PARAMETERS OF {FUNCTION | PROCEDURE} [db.]schema.name(argtypes) [LIKE 'pattern']`;
  * - `SHOW CONSTRAINTS {PRIMARY KEYS | FOREIGN KEYS [EXPORTED]} FROM TABLE [db.]schema.table [LIMIT n]`;
  * - `SHOW TABLE [schema.]table`, `SHOW VIEW [schema.]view`: the DDL, one row;
- * - `SHOW GRANTS ...` (see `show-grants.ts`).
+ * - `SHOW GRANTS ...`, `SHOW COLUMN GRANTS ...` (see `show-grants.ts`).
  *
  * The database part may be left out (the current one). Null when the statement is not one of these
  * (other SHOWs are settings).
@@ -53,6 +53,7 @@ export function translateShowMetadata(
   const r = new ShowReader(ts, ts.next(kindAt), command)
   // `SHOW TABLE` alone or `SHOW VIEW` followed by nothing would be settings named so: none exist.
   if (kindWord === 'grants') return translateShowGrants(r)
+  if (kindWord === 'column' && ts.word(r.at) === 'grants') return translateShowColumnGrants(r)
   if (kindWord === 'parameters') return showParameters(r)
   if (kindWord === 'constraints') return showConstraints(r)
   const ddlColumn = DDL_COLUMNS.get(kindWord)

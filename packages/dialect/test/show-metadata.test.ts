@@ -72,6 +72,10 @@ describe('metadata SHOW commands', () => {
     expect(call('SHOW GRANTS FOR bob FROM DATABASE dev')).toBe(
       "NULL, 'dev', NULL, NULL, NULL, 'user', 'bob', 10000, pg_catalog.current_schemas(true)",
     )
+    expect(t("SHOW COLUMN GRANTS ON TABLE $1.$2.$3 FOR ROLE r LIKE 'a%' LIMIT 2").sql).toBe(
+      "SELECT * FROM rk_internal.show_column_grants($1, $2, $3, 'role', 'r', 'a%', 2)",
+    )
+    expect(t('SHOW COLUMN GRANTS ON TABLE t').error?.sqlState).toBe('42601')
     expect(t('SHOW GRANTS').error?.sqlState).toBe('42601')
     expect(t('SHOW GRANTS ON TABLE t LIMIT 10001').error?.sqlState).toBe('22023')
   })

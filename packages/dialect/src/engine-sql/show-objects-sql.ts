@@ -300,4 +300,41 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $fn$
     AND (pg_catalog.pg_has_role(c.relowner, 'USAGE') OR pg_catalog.has_table_privilege(c.oid, 'SELECT') OR ${CALLER_IS_SUPERUSER})
   ORDER BY 1, 2, 5
 $fn$;
+
+CREATE OR REPLACE FUNCTION rk_internal.show_column_grants(p_db text, p_schema text, p_table text, p_identity_kind text,
+                                                          p_identity text, p_pattern text, p_limit integer)
+RETURNS TABLE (database_name varchar, schema_name varchar, table_name varchar, column_name varchar,
+               object_type varchar, privilege_type varchar, identity_id integer, identity_name varchar,
+               identity_type varchar, admin_option boolean, privilege_scope varchar, grantor_name varchar)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog AS $fn$
+DECLARE v_grantee oid;
+BEGIN
+  IF p_identity_kind IN ('user', 'role') THEN
+    SELECT r.oid INTO v_grantee FROM pg_catalog.pg_roles r WHERE r.rolname = p_identity;
+    IF v_grantee IS NULL THEN
+      RAISE EXCEPTION '% "%" does not exist', p_identity_kind, p_identity USING ERRCODE = '42704';
+    END IF;
+  ELSIF p_identity_kind = 'public' THEN
+    v_grantee := 0;
+  END IF;
+  RETURN QUERY
+  SELECT pg_catalog.current_database()::varchar, n.nspname::varchar, c.relname::varchar, a.attname::varchar,
+         'COLUMN'::varchar, x.privilege_type::varchar, x.grantee::bigint::integer,
+         CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END::varchar,
+         CASE WHEN x.grantee = 0 THEN 'public'
+              WHEN (SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.oid = x.grantee) THEN 'user'
+              ELSE 'role' END::varchar,
+         x.is_grantable, 'COLUMN'::varchar, pg_catalog.pg_get_userbyid(x.grantor)::varchar
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+  CROSS JOIN LATERAL pg_catalog.aclexplode(a.attacl) x
+  WHERE p_db = pg_catalog.current_database() AND n.nspname = p_schema AND c.relname = p_table
+    AND (p_pattern IS NULL OR a.attname::text LIKE p_pattern)
+    AND (v_grantee IS NULL OR x.grantee = v_grantee)
+    AND (x.grantee = 0 OR pg_catalog.pg_has_role(x.grantee, 'MEMBER') OR pg_catalog.pg_has_role(c.relowner, 'USAGE')
+         OR ${CALLER_IS_SUPERUSER})
+  ORDER BY a.attnum, 8, 6
+  LIMIT p_limit;
+END $fn$;
 `

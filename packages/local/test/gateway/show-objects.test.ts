@@ -252,4 +252,30 @@ describe('SHOW GRANTS', () => {
     await expect(admin.query('SHOW GRANTS FOR nobody_here')).rejects.toMatchObject({ code: '42704' })
     await expect(admin.query('SHOW GRANTS')).rejects.toMatchObject({ code: '42601' })
   })
+
+  it('SHOW COLUMN GRANTS lists column privileges, as the drivers prepare it', async () => {
+    await admin.query(`GRANT SELECT (id), UPDATE (id) ON showobj.hidden TO ${user.name}`)
+    const r = await analyst.query('SHOW COLUMN GRANTS ON TABLE $1.$2.$3', [database, 'showobj', 'hidden'])
+    expect(r.fields.map((f) => f.name)).toEqual([
+      'database_name',
+      'schema_name',
+      'table_name',
+      'column_name',
+      'object_type',
+      'privilege_type',
+      'identity_id',
+      'identity_name',
+      'identity_type',
+      'admin_option',
+      'privilege_scope',
+      'grantor_name',
+    ])
+    expect(r.rows.map((x) => [x.column_name, x.object_type, x.privilege_type, x.identity_name])).toEqual([
+      ['id', 'COLUMN', 'SELECT', user.name],
+      ['id', 'COLUMN', 'UPDATE', user.name],
+    ])
+    expect(
+      (await admin.query("SHOW COLUMN GRANTS ON TABLE showobj.hidden FOR PUBLIC LIKE 'i%'")).rows,
+    ).toEqual([])
+  })
 })
