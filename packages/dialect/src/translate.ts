@@ -25,6 +25,7 @@ import { rewriteLateBindingView } from './late-binding-views.js'
 import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
 import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
+import { rewriteQualify } from './qualify.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
 import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
@@ -43,7 +44,7 @@ import { unsupportedStatement } from './unsupported.js'
 /** Token-level rewrites, by the word that triggers them. */
 const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHandler>([
   ['sysdate', rewriteSysdate],
-  ['select', rewriteTop],
+  ['select', (rw, at, to) => rewriteQualify(rw, at, to) ?? rewriteTop(rw, at, to)],
   ['listagg', rewriteListagg],
   ['pg_last_query_id', rewriteLastQueryId],
   ['pg_catalog', rewriteLastQueryId],
@@ -66,7 +67,7 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
  * no second pass over its tokens (the common case: plain SELECT / INSERT).
  */
 const TRIGGERS = new Set<string>(
-  ['top', ...HANDLERS.keys()].filter((w) => w !== 'select' && w !== 'pg_catalog'),
+  ['top', 'qualify', ...HANDLERS.keys()].filter((w) => w !== 'select' && w !== 'pg_catalog'),
 )
 
 const SYSTEM_PREFIXES = new Set(['stl', 'stv', 'svl', 'svv', 'sys'])
@@ -189,6 +190,7 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   if (rewritable || rw.changed) {
     const rendered = rw.render()
     if (rw.changed) out = rendered
+    if (rw.error !== undefined) return failed(classifyStatement(ts, first, ctas), rw.error)
   }
   const reads = rw.readsLastQueryId ? { readsLastQueryId: true as const } : {}
   return attributes === undefined
