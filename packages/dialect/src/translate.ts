@@ -40,6 +40,7 @@ import type {
   TranslatedStatement,
 } from './translation.js'
 import { unsupportedStatement } from './unsupported.js'
+import { rewriteUserPassword } from './user-passwords.js'
 
 /** Token-level rewrites, by the word that triggers them. */
 const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHandler>([
@@ -174,6 +175,10 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   })
   let attributes: TableAttributes | undefined
   let ctas = false
+  if (keyword === 'create' || keyword === 'alter') {
+    const password = rewriteUserPassword(rw, first)
+    if (password !== null) return failed('DDL', password)
+  }
   if (keyword === 'alter') {
     const altered = translateAlterTable(rw, first)
     if (altered !== null && 'sqlState' in altered) return failed('DDL', altered)

@@ -279,3 +279,61 @@ describe('SHOW GRANTS', () => {
     ).toEqual([])
   })
 })
+
+describe('catalog views', () => {
+  it('svv_all_columns, svv_all_schemas and pg_proc_info answer with Redshift columns', async () => {
+    const cols = await analyst.query(
+      `SELECT database_name, schema_name, table_name, column_name, ordinal_position, data_type, character_maximum_length
+       FROM svv_all_columns WHERE schema_name = 'showobj' AND table_name = 'sales' AND column_name = 'note'`,
+    )
+    expect(cols.rows).toEqual([
+      {
+        database_name: database,
+        schema_name: 'showobj',
+        table_name: 'sales',
+        column_name: 'note',
+        ordinal_position: 5,
+        data_type: 'character varying',
+        character_maximum_length: 20,
+      },
+    ])
+    const schemas = await analyst.query(
+      "SELECT schema_name, schema_type FROM svv_all_schemas WHERE schema_name = 'showobj'",
+    )
+    expect(schemas.rows).toEqual([{ schema_name: 'showobj', schema_type: 'local' }])
+    const procs = await analyst.query(
+      "SELECT proname, prokind FROM pg_proc_info WHERE proname IN ('f_add', 'p_touch') ORDER BY proname",
+    )
+    expect(procs.rows).toEqual([
+      { proname: 'f_add', prokind: 'f' },
+      { proname: 'p_touch', prokind: 'p' },
+    ])
+  })
+
+  it('a database made with CREATE DATABASE has Redshift functions, views and SHOW commands', async () => {
+    await admin.query('DROP DATABASE IF EXISTS showobj_db')
+    await admin.query('CREATE DATABASE showobj_db')
+    const other = new pg.Client({
+      host,
+      port,
+      database: 'showobj_db',
+      user: adminUser.name,
+      password: adminUser.password,
+    })
+    await other.connect()
+    try {
+      await other.query('CREATE TABLE t (id INTEGER, name VARCHAR(10)) DISTKEY (id)')
+      expect((await other.query("SELECT NVL(NULL, 'x') AS v")).rows).toEqual([{ v: 'x' }])
+      expect(
+        (await other.query("SELECT column_name FROM svv_all_columns WHERE table_name = 't' ORDER BY 1")).rows,
+      ).toEqual([{ column_name: 'id' }, { column_name: 'name' }])
+      // The gateway records DISTKEY / SORTKEY / ENCODE in the main database only (see the README).
+      expect((await other.query('SHOW TABLE public.t')).rows[0]['Show Table DDL statement']).toContain(
+        '    id integer ENCODE az64,\n    name character varying(10) ENCODE lzo\n)',
+      )
+    } finally {
+      await other.end()
+      await admin.query('DROP DATABASE IF EXISTS showobj_db')
+    }
+  })
+})

@@ -153,6 +153,25 @@ SELECT t.table_catalog AS database_name, t.table_schema AS schema_name, t.table_
   t.remarks
 FROM pg_catalog.svv_tables t;
 
+CREATE OR REPLACE VIEW pg_catalog.svv_all_columns AS
+SELECT c.table_catalog AS database_name, c.table_schema AS schema_name, c.table_name, c.column_name,
+  c.ordinal_position, c.column_default, c.is_nullable, c.data_type, c.character_maximum_length,
+  c.numeric_precision, c.numeric_scale, c.remarks
+FROM pg_catalog.svv_columns c;
+
+CREATE OR REPLACE VIEW pg_catalog.svv_all_schemas AS
+SELECT pg_catalog.current_database()::text AS database_name, n.nspname::text AS schema_name,
+  n.nspowner::integer AS schema_owner, 'local'::text AS schema_type, pg_catalog.array_to_string(n.nspacl, '~') AS schema_acl,
+  NULL::text AS source_database, NULL::text AS schema_option
+FROM pg_catalog.pg_namespace n
+WHERE n.nspname <> 'rk_internal' AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+  AND pg_catalog.has_schema_privilege(n.oid, 'USAGE');
+
+-- Redshift's pg_proc_info: pg_proc with the function's oid as prooid (prokind tells functions 'f' from
+-- stored procedures 'p', which the drivers read).
+CREATE OR REPLACE VIEW pg_catalog.pg_proc_info AS
+SELECT p.oid AS prooid, p.* FROM pg_catalog.pg_proc p;
+
 `
 
 /** Catalog views every user may read. */
@@ -161,6 +180,9 @@ export const PUBLIC_CATALOG_VIEW_NAMES = [
   'svv_tables',
   'svv_columns',
   'svv_all_tables',
+  'svv_all_columns',
+  'svv_all_schemas',
+  'pg_proc_info',
 ] as const
 
 /** Catalog views Redshift shows to superusers only unless SELECT is granted. */

@@ -1,5 +1,10 @@
 import { isRedshiftSuperuserSql, REDSHIFT_SUPERUSER_ROLE, SUPERUSER_ROLE_SQL } from '../superuser-role.js'
 
+/** Redshift superusers may create schemas in the connected database (a grant copies do not inherit). */
+export const DATABASE_GRANT_SQL = `DO $rk_priv$ BEGIN
+  EXECUTE pg_catalog.format('GRANT CREATE, TEMPORARY ON DATABASE %I TO ${REDSHIFT_SUPERUSER_ROLE}', pg_catalog.current_database());
+END $rk_priv$;`
+
 /**
  * Who may do what, run last in the compat script (after every table and view exists).
  *
@@ -11,9 +16,7 @@ import { isRedshiftSuperuserSql, REDSHIFT_SUPERUSER_ROLE, SUPERUSER_ROLE_SQL } f
  */
 export const PRIVILEGES_SQL = `
 ${SUPERUSER_ROLE_SQL}
-DO $rk_priv$ BEGIN
-  EXECUTE pg_catalog.format('GRANT CREATE, TEMPORARY ON DATABASE %I TO ${REDSHIFT_SUPERUSER_ROLE}', pg_catalog.current_database());
-END $rk_priv$;
+${DATABASE_GRANT_SQL}
 DO $rk_priv$ DECLARE t regclass; BEGIN
   FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'rk_internal' AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity LOOP
