@@ -79,7 +79,27 @@ export function isSystemRelationName(name: string): boolean {
   return name.toLowerCase() === 'pg_table_def'
 }
 
+/** The engine's name limit (NAMEDATALEN - 1); Redshift's is 127 bytes. */
+const ENGINE_NAME_BYTES = 63
+
+/** UTF-8 length of `s` (no TextEncoder: the dialect runs anywhere). */
+function utf8Bytes(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4
+      i++
+    } else n += 3
+  }
+  return n
+}
+
 interface Scan {
+  /** A name longer than the engine keeps, which it would silently cut (two such names could collide). */
+  readonly longName: string | undefined
   readonly rewritable: boolean
   readonly readsSystemViews: boolean
   /** It may hold PostgreSQL-only syntax or types (see `postgres-only.ts`). */
@@ -90,7 +110,12 @@ function scan(tokens: readonly Token[]): Scan {
   let rewritable = false
   let readsSystemViews = false
   let suspect = false
+  let longName: string | undefined
   for (const t of tokens) {
+    // 16 characters are at most 64 bytes: only longer names need counting.
+    if (t.value !== undefined && t.value.length > 15 && longName === undefined && t.kind !== 'string') {
+      if (utf8Bytes(t.value) > ENGINE_NAME_BYTES) longName = t.value
+    }
     if (t.kind === 'word') {
       if (!rewritable && TRIGGERS.has(t.value as string)) rewritable = true
       if (!readsSystemViews && isSystemRelationName(t.value as string)) readsSystemViews = true
@@ -101,7 +126,7 @@ function scan(tokens: readonly Token[]): Scan {
       suspect = true
     }
   }
-  return { rewritable, readsSystemViews, suspect }
+  return { longName, rewritable, readsSystemViews, suspect }
 }
 
 /**
@@ -121,7 +146,7 @@ function scan(tokens: readonly Token[]): Scan {
  */
 export function translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement {
   const ts = new TokenStream(sql)
-  const { rewritable, readsSystemViews, suspect } = scan(ts.tokens)
+  const { longName, rewritable, readsSystemViews, suspect } = scan(ts.tokens)
   const first = firstKeyword(ts)
   const keyword = ts.word(first)
   const base = { original: sql, readsSystemViews }
@@ -132,6 +157,13 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     error,
   })
 
+  if (longName !== undefined) {
+    return failed(classifyStatement(ts, first, false), {
+      sqlState: '42622',
+      message: `identifier "${longName.slice(0, 20)}..." is ${utf8Bytes(longName)} bytes long: redshift-local keeps names of up to ${ENGINE_NAME_BYTES} bytes (Redshift: 127)`,
+      hint: 'shorten the name: the engine would cut it, and two long names with the same start would be one',
+    })
+  }
   switch (keyword) {
     case 'set':
     case 'reset':
