@@ -27,6 +27,7 @@ import type { Token } from './lexer.js'
 import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
 import { rewriteQualify } from './qualify.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
+import { rewriteRoleSyntax } from './roles.js'
 import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
 import { translateShowMetadata } from './show-metadata.js'
@@ -207,6 +208,15 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   })
   let attributes: TableAttributes | undefined
   let ctas = false
+  if (
+    keyword === 'grant' ||
+    keyword === 'revoke' ||
+    keyword === 'create' ||
+    keyword === 'drop' ||
+    keyword === 'set'
+  ) {
+    rewriteRoleSyntax(rw, first)
+  }
   if (keyword === 'create' || keyword === 'alter') {
     const password = rewriteUserPassword(rw, first)
     if (password !== null) return failed('DDL', password)

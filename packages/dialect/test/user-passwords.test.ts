@@ -28,3 +28,14 @@ describe("CREATE / ALTER USER with Redshift's password forms", () => {
     expect(t("create table password (password varchar(5) default 'x')").error).toBeUndefined()
   })
 })
+
+describe('role syntax', () => {
+  it('GRANT ROLE / TO ROLE / sys: roles become PostgreSQL role grants', () => {
+    expect(t('GRANT ROLE sys:dba TO alice, ROLE analysts').sql).toBe('GRANT "sys:dba" TO alice, analysts')
+    expect(t('revoke role r1 from role r2').sql).toBe('revoke r1 from r2')
+    expect(t('GRANT SELECT ON t TO ROLE readers').sql).toBe('GRANT SELECT ON t TO readers')
+    expect(t('CREATE ROLE sys:custom').sql).toBe('CREATE ROLE "sys:custom"')
+    // A column named role stays.
+    expect(t('GRANT SELECT (role) ON t TO bob').sql).toBe('GRANT SELECT (role) ON t TO bob')
+  })
+})

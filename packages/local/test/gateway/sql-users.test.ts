@@ -11,15 +11,19 @@ const connect = async (user: string, password: string): Promise<pg.Client> => {
   await c.connect()
   return c
 }
-const NAMES = ['sqlu_plain', 'sqlu_md5', 'sqlu_sha', 'sqlu_off']
+const NAMES = ['sqlu_plain', 'sqlu_md5', 'sqlu_sha', 'sqlu_off', 'sqlu_role']
 let admin: pg.Client
 
 beforeAll(async () => {
   admin = await connect(adminUser.name, adminUser.password)
+  await admin.query('DROP TABLE IF EXISTS public.sqlu_t')
   for (const n of NAMES) await admin.query(`DROP USER IF EXISTS ${n}`)
+  await admin.query('DROP ROLE IF EXISTS sqlu_readers')
 })
 afterAll(async () => {
+  await admin?.query('DROP TABLE IF EXISTS public.sqlu_t')
   for (const n of NAMES) await admin?.query(`DROP USER IF EXISTS ${n}`)
+  await admin?.query('DROP ROLE IF EXISTS sqlu_readers')
   await admin?.end()
 })
 
@@ -58,6 +62,36 @@ describe('CREATE USER ... PASSWORD', () => {
     await expect(admin.query(`ALTER USER sqlu_off PASSWORD 'sha256|abc|def'`)).rejects.toMatchObject({
       code: '0A000',
     })
+  })
+})
+
+describe('roles', () => {
+  it('CREATE ROLE, GRANT ... TO ROLE, GRANT ROLE ... TO user, sys: roles, REVOKE ROLE', async () => {
+    await admin.query(`CREATE USER sqlu_role PASSWORD 'Role-pass-1'`)
+    await admin.query('CREATE ROLE sqlu_readers')
+    await admin.query('CREATE TABLE public.sqlu_t (id INTEGER); INSERT INTO public.sqlu_t VALUES (1)')
+    await admin.query('REVOKE ALL ON public.sqlu_t FROM PUBLIC')
+    await admin.query('GRANT SELECT ON public.sqlu_t TO ROLE sqlu_readers')
+    const user = await connect('sqlu_role', 'Role-pass-1')
+    try {
+      await expect(user.query('SELECT id FROM public.sqlu_t')).rejects.toMatchObject({ code: '42501' })
+      await admin.query('GRANT ROLE sqlu_readers TO sqlu_role')
+      expect((await user.query('SELECT id FROM public.sqlu_t')).rows).toEqual([{ id: 1 }])
+      const grants = await admin.query('SHOW GRANTS ON TABLE public.sqlu_t FOR ROLE sqlu_readers')
+      expect(grants.rows.map((r) => [r.identity_name, r.identity_type, r.privilege_type])).toEqual([
+        ['sqlu_readers', 'role', 'SELECT'],
+      ])
+      // A system role: sys:monitor reads every session's statistics.
+      await admin.query('GRANT ROLE sys:monitor TO sqlu_role')
+      expect((await user.query(`SELECT pg_has_role('sys:monitor', 'MEMBER') AS m`)).rows).toEqual([
+        { m: true },
+      ])
+      await admin.query('REVOKE ROLE sys:monitor FROM sqlu_role')
+      await admin.query('REVOKE ROLE sqlu_readers FROM sqlu_role')
+      await expect(user.query('SELECT id FROM public.sqlu_t')).rejects.toMatchObject({ code: '42501' })
+    } finally {
+      await user.end()
+    }
   })
 })
 
