@@ -45,3 +45,11 @@ describe('QUALIFY', () => {
     ])
   })
 })
+
+describe('functions', () => {
+  it('SHA1 and FUNC_SHA1 give the hex SHA-1 digest', async () => {
+    expect((await c.query("SELECT SHA1('Amazon Redshift') AS a, FUNC_SHA1('') AS b")).rows).toEqual([
+      { a: 'eeac5ed1e11cda66032c30ad77b25071b5487f55', b: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' },
+    ])
+  })
+})

@@ -49,6 +49,16 @@ BEGIN
 END
 $fn$;
 
+-- SHA1 / FUNC_SHA1 (VARCHAR(40) of hex): pgcrypto's digest, kept in rk_internal (a trusted extension,
+-- nothing in it reaches the host). Not in the dialect's shared SQL: PGlite has no pgcrypto.
+CREATE EXTENSION IF NOT EXISTS pgcrypto SCHEMA rk_internal;
+CREATE OR REPLACE FUNCTION pg_catalog.func_sha1(text) RETURNS varchar(40)
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog
+  AS $fn$ SELECT pg_catalog.encode(rk_internal.digest(pg_catalog.convert_to($1, 'UTF8'), 'sha1'), 'hex')::varchar(40) $fn$;
+CREATE OR REPLACE FUNCTION pg_catalog.sha1(text) RETURNS varchar(40)
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog
+  AS $fn$ SELECT pg_catalog.func_sha1($1) $fn$;
+
 -- The recorded distribution, sort keys and encodings of the tables the caller may read, for SHOW TABLE
 -- (the dialect's rk_internal.show_table reads it when present). Owned by the engine superuser, so it
 -- reads the row-level-secured table; the filter runs as the caller.
