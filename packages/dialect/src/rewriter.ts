@@ -1,5 +1,6 @@
 import type { Token } from './lexer.js'
 import type { TokenStream } from './token-stream.js'
+import type { StatementError } from './translation.js'
 
 /** What a rewrite produced: replacement text, and the token index to continue after it. */
 export interface Rewrite {
@@ -33,11 +34,18 @@ export class Rewriter {
   #changed = false
   /** A `pg_last_query_id()` call was left for the engine to answer from the session setting. */
   readsLastQueryId = false
+  /** Set by a rewrite that found the statement cannot be translated: answer it instead of running. */
+  error: StatementError | undefined
 
   constructor(ts: TokenStream, handlers: ReadonlyMap<string, RewriteHandler>, options: RewriteOptions) {
     this.ts = ts
     this.#handlers = handlers
     this.options = options
+  }
+
+  /** Records why the statement cannot be translated (the first reason wins). */
+  fail(error: StatementError): void {
+    this.error ??= error
   }
 
   /** True once anything was replaced: otherwise the original text should be used as is. */

@@ -7,7 +7,7 @@ const SET_OPERATORS = new Set(['union', 'intersect', 'except', 'minus'])
  * Where the SELECT starting at `select` ends: the `)` closing its parentheses, a top-level `;`, a set
  * operator joining it to another query, or `to`.
  */
-function selectEnd(ts: TokenStream, select: number, to: number): number {
+export function selectEnd(ts: TokenStream, select: number, to: number): number {
   let depth = 0
   for (let j = ts.next(select); j >= 0 && j < to; j = ts.next(j)) {
     if (ts.is(j, '(')) depth++

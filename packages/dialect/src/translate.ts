@@ -21,10 +21,13 @@ import {
   rewriteSysdate,
   rewriteVarbinary,
 } from './expression-rewrites.js'
+import { rewriteLateBindingView } from './late-binding-views.js'
 import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
 import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
+import { rewriteQualify } from './qualify.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
+import { rewriteRoleSyntax } from './roles.js'
 import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
 import { translateShowMetadata } from './show-metadata.js'
@@ -38,11 +41,12 @@ import type {
   TranslatedStatement,
 } from './translation.js'
 import { unsupportedStatement } from './unsupported.js'
+import { rewriteUserPassword } from './user-passwords.js'
 
 /** Token-level rewrites, by the word that triggers them. */
 const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHandler>([
   ['sysdate', rewriteSysdate],
-  ['select', rewriteTop],
+  ['select', (rw, at, to) => rewriteQualify(rw, at, to) ?? rewriteTop(rw, at, to)],
   ['listagg', rewriteListagg],
   ['pg_last_query_id', rewriteLastQueryId],
   ['pg_catalog', rewriteLastQueryId],
@@ -65,7 +69,7 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
  * no second pass over its tokens (the common case: plain SELECT / INSERT).
  */
 const TRIGGERS = new Set<string>(
-  ['top', ...HANDLERS.keys()].filter((w) => w !== 'select' && w !== 'pg_catalog'),
+  ['top', 'qualify', ...HANDLERS.keys()].filter((w) => w !== 'select' && w !== 'pg_catalog'),
 )
 
 const SYSTEM_PREFIXES = new Set(['stl', 'stv', 'svl', 'svv', 'sys'])
@@ -76,7 +80,27 @@ export function isSystemRelationName(name: string): boolean {
   return name.toLowerCase() === 'pg_table_def'
 }
 
+/** The engine's name limit (NAMEDATALEN - 1); Redshift's is 127 bytes. */
+const ENGINE_NAME_BYTES = 63
+
+/** UTF-8 length of `s` (no TextEncoder: the dialect runs anywhere). */
+function utf8Bytes(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4
+      i++
+    } else n += 3
+  }
+  return n
+}
+
 interface Scan {
+  /** A name longer than the engine keeps, which it would silently cut (two such names could collide). */
+  readonly longName: string | undefined
   readonly rewritable: boolean
   readonly readsSystemViews: boolean
   /** It may hold PostgreSQL-only syntax or types (see `postgres-only.ts`). */
@@ -87,7 +111,12 @@ function scan(tokens: readonly Token[]): Scan {
   let rewritable = false
   let readsSystemViews = false
   let suspect = false
+  let longName: string | undefined
   for (const t of tokens) {
+    // 16 characters are at most 64 bytes: only longer names need counting.
+    if (t.value !== undefined && t.value.length > 15 && longName === undefined && t.kind !== 'string') {
+      if (utf8Bytes(t.value) > ENGINE_NAME_BYTES) longName = t.value
+    }
     if (t.kind === 'word') {
       if (!rewritable && TRIGGERS.has(t.value as string)) rewritable = true
       if (!readsSystemViews && isSystemRelationName(t.value as string)) readsSystemViews = true
@@ -98,7 +127,7 @@ function scan(tokens: readonly Token[]): Scan {
       suspect = true
     }
   }
-  return { rewritable, readsSystemViews, suspect }
+  return { longName, rewritable, readsSystemViews, suspect }
 }
 
 /**
@@ -118,7 +147,7 @@ function scan(tokens: readonly Token[]): Scan {
  */
 export function translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement {
   const ts = new TokenStream(sql)
-  const { rewritable, readsSystemViews, suspect } = scan(ts.tokens)
+  const { longName, rewritable, readsSystemViews, suspect } = scan(ts.tokens)
   const first = firstKeyword(ts)
   const keyword = ts.word(first)
   const base = { original: sql, readsSystemViews }
@@ -129,13 +158,23 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     error,
   })
 
+  if (longName !== undefined) {
+    return failed(classifyStatement(ts, first, false), {
+      sqlState: '42622',
+      message: `identifier "${longName.slice(0, 20)}..." is ${utf8Bytes(longName)} bytes long: redshift-local keeps names of up to ${ENGINE_NAME_BYTES} bytes (Redshift: 127)`,
+      hint: 'shorten the name: the engine would cut it, and two long names with the same start would be one',
+    })
+  }
   switch (keyword) {
     case 'set':
     case 'reset':
     case 'show': {
       const metadata = keyword === 'show' ? translateShowMetadata(ts, first) : null
       if (metadata !== null && 'sqlState' in metadata) return failed('UTILITY', metadata)
-      if (metadata !== null) return { ...base, queryType: 'UTILITY', sql: metadata.sql }
+      if (metadata !== null) {
+        const reads = metadata.readsSystemViews === true || base.readsSystemViews
+        return { ...base, readsSystemViews: reads, queryType: 'UTILITY', sql: metadata.sql }
+      }
       const session = translateSessionCommand(ts, first)
       if (session !== null) return { ...base, queryType: 'UTILITY', ...session }
       break
@@ -169,12 +208,25 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   })
   let attributes: TableAttributes | undefined
   let ctas = false
+  if (
+    keyword === 'grant' ||
+    keyword === 'revoke' ||
+    keyword === 'create' ||
+    keyword === 'drop' ||
+    keyword === 'set'
+  ) {
+    rewriteRoleSyntax(rw, first)
+  }
+  if (keyword === 'create' || keyword === 'alter') {
+    const password = rewriteUserPassword(rw, first)
+    if (password !== null) return failed('DDL', password)
+  }
   if (keyword === 'alter') {
     const altered = translateAlterTable(rw, first)
     if (altered !== null && 'sqlState' in altered) return failed('DDL', altered)
     if (altered !== null) return { ...base, queryType: 'DDL', ...altered }
   }
-  if (keyword === 'create') {
+  if (keyword === 'create' && !rewriteLateBindingView(rw, first)) {
     const table = analyzeCreateTable(rw, first)
     if (table?.error) return failed(table.ctas ? 'CTAS' : 'DDL', table.error)
     attributes = table?.attributes
@@ -185,6 +237,7 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   if (rewritable || rw.changed) {
     const rendered = rw.render()
     if (rw.changed) out = rendered
+    if (rw.error !== undefined) return failed(classifyStatement(ts, first, ctas), rw.error)
   }
   const reads = rw.readsLastQueryId ? { readsLastQueryId: true as const } : {}
   return attributes === undefined

@@ -142,18 +142,28 @@ async function withClient<T>(engine: Engine, database: string, fn: (c: pg.Client
   }
 }
 
-/** Creates the database, the users and their groups, idempotently (a kept data directory has them). */
-async function prepareEngine(engine: Engine, database: string, users: readonly LocalUser[]): Promise<void> {
-  await withClient(engine, 'postgres', async (c) => {
-    const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
-    if (exists.rowCount === 0) await c.query(`CREATE DATABASE ${quoteIdent(database)}`)
-    await ensureEngineUsers(c, users)
-  })
+/** Makes `database` Redshift-like: the compat schema, and `public` open to every user as on Redshift. */
+async function prepareDatabase(engine: Engine, database: string): Promise<void> {
   await withClient(engine, database, async (c) => {
     await installCompat(c)
     // Redshift lets every user create tables in `public`; PostgreSQL 15+ does not by default.
     await c.query('GRANT ALL ON SCHEMA public TO PUBLIC')
   })
+}
+
+/**
+ * Creates the database, the users and their groups, idempotently (a kept data directory has them).
+ * `template1` gets the compat schema first, so the database (on a fresh data directory) and every
+ * database users make with CREATE DATABASE are copies that have Redshift's functions and views.
+ */
+async function prepareEngine(engine: Engine, database: string, users: readonly LocalUser[]): Promise<void> {
+  await prepareDatabase(engine, 'template1')
+  await withClient(engine, 'postgres', async (c) => {
+    const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
+    if (exists.rowCount === 0) await c.query(`CREATE DATABASE ${quoteIdent(database)}`)
+    await ensureEngineUsers(c, users)
+  })
+  await prepareDatabase(engine, database)
 }
 
 /**

@@ -3,6 +3,7 @@ import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
 import { MORE_FUNCTIONS_SQL } from './more-functions-sql.js'
 import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
 import { SHOW_COMMANDS_SQL } from './show-commands-sql.js'
+import { SHOW_OBJECTS_SQL } from './show-objects-sql.js'
 import { REDSHIFT_TYPES_SQL } from './types-sql.js'
 import { VARBYTE_FUNCTIONS_SQL } from './varbyte-functions-sql.js'
 
@@ -28,5 +29,6 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   DATETIME_FUNCTIONS_SQL,
   VARBYTE_FUNCTIONS_SQL,
   SHOW_COMMANDS_SQL,
+  SHOW_OBJECTS_SQL,
   MORE_FUNCTIONS_SQL,
 ].join('\n')

@@ -35,3 +35,22 @@ export function passwordMatches(
   const expected = method === 'md5' ? md5Response(user, password, salt) : password
   return equalStrings(response, expected)
 }
+
+/**
+ * True when the client's password message proves it knows the password behind `stored`, the engine's
+ * MD5 form (`md5` + md5(password + user)): the MD5 challenge is answered from the hash itself, as
+ * PostgreSQL and Redshift do; a cleartext password is hashed and compared. Constant time.
+ */
+export function storedPasswordMatches(
+  method: AuthMethod,
+  response: string,
+  user: string,
+  stored: string,
+  salt: Buffer,
+): boolean {
+  if (!/^md5[0-9a-f]{32}$/.test(stored)) return false
+  const expected =
+    method === 'md5' ? `md5${md5Hex(Buffer.concat([Buffer.from(stored.slice(3), 'utf8'), salt]))}` : stored
+  const given = method === 'md5' ? response : `md5${md5Hex(`${response}${user}`)}`
+  return equalStrings(given, expected)
+}

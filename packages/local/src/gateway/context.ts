@@ -57,6 +57,11 @@ export class GatewayContext {
   readonly typeMap: ReadonlyMap<number, number>
   /** The engine role of a user (its oid is Redshift's user id), cached. */
   readonly loadRole: (name: string) => Promise<RoleRecord | undefined>
+  /**
+   * The MD5 password (`md5` + 32 hex digits) the engine holds for a login role that may log in now, as
+   * `CREATE USER ... PASSWORD` set it; undefined when it has none. Never cached: ALTER USER changes it.
+   */
+  readonly storedPassword: (name: string) => Promise<string | undefined>
   /** Database that holds rk_internal: bookkeeping of other databases' sessions goes there too. */
   readonly adminDatabase: string
   readonly engineSocket: string
@@ -88,6 +93,7 @@ export class GatewayContext {
     typeMap: ReadonlyMap<number, number>
     adminDatabase: string
     loadRole: (name: string) => Promise<RoleRecord | undefined>
+    storedPassword: (name: string) => Promise<string | undefined>
     log: (line: string) => void
     commandExecutor?: CommandExecutor | undefined
     statementHook?: StatementHook | undefined
@@ -96,6 +102,7 @@ export class GatewayContext {
     this.limits = init.limits
     this.loginThrottle = new LoginThrottle(init.limits.maxLoginDelayMs)
     this.loadRole = init.loadRole
+    this.storedPassword = init.storedPassword
     this.engine = init.engine
     this.dialect = init.dialect
     this.queryLog = init.queryLog

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { type SecureContext, TLSSocket } from 'node:tls'
-import { passwordMatches } from './auth.js'
+import { passwordMatches, storedPasswordMatches } from './auth.js'
 import { forwardCancel } from './cancel.js'
 import type { GatewayContext } from './context.js'
 import { openEngineConnection } from './engine-connection.js'
@@ -123,6 +123,11 @@ export async function acceptConnection(
       const temporary = await ctx.temporaryPassword(user)
       ok = temporary !== undefined && passwordMatches(ctx.authMethod, response, user, temporary, salt)
     }
+    if (!ok && known === undefined) {
+      // A user made with CREATE USER ... PASSWORD: the engine holds its MD5 hash.
+      const stored = await ctx.storedPassword(user)
+      ok = stored !== undefined && storedPasswordMatches(ctx.authMethod, response, user, stored, salt)
+    }
     if (!ok) {
       ctx.loginThrottle.failed(remoteHost, user)
       ctx.queryLog.connectionEvent(event('authentication failure', 0))
@@ -135,6 +140,10 @@ export async function acceptConnection(
     if (timedOut) return
     params.engine.set('user', user)
     params.engine.set('database', database)
+    // CREATE / ALTER USER ... PASSWORD store Redshift's MD5 form, which the gateway can check logins
+    // against (a SCRAM verifier cannot answer an MD5 challenge).
+    params.engine.set('password_encryption', 'md5')
+    if (ctx.engineSettings.has('md5_password_warnings')) params.engine.set('md5_password_warnings', 'off')
     const opened = await openEngineConnection(ctx.engineSocket, params.engine)
     if (!opened.ok) {
       refuse(socket, opened.error)

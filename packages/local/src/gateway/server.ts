@@ -89,6 +89,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       roles.set(name, role)
       return role
     }
+    const storedPassword = async (name: string): Promise<string | undefined> => {
+      const r = await admin.query<{ password: string }>(
+        `SELECT a.rolpassword AS password FROM pg_catalog.pg_authid a
+         WHERE a.rolname = $1 AND a.rolcanlogin AND a.rolpassword LIKE 'md5%'
+           AND (a.rolvaliduntil IS NULL OR a.rolvaliduntil > pg_catalog.now())`,
+        [name],
+      )
+      return r.rows[0]?.password
+    }
     const users = new Map<string, UserRecord>(
       options.users.map((u) => [
         u.name,
@@ -108,6 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       typeMap: facts.typeMap,
       adminDatabase,
       loadRole,
+      storedPassword,
       log,
       commandExecutor: options.commandExecutor,
       statementHook: options.statementHook,

@@ -71,5 +71,15 @@ export function rewriteParameterStatus(frame: Buffer): Buffer | undefined {
   return frame
 }
 
+/**
+ * Which of Redshift's metadata SHOW commands the server answers, as the drivers read it: 3 covers
+ * SHOW DATABASES / SCHEMAS / TABLES / COLUMNS (2) plus CONSTRAINTS, FUNCTIONS, PROCEDURES, PARAMETERS,
+ * GRANTS and COLUMN GRANTS. Above 3, drivers expect external-table types and batched SHOWs.
+ */
+export const SHOW_DISCOVERY_VERSION = '3'
+
 /** Redshift-only ParameterStatus values sent at startup. */
-export const REDSHIFT_EXTRA_PARAMETERS: readonly Buffer[] = [buildParameterStatus('datashare_enabled', 'off')]
+export const REDSHIFT_EXTRA_PARAMETERS: readonly Buffer[] = [
+  buildParameterStatus('datashare_enabled', 'off'),
+  buildParameterStatus('show_discovery', SHOW_DISCOVERY_VERSION),
+]

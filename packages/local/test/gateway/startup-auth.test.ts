@@ -49,6 +49,7 @@ describe('startup', () => {
       expect(client.parameters.get('session_authorization')).toBe(ALICE.name)
       expect(client.parameters.get('application_name')).toBe('raw-test')
       expect(client.parameters.get('datashare_enabled')).toBe('off')
+      expect(client.parameters.get('show_discovery')).toBe('3')
       client.send(msg.query('select pg_backend_pid() as pid, current_user as u'))
       const reply = await client.untilReady()
       const row = reply.find((m) => m.type === 'D')

@@ -1,3 +1,5 @@
+import { CURRENT_USER_IS_SUPERUSER } from './visibility-sql.js'
+
 /** Nominal node capacity (MB, a dc2.large slice pair) that svv_table_info.pct_used is relative to. */
 const NOMINAL_CAPACITY_MB = 163840
 
@@ -46,6 +48,28 @@ BEGIN
   RETURN n;
 END
 $fn$;
+
+-- SHA1 / FUNC_SHA1 (VARCHAR(40) of hex): pgcrypto's digest, kept in rk_internal (a trusted extension,
+-- nothing in it reaches the host). Not in the dialect's shared SQL: PGlite has no pgcrypto.
+CREATE EXTENSION IF NOT EXISTS pgcrypto SCHEMA rk_internal;
+CREATE OR REPLACE FUNCTION pg_catalog.func_sha1(text) RETURNS varchar(40)
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog
+  AS $fn$ SELECT pg_catalog.encode(rk_internal.digest(pg_catalog.convert_to($1, 'UTF8'), 'sha1'), 'hex')::varchar(40) $fn$;
+CREATE OR REPLACE FUNCTION pg_catalog.sha1(text) RETURNS varchar(40)
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog
+  AS $fn$ SELECT pg_catalog.func_sha1($1) $fn$;
+
+-- The recorded distribution, sort keys and encodings of the tables the caller may read, for SHOW TABLE
+-- (the dialect's rk_internal.show_table reads it when present). Owned by the engine superuser, so it
+-- reads the row-level-secured table; the filter runs as the caller.
+CREATE OR REPLACE VIEW rk_internal.table_attributes_visible AS
+SELECT c.oid AS table_oid, ta.diststyle, ta.distkey, ta.sortkey_type, ta.sortkeys, ta.encodings, ta.backup
+FROM rk_internal.table_attributes ta
+JOIN pg_catalog.pg_namespace n ON n.nspname = ta.schema_name
+JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = ta.table_name
+WHERE pg_catalog.pg_has_role(c.relowner, 'USAGE') OR pg_catalog.has_table_privilege(c.oid, 'SELECT')
+   OR ${CURRENT_USER_IS_SUPERUSER};
+GRANT SELECT ON rk_internal.table_attributes_visible TO PUBLIC;
 
 -- Only tables on the search_path, like Redshift (whose docs list pg_catalog's tables through it).
 CREATE OR REPLACE VIEW pg_catalog.pg_table_def AS
@@ -139,6 +163,25 @@ SELECT t.table_catalog AS database_name, t.table_schema AS schema_name, t.table_
   t.remarks
 FROM pg_catalog.svv_tables t;
 
+CREATE OR REPLACE VIEW pg_catalog.svv_all_columns AS
+SELECT c.table_catalog AS database_name, c.table_schema AS schema_name, c.table_name, c.column_name,
+  c.ordinal_position, c.column_default, c.is_nullable, c.data_type, c.character_maximum_length,
+  c.numeric_precision, c.numeric_scale, c.remarks
+FROM pg_catalog.svv_columns c;
+
+CREATE OR REPLACE VIEW pg_catalog.svv_all_schemas AS
+SELECT pg_catalog.current_database()::text AS database_name, n.nspname::text AS schema_name,
+  n.nspowner::integer AS schema_owner, 'local'::text AS schema_type, pg_catalog.array_to_string(n.nspacl, '~') AS schema_acl,
+  NULL::text AS source_database, NULL::text AS schema_option
+FROM pg_catalog.pg_namespace n
+WHERE n.nspname <> 'rk_internal' AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+  AND pg_catalog.has_schema_privilege(n.oid, 'USAGE');
+
+-- Redshift's pg_proc_info: pg_proc with the function's oid as prooid (prokind tells functions 'f' from
+-- stored procedures 'p', which the drivers read).
+CREATE OR REPLACE VIEW pg_catalog.pg_proc_info AS
+SELECT p.oid AS prooid, p.* FROM pg_catalog.pg_proc p;
+
 `
 
 /** Catalog views every user may read. */
@@ -147,6 +190,9 @@ export const PUBLIC_CATALOG_VIEW_NAMES = [
   'svv_tables',
   'svv_columns',
   'svv_all_tables',
+  'svv_all_columns',
+  'svv_all_schemas',
+  'pg_proc_info',
 ] as const
 
 /** Catalog views Redshift shows to superusers only unless SELECT is granted. */

@@ -8,7 +8,7 @@ import {
   SUPERUSER_CATALOG_VIEW_NAMES,
 } from './catalog-views-sql.js'
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
-import { PRIVILEGES_SQL } from './privileges-sql.js'
+import { DATABASE_GRANT_SQL, PRIVILEGES_SQL } from './privileges-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
 import { SPECTRUM_TABLES_SQL, SPECTRUM_VIEW_NAMES, SPECTRUM_VIEWS_SQL } from './spectrum-views-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
@@ -96,7 +96,11 @@ export async function installCompat(client: pg.Client, options: InstallCompatOpt
       `SELECT pg_catalog.obj_description(n.oid, 'pg_namespace') AS stamp
        FROM pg_catalog.pg_namespace n WHERE n.nspname = 'rk_internal'`,
     )
-    if (installed.rows[0]?.stamp === STAMP) return
+    if (installed.rows[0]?.stamp === STAMP) {
+      // A database copied from template1 has the schema but not this database-level grant.
+      await client.query(DATABASE_GRANT_SQL)
+      return
+    }
   }
   try {
     await client.query(SCRIPT)
