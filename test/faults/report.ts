@@ -73,12 +73,10 @@ What each scenario does:
 - **secret-leak sweep**: passwords, keys and tokens used in every form, then searched for in errors, logs, diagnostics, recordings, and the local server's system views and logs.
 - **stalls and resets**: a stalled server (a timeout and an \`AbortSignal\` settle the call, \`close()\` is bounded), a parameter-count mismatch (a \`ValidationError\`, connection kept), a query right after the server reset idle connections (goes out on a fresh one).
 - **the local server masks secrets**: no secret in the local server's \`stl_query\`, \`sys_query_history\`, \`stv_recents\`, \`svl_statementtext\`, \`stl_querytext\` or its log.
-- **needs foundations: deadline on pipelined connections** (left out by the config): the same timeouts and
-  cancels with every call on one client, so timed-out sleeps queue on pipelined connections with the
-  traffic. Intermittently (1 of 20 timed-out calls in one full run) a statement queued behind another's
-  statement timeout passes the client-side deadline (timeout + 1 s, counted from the call, queue
-  included), the connection is dropped, and a call fails with \`ConnectionLostError\` instead of
-  \`QueryTimeoutError\`. Left to the wire transport's owners.
+- **timeouts and cancel under load, pipelined**: the same with every call on one client, so timed-out
+  sleeps share pipelined connections with the traffic: a deadline that passes while the server is
+  still working through the statements ahead fails only its own call, and the neighbours get their
+  answers.
 
 ## Last run
 
