@@ -10,6 +10,7 @@ import {
   rewriteExtract,
 } from './date-parts.js'
 import { rewriteDecode } from './decode.js'
+import { translateExplain } from './explain.js'
 import {
   rewriteApproximate,
   rewriteJsonSerialize,
@@ -191,6 +192,12 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     }
     case 'unload':
       return { ...base, sql, queryType: 'UNLOAD', gatewayCommand: translateUnload(ts) }
+    case 'explain': {
+      const explain = translateExplain(ts, first, ctx, translateStatement)
+      if (explain !== null && 'sqlState' in explain) return failed('UTILITY', explain)
+      if (explain !== null) return { ...base, sql, queryType: 'UTILITY', gatewayCommand: explain }
+      break
+    }
     case 'select': {
       const leaderOnly = leaderOnlyStatement(ts, first)
       if (leaderOnly !== null) return { ...base, sql, queryType: 'SELECT', leaderOnly }

@@ -164,6 +164,16 @@ export function statementEffects(statement: TranslatedStatement): readonly State
 export type GatewayCommand =
   | { readonly type: 'copy'; readonly text: string }
   | { readonly type: 'unload'; readonly text: string }
+  /**
+   * `EXPLAIN [VERBOSE] query`: the gateway plans `query` (already translated) on the engine and prints the
+   * plan as Redshift does. `parameters`: how many `$n` values a client binds to the statement.
+   */
+  | {
+      readonly type: 'explain'
+      readonly query: string
+      readonly verbose: boolean
+      readonly parameters: number
+    }
   /** Fails with SQLSTATE 0A000 and this message: something Redshift has that the local one does not. */
   | { readonly type: 'unsupported'; readonly message: string }
 

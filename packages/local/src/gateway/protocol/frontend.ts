@@ -30,6 +30,32 @@ export function parseBindNames(frame: Buffer): { portal: string; statement: stri
   return { portal, statement: r.cstring() }
 }
 
+/**
+ * A Bind's parameter values as text (null: SQL NULL), or `'binary'` when one is sent in binary format
+ * (only the engine could read it). Throws on a malformed frame.
+ */
+export function parseBindValues(frame: Buffer): (string | null)[] | 'binary' {
+  const r = new MessageReader(frame)
+  r.cstring()
+  r.cstring()
+  const formats: number[] = []
+  for (let n = r.int16(), i = 0; i < n; i++) formats.push(r.int16())
+  const values: (string | null)[] = []
+  for (let n = r.int16(), i = 0; i < n; i++) {
+    const format = formats.length === 1 ? formats[0] : (formats[i] ?? 0)
+    if (format === 1) return 'binary'
+    const length = r.int32()
+    if (length < 0) {
+      values.push(null)
+      continue
+    }
+    if (length > r.remaining) throw new Error('malformed message: truncated')
+    values.push(frame.toString('utf8', r.offset, r.offset + length))
+    r.skip(length)
+  }
+  return values
+}
+
 /** Describe or Close: `kind` is `S` (statement) or `P` (portal). */
 export function parseTarget(frame: Buffer): { kind: 'S' | 'P'; name: string } {
   const r = new MessageReader(frame)

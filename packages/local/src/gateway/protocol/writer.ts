@@ -98,6 +98,10 @@ export class MessageReader {
     return value
   }
 
+  skip(bytes: number): void {
+    this.#offset += bytes
+  }
+
   get offset(): number {
     return this.#offset
   }

@@ -12,6 +12,7 @@ import {
   type CommandQueryResult,
   GatewayCommandError,
 } from '../command-executor.js'
+import { runExplain } from '../explain/run-explain.js'
 import {
   buildCommandComplete,
   buildDataRow,
@@ -52,7 +53,7 @@ const NO_PARAMETER_TYPES = Buffer.alloc(2)
 export async function runCommand(
   host: CommandHost,
   exec: Execution,
-  executor: CommandExecutor,
+  executor: CommandExecutor | undefined,
   execute: Buffer | undefined,
 ): Promise<boolean> {
   const { state } = host
@@ -68,7 +69,10 @@ export async function runCommand(
   state.markRunning(exec)
   try {
     await run.startTimeout()
-    const outcome = await executor(command, run.context)
+    const outcome =
+      command.type === 'explain'
+        ? await runExplain(command, run.context, exec.portal?.bindParameters ?? [])
+        : await (executor as CommandExecutor)(command, run.context)
     await run.settled()
     run.throwIfStopped()
     await run.recordLast(outcome)

@@ -25,8 +25,8 @@ export interface Prepared {
   readonly control: boolean
   /** BEGIN / START TRANSACTION: opens an explicit transaction block. */
   readonly opensBlock: boolean
-  /** COPY / UNLOAD the gateway runs itself. */
-  readonly gatewayCommand: Extract<GatewayCommand, { type: 'copy' | 'unload' }> | undefined
+  /** COPY / UNLOAD / EXPLAIN the gateway runs itself. */
+  readonly gatewayCommand: Extract<GatewayCommand, { type: 'copy' | 'unload' | 'explain' }> | undefined
 }
 
 /** A protocol portal the client bound, and the execution it left suspended (row-limited Execute). */
@@ -38,6 +38,8 @@ export interface PortalState {
    * is logged (and the log flushed) before the engine takes its snapshot, which it does at Bind.
    */
   pending: Execution | undefined
+  /** The Bind's parameter values, kept only for an EXPLAIN the gateway runs (`'binary'`: unreadable). */
+  bindParameters?: (string | null)[] | 'binary'
 }
 
 /** One run of a statement, from its WLM queueing to its end. */
@@ -144,6 +146,11 @@ export function prepareStatement(
       gatewayCommand: undefined,
     }
   }
+  if (command?.type === 'explain') {
+    // Bind and Describe go to a stand-in with the statement's parameters and EXPLAIN's one text column;
+    // the gateway runs the command at Execute (an Execute forwarded to fail it fails in the engine).
+    return { ...base, sql: explainStandIn(command.parameters), raise: undefined, gatewayCommand: command }
+  }
   if (command !== undefined && executorConfigured) {
     // The engine parses a statement that fails if ever run: Bind and Describe of it work (NoData), and
     // only the gateway runs the command (an Execute forwarded to fail it makes the engine fail too).
@@ -154,6 +161,16 @@ export function prepareStatement(
     return { ...base, sql: raiseSqlFor(text), raise: refused('0A000', message), gatewayCommand: command }
   }
   return { ...base, sql: rewriteVersionCall(translation.sql), raise: undefined, gatewayCommand: undefined }
+}
+
+/**
+ * What the engine parses for an EXPLAIN the gateway runs: it takes the same `$n` parameters, describes
+ * as one text column `QUERY PLAN`, and fails when run (a volatile division by zero, not folded away).
+ */
+function explainStandIn(parameters: number): string {
+  const params = Array.from({ length: parameters }, (_, i) => `$${i + 1}::text`).join(', ')
+  const from = parameters === 0 ? '' : ` FROM (SELECT ${params}) AS rk_explain_parameters`
+  return `SELECT (1 / (pg_catalog.random() * 0)::int)::text AS "QUERY PLAN"${from}`
 }
 
 /** Text passed to the engine as is (the engine reports its own error, e.g. several statements in a Parse). */

@@ -12,6 +12,7 @@ import {
   buildParse,
   EXECUTE_UNNAMED,
   parseBindNames,
+  parseBindValues,
   parseExecute,
   parseParse,
   parseTarget,
@@ -99,6 +100,7 @@ export function handleBind(host: SessionHost, frame: Buffer): Promise<void> | un
     syncGeneration: state.syncGeneration,
     ...(leader === undefined ? {} : { leaderFormat: bindShape(frame).format }),
   }
+  if (prepared?.gatewayCommand?.type === 'explain') portal.bindParameters = parseBindValues(frame)
   state.portals.set(name, portal)
   if (leader !== undefined) return answerLeader(host, () => [BIND_COMPLETE])
   const forward = (): void => {

@@ -37,7 +37,7 @@ export interface SessionHost {
 export function runsCommand(host: SessionHost, exec: Execution): boolean {
   return (
     exec.prepared?.gatewayCommand !== undefined &&
-    host.ctx.commandExecutor !== undefined &&
+    (host.ctx.commandExecutor !== undefined || exec.prepared.gatewayCommand.type === 'explain') &&
     exec.raise === undefined
   )
 }

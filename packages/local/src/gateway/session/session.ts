@@ -235,7 +235,9 @@ export class Session implements SessionHandle {
       drained: () => this.#drained(),
       launchCommand: (exec, execute) => {
         const executor = this.#ctx.commandExecutor
-        if (executor === undefined) return Promise.resolve(false)
+        if (executor === undefined && exec.prepared?.gatewayCommand?.type !== 'explain') {
+          return Promise.resolve(false)
+        }
         return runCommand(this.#commandHost(), exec, executor, execute)
       },
     }
