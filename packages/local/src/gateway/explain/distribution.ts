@@ -50,7 +50,7 @@ export function scanDistribution(alias: string, table: TableDistribution | undef
 }
 
 const QUALIFIED = String.raw`((?:"[^"]+"|[A-Za-z_][\w$]*)\.(?:"[^"]+"|[A-Za-z_][\w$]*))`
-const EQUALITY = new RegExp(`${QUALIFIED}(?:::[\\w ]+)?\\)?\\s*=\\s*\\(?${QUALIFIED}`, 'g')
+const EQUALITY = new RegExp(`${QUALIFIED}\\)?(?:::[\\w ]+?)?\\s*=\\s*\\(?${QUALIFIED}`, 'g')
 
 /** The column pairs a join condition equates (`(o.customer_id = c.id)` -> [['o.customer_id', 'c.id']]). */
 export function joinPairs(condition: string): [string, string][] {
