@@ -195,7 +195,10 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
     case 'explain': {
       const explain = translateExplain(ts, first, ctx, translateStatement)
       if (explain !== null && 'sqlState' in explain) return failed('UTILITY', explain)
-      if (explain !== null) return { ...base, sql, queryType: 'UTILITY', gatewayCommand: explain }
+      // It reads the recorded table attributes: the bookkeeping of earlier CREATE TABLEs is flushed first.
+      if (explain !== null) {
+        return { ...base, readsSystemViews: true, sql, queryType: 'UTILITY', gatewayCommand: explain }
+      }
       break
     }
     case 'select': {

@@ -119,3 +119,43 @@ describe('getQueryMetrics', () => {
     await expect(client.getQueryMetrics('987654321', { waitMs: 200 })).rejects.toBeInstanceOf(NotFoundError)
   })
 })
+
+describe('explainQuery warnings against redshift-local', () => {
+  it('warns of a broadcast and of a redistribution of both sides, and not of a collocated join', async () => {
+    // One statement a call: the gateway records DISTKEY / DISTSTYLE of each CREATE TABLE it translates.
+    for (const sql of [
+      'DROP TABLE IF EXISTS plan_fact',
+      'DROP TABLE IF EXISTS plan_dim',
+      'DROP TABLE IF EXISTS plan_big',
+      'CREATE TABLE plan_fact (id int, dim_id int, big_id int) DISTKEY (id)',
+      'CREATE TABLE plan_dim (id int, label varchar(10)) DISTSTYLE EVEN',
+      'CREATE TABLE plan_big (id int, fact_id int) DISTKEY (fact_id)',
+      'INSERT INTO plan_fact SELECT g, g % 50, g FROM generate_series(1, 20000) g',
+      "INSERT INTO plan_dim SELECT g, 'd' FROM generate_series(1, 50) g",
+      'INSERT INTO plan_big SELECT g, g FROM generate_series(1, 20000) g',
+      'ANALYZE plan_fact',
+      'ANALYZE plan_dim',
+      'ANALYZE plan_big',
+    ]) {
+      await client.executeQuery(sql)
+    }
+    try {
+      const broadcast = await client.explainQuery(
+        'SELECT d.label, count(*) FROM plan_fact f JOIN plan_dim d ON f.dim_id = d.id GROUP BY d.label',
+      )
+      expect(broadcast.root.layer).toBe('XN')
+      expect(broadcast.warnings.map((w) => w.code)).toEqual(['DS_BCAST_INNER'])
+      const both = await client.explainQuery(
+        'SELECT count(*) FROM plan_fact f JOIN plan_big b ON f.big_id = b.id',
+      )
+      expect(both.warnings.map((w) => w.code)).toEqual(['DS_DIST_BOTH'])
+      const collocated = await client.explainQuery(
+        'SELECT count(*) FROM plan_fact f JOIN plan_big b ON f.id = b.fact_id',
+      )
+      expect(collocated.nodes().find((n) => n.operation === 'Hash Join')?.distribution).toBe('DS_DIST_NONE')
+      expect(collocated.warnings).toEqual([])
+    } finally {
+      for (const t of ['plan_fact', 'plan_dim', 'plan_big']) await client.executeQuery(`DROP TABLE ${t}`)
+    }
+  })
+})

@@ -207,6 +207,7 @@ export function handleExecute(host: SessionHost, frame: Buffer): Promise<void> |
     // Begun and admitted at Bind (a system view read).
     const exec = portal.pending
     portal.pending = undefined
+    if (runsCommand(host, exec)) return host.launchCommand(exec, frame).then(() => undefined)
     launchExecute(host, exec, frame)
     return undefined
   }
