@@ -9,9 +9,9 @@ type Translate = (sql: string, ctx: TranslateContext) => TranslatedStatement
 
 /**
  * `EXPLAIN [VERBOSE] query`: a gateway command that plans the translated query on the engine and prints
- * the plan in Redshift's shape (XN steps, distribution labels). Null for anything else (EXPLAIN ANALYZE,
- * PostgreSQL's option list), which goes to the engine as written; an error when the query itself fails
- * translation.
+ * the plan in Redshift's shape (XN steps, distribution labels). EXPLAIN ANALYZE, which Redshift lacks, is
+ * refused; anything else (PostgreSQL's option list, EXPLAIN of DDL) is null and goes to the engine as
+ * written; an error when the query itself fails translation.
  *
  * @example
  * translateExplain(ts, first, ctx, translateStatement)
@@ -24,6 +24,13 @@ export function translateExplain(
   translate: Translate,
 ): Extract<GatewayCommand, { type: 'explain' }> | StatementError | null {
   let k = ts.next(first)
+  if (ts.word(k) === 'analyze' || ts.word(k) === 'analyse') {
+    return {
+      sqlState: '0A000',
+      message: 'EXPLAIN ANALYZE is not supported by Amazon Redshift',
+      hint: 'run the query, then read its steps in SVL_QUERY_SUMMARY / SYS_QUERY_DETAIL',
+    }
+  }
   const verbose = ts.word(k) === 'verbose'
   if (verbose) k = ts.next(k)
   let start = k
