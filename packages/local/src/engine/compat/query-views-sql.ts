@@ -160,6 +160,13 @@ SELECT c.event::character(50) AS event, c.recordtime,
   0 AS protocol_version, ''::character(36) AS sessionid, ''::character(128) AS compression
 FROM rk_internal.connection_log c
 WHERE ${CURRENT_USER_IS_SUPERUSER};
+
+-- Transactions Redshift's system undid. The engine rolls back in place and undoes nothing afterwards,
+-- so there is never a row; the view is here so queries and tools that read it work.
+CREATE OR REPLACE VIEW pg_catalog.stl_undone AS
+SELECT NULL::integer AS userid, NULL::bigint AS xact_id, NULL::bigint AS xact_id_undone,
+  NULL::timestamp AS undo_start_ts, NULL::timestamp AS undo_end_ts, NULL::bigint AS table_id
+WHERE false;
 `
 
 /** The views above, for GRANT and for tests. */
@@ -174,4 +181,5 @@ export const QUERY_VIEW_NAMES = [
   'stv_wlm_service_class_state',
   'svl_query_metrics_summary',
   'stl_connection_log',
+  'stl_undone',
 ] as const
