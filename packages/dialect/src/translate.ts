@@ -22,6 +22,7 @@ import {
   rewriteSysdate,
   rewriteVarbinary,
 } from './expression-rewrites.js'
+import { rewriteIntervalTypeName } from './interval-types.js'
 import { rewriteLateBindingView } from './late-binding-views.js'
 import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
@@ -61,6 +62,8 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['extract', rewriteExtract],
   ['approximate', rewriteApproximate],
   ['ratio_to_report', rewriteRatioToReport],
+  ['intervaly2m', rewriteIntervalTypeName],
+  ['intervald2s', rewriteIntervalTypeName],
   ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
   ...BUILTIN_DATE_PART_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteBuiltinDatePart]),
 ])

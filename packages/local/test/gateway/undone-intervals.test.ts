@@ -27,3 +27,13 @@ it("stl_undone has Redshift's columns and types, and no row: the engine undoes n
   ])
   expect(r.rowCount).toBe(0)
 })
+
+it('takes intervaly2m / intervald2s as type names in casts and columns', async () => {
+  const r = await analyst.query(
+    "SELECT ('1 year 2 months 3 days'::intervaly2m)::text AS y2m, CAST('1 day 02:03:04' AS intervald2s)::text AS d2s",
+  )
+  // YEAR TO MONTH drops the days, as the type says.
+  expect(r.rows).toEqual([{ y2m: '1 year 2 mons', d2s: '1 day 02:03:04' }])
+  await analyst.query('CREATE TEMP TABLE interval_probe (a intervaly2m, b intervald2s)')
+  await analyst.query('DROP TABLE interval_probe')
+})
