@@ -37,3 +37,9 @@ it('takes intervaly2m / intervald2s as type names in casts and columns', async (
   await analyst.query('CREATE TEMP TABLE interval_probe (a intervaly2m, b intervald2s)')
   await analyst.query('DROP TABLE interval_probe')
 })
+
+it("keeps TIME '24:00:00' within Redshift's documented range (00:00:00 to 24:00:00) and refuses past it", async () => {
+  const r = await analyst.query("SELECT TIME '24:00:00'::text AS t")
+  expect(r.rows).toEqual([{ t: '24:00:00' }])
+  await expect(analyst.query("SELECT TIME '24:00:01'")).rejects.toMatchObject({ code: '22008' })
+})
