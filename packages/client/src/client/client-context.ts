@@ -74,7 +74,7 @@ export function createClientContext(
   const given =
     options.transport ??
     (config.transport === 'data-api'
-      ? new DataApiTransport(config)
+      ? new DataApiTransport(config, { streamFormat: config.dataApiStreamFormat ?? 'json' })
       : wireTransportFromConfig(config, (error) => errors.add(error, 'background'), observability.observer))
   const transport = options.wrapTransport === undefined ? given : options.wrapTransport(given)
   observability.attach(() => transport.stats())

@@ -125,4 +125,10 @@ export interface DataApiOptions {
   readonly secretArn?: string
   /** A database user to get temporary credentials for (`DbUser`; provisioned clusters only). */
   readonly dbUser?: string
+  /**
+   * The pages `streamResults` reads: `'json'` (GetStatementResult, typed fields, NULL distinct from
+   * '') or `'csv'` (GetStatementResultV2: several times faster for large results, but CSV has no
+   * NULL, so an empty string reads as NULL, and BIGINTs stay exact). @default 'json'
+   */
+  readonly streamFormat?: 'json' | 'csv'
 }

@@ -49,6 +49,7 @@ export class RedshiftConfig implements RedshiftConfigData {
   readonly endpoint!: RedshiftEndpoint
   readonly credentials!: CredentialSource
   readonly transport!: TransportKind
+  declare readonly dataApiStreamFormat?: 'json' | 'csv'
   declare readonly clusterIdentifier?: string
   declare readonly workgroup?: string
   declare readonly region?: string
@@ -221,6 +222,7 @@ export class RedshiftConfigBuilder {
       ['clusterIdentifier', 'clusterIdentifier'],
       ['workgroupName', 'workgroup'],
       ['database', 'database'],
+      ['streamFormat', 'dataApiStreamFormat'],
     ]
     for (const [option, key] of keys) {
       if (options[option] !== undefined) this.#set(key, options[option])

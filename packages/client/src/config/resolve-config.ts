@@ -47,6 +47,8 @@ export interface RedshiftConfigData extends PolicyConfigData {
   readonly endpoint: RedshiftEndpoint
   readonly credentials: CredentialSource
   readonly transport: TransportKind
+  /** The Data API transport's `streamResults` pages (`withDataApi({ streamFormat })`). */
+  readonly dataApiStreamFormat?: 'json' | 'csv'
   /** Provisioned cluster id: given, or read from the host name. */
   readonly clusterIdentifier?: string
   /** Serverless workgroup: given (`withServerless`), or read from the host name. */
@@ -528,6 +530,12 @@ export function resolveConfig(
     endpoint: Object.freeze({ ...optional('host', host), port, database }),
     credentials: credentials as CredentialSource,
     transport,
+    ...optional(
+      'dataApiStreamFormat',
+      r.text('dataApiStreamFormat', (f) =>
+        f === 'json' || f === 'csv' ? undefined : "must be 'json' or 'csv'",
+      ) as 'json' | 'csv' | undefined,
+    ),
     ...optional('clusterIdentifier', clusterIdentifier),
     ...optional('workgroup', workgroup),
     ...optional('region', region),

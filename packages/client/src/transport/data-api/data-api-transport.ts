@@ -1,6 +1,7 @@
 import type { RedshiftConfigData } from '../../config/resolve-config.js'
-import { UnsupportedError } from '../../errors/client-errors.js'
+import { UnsupportedError, ValidationError } from '../../errors/client-errors.js'
 import { PoolClosedError } from '../../errors/connection-errors.js'
+import { NotFoundError } from '../../errors/query-errors.js'
 import type { ColumnMetadata } from '../../types/column-metadata.js'
 import { createTypeParsers } from '../../types/type-parsers.js'
 import type { QueryParam } from '../../types/value.js'
@@ -20,6 +21,7 @@ import type {
 import { DataApiCursor } from './data-api-cursor.js'
 import { DataApiSession } from './data-api-session.js'
 import { createDataApiSdk, dataApiTarget } from './sdk-client.js'
+import { serviceFailure } from './service-errors.js'
 import { type PageFormat, StatementClient } from './statement-client.js'
 
 /**
@@ -144,6 +146,19 @@ export class DataApiTransport implements Transport {
   async cancel(sessionId: string): Promise<boolean> {
     for (const session of this.#lent) if (session.id === sessionId) return session.cancel()
     return false
+  }
+
+  /** CancelStatement for a statement id; false when it was not running (or is unknown). */
+  async cancelStatement(id: string): Promise<boolean> {
+    const { api } = await this.#client()
+    try {
+      const out = await api.client.send(new api.sdk.CancelStatementCommand({ Id: id }))
+      return out.Status === true
+    } catch (error) {
+      const failure = serviceFailure(error, 'CancelStatement', id)
+      if (failure instanceof ValidationError || failure instanceof NotFoundError) return false
+      throw failure
+    }
   }
 
   /**
