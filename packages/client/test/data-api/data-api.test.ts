@@ -51,6 +51,15 @@ describe('the Data API transport', () => {
     }
   })
 
+  it("returns Redshift's query id (for getQueryMetrics), and answers health checks", async () => {
+    const result = await client.executeQuery('SELECT count(*) FROM generate_series(1, 10)')
+    expect(result.queryId).toMatch(/^\d+$/)
+    const metrics = await client.getQueryMetrics(result.queryId)
+    expect(metrics.queryId).toBe(result.queryId)
+    expect(await client.healthCheck()).toMatchObject({ healthy: true })
+    expect((await client.getDiagnostics()).transport).toBe('data-api')
+  })
+
   it('refuses SQL over 100 KB before calling the service', async () => {
     const sql = `SELECT '${'x'.repeat(100 * 1024)}'`
     await expect(client.executeQuery(sql)).rejects.toMatchObject({
