@@ -56,6 +56,7 @@ export class WireCursor implements TransportCursor {
   columns: readonly ColumnMetadata[] = []
   queryId: QueryId = ''
   rowsFetched = 0
+  bytesFetched = 0
   readonly #lease: PoolLease<WireConnection>
   readonly #context: RunnerContext
   readonly #statement: TransportStatement
@@ -260,6 +261,8 @@ export class WireCursor implements TransportCursor {
         if (this.#closing || this.#error !== undefined) return
         this.#filling.buffers.push(buf)
         this.#filling.starts.push(start)
+        // The whole message as it came over the wire: type byte and length word included.
+        this.bytesFetched += end - start + 5
         return
       case Backend.RowDescription:
         this.columns = readRowDescription(buf, start, end).map((c) =>

@@ -24,7 +24,8 @@ interface Entry<C> {
 
 interface Waiter<C> {
   readonly share: ShareRequest<C> | undefined
-  readonly grant: (entry: Entry<C>, fresh: boolean, joined: boolean) => void
+  /** Hands `entry` over; false when the waiter had already given up (timed out, aborted). */
+  readonly grant: (entry: Entry<C>, fresh: boolean, joined: boolean) => boolean
   readonly fail: (error: unknown) => void
 }
 
@@ -223,7 +224,9 @@ export class Pool<C> {
       }
     }
     return new Promise<Taken<C>>((resolve, reject) => {
+      let settled = false
       const settle = (): void => {
+        settled = true
         clearTimeout(timer)
         signal?.removeEventListener('abort', onAbort)
         const at = this.#waiters.indexOf(waiter)
@@ -249,8 +252,10 @@ export class Pool<C> {
       const waiter: Waiter<C> = {
         share,
         grant: (entry, fresh, joined) => {
+          if (settled) return false
           settle()
           resolve({ entry, fresh, joined })
+          return true
         },
         fail: (error) => {
           settle()
@@ -478,7 +483,11 @@ export class Pool<C> {
       const waiter = this.#waiters.shift()
       if (!waiter) return
       this.#create().then(
-        (entry) => waiter.grant(entry, true, false),
+        // The waiter left the queue when its connection started opening; if it gave up meanwhile,
+        // the new connection is nobody's and goes back to the pool.
+        (entry) => {
+          if (!waiter.grant(entry, true, false)) this.#release(entry, undefined)
+        },
         (error: unknown) => waiter.fail(error),
       )
     }
