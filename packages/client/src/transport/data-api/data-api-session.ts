@@ -31,6 +31,9 @@ export class DataApiSession implements TransportSession {
   #sessionId: string | undefined
   #localId: string
   #running: string | undefined
+  #submitting = false
+  /** A cancel asked for while the statement was being submitted: sent once its id is known. */
+  #cancelPending = false
   #inTransaction = false
   #lost = false
   #queryGroup: string | null = null
@@ -81,7 +84,15 @@ export class DataApiSession implements TransportSession {
 
   async cancel(): Promise<boolean> {
     const id = this.#running
-    if (id === undefined) return false
+    if (id === undefined) {
+      if (!this.#submitting) return false
+      this.#cancelPending = true
+      return true
+    }
+    return this.#cancelStatement(id)
+  }
+
+  async #cancelStatement(id: string): Promise<boolean> {
     const api = this.#statements.api
     try {
       const out = await api.client.send(new api.sdk.CancelStatementCommand({ Id: id }))
@@ -126,6 +137,7 @@ export class DataApiSession implements TransportSession {
         ? ({ kind: 'open', keepAliveSeconds: SESSION_KEEP_ALIVE_SECONDS } as const)
         : ({ kind: 'in', sessionId: this.#sessionId } as const)
     const keyword = leadingKeyword(sql).toUpperCase()
+    this.#submitting = true
     try {
       const result = await this.#statements.run(
         sql,
@@ -137,8 +149,13 @@ export class DataApiSession implements TransportSession {
           timeoutMs: call.settings?.timeoutMs,
         },
         (id, sessionId) => {
+          this.#submitting = false
           this.#running = id
           this.#sessionId ??= sessionId
+          if (this.#cancelPending) {
+            this.#cancelPending = false
+            void this.#cancelStatement(id)
+          }
         },
       )
       if (OPENS.has(keyword)) this.#inTransaction = true
@@ -157,6 +174,8 @@ export class DataApiSession implements TransportSession {
       if (ENDS.has(keyword)) this.#inTransaction = false
       throw error
     } finally {
+      this.#submitting = false
+      this.#cancelPending = false
       this.#running = undefined
       this.expiresAt = Date.now() + SESSION_KEEP_ALIVE_SECONDS * 1000
     }
