@@ -37,7 +37,7 @@ export function wireTransportFromConfig(
 ): Transport {
   if (config.transport !== 'wire') {
     throw new UnsupportedError(
-      `the '${config.transport}' transport is not available in this version; use transport('wire')`,
+      `wireTransportFromConfig builds the wire transport; the '${config.transport}' transport is created by createClient`,
     )
   }
   const provider = credentialsProviderFor(config)

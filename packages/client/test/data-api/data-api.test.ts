@@ -1,3 +1,5 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createClient, type RedshiftClient } from '../../src/client.js'
@@ -58,6 +60,27 @@ describe('the Data API transport', () => {
     expect(metrics.queryId).toBe(result.queryId)
     expect(await client.healthCheck()).toMatchObject({ healthy: true })
     expect((await client.getDiagnostics()).transport).toBe('data-api')
+  })
+
+  it('runs COPY and UNLOAD (plain SQL over ExecuteStatement) against the local S3', async () => {
+    const s = inject('redshift')
+    const bucket = 'data-api-copy'
+    await mkdir(path.join(s.s3Dir, bucket, 'in'), { recursive: true })
+    await writeFile(path.join(s.s3Dir, bucket, 'in', 'rows.csv'), '1,alpha\n2,beta\n')
+    const role = 'arn:aws:iam::123456789012:role/DataApiCopy'
+    await client.executeQuery('DROP TABLE IF EXISTS dapi_copy')
+    await client.executeQuery('CREATE TABLE dapi_copy (id INT, name VARCHAR(10))')
+    const copied = await client.executeQuery(
+      `COPY dapi_copy FROM 's3://${bucket}/in/rows.csv' IAM_ROLE '${role}' CSV`,
+    )
+    expect(copied.rowsAffected).toBe(2)
+    await client.executeQuery(
+      `UNLOAD ('SELECT * FROM dapi_copy ORDER BY id') TO 's3://${bucket}/out/part_' IAM_ROLE '${role}' CSV PARALLEL OFF`,
+    )
+    const files = await readdir(path.join(s.s3Dir, bucket, 'out'))
+    const text = await readFile(path.join(s.s3Dir, bucket, 'out', files[0] as string), 'utf8')
+    expect(text).toBe('1,alpha\n2,beta\n')
+    await client.executeQuery('DROP TABLE dapi_copy')
   })
 
   it('refuses SQL over 100 KB before calling the service', async () => {
