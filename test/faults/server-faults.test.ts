@@ -269,7 +269,7 @@ describe('statement timeout and cancel under load', () => {
 // Found here after merging foundations [deadline-fix]; left out by vitest.faults.config.ts until the
 // wire transport measures the deadline from when the statement is sent (or settles its own call with
 // QueryTimeoutError before dropping the connection).
-describe('needs foundations: deadline on pipelined connections', () => {
+describe('deadlines on pipelined connections', () => {
   it('timed-out sleeps sharing pipelined connections with traffic end as timeouts, neighbours unharmed', async () => {
     await timeoutsUnderLoad('timeouts and cancel under load, pipelined', true)
   })

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from '../../src/client.js'
-import { PoolClosedError, PoolExhaustedError, QueryCancelledError } from '../../src/errors/index.js'
+import {
+  PoolClosedError,
+  PoolExhaustedError,
+  QueryCancelledError,
+  QueryTimeoutError,
+} from '../../src/errors/index.js'
+import { QueryBuilder } from '../../src/query/query-builder.js'
 import { configFor, startTestServer, type TestServer } from './server.js'
 
 let server: TestServer
@@ -97,5 +103,34 @@ describe('the pool against a server', () => {
     const { rows } = await admin.query('SELECT count(*)::int AS n FROM drained')
     await admin.end()
     expect(rows[0].n).toBe(0)
+  })
+})
+
+describe('a deadline on a pipelined connection', () => {
+  it('fails only its own call: the statements pipelined behind it still get their answers', async () => {
+    const client = createClient(configFor(server).poolSize(1).pipelineDepth(4).build())
+    try {
+      const sleep = () =>
+        client.executeQuery(new QueryBuilder('SELECT pg_sleep(0.9), 1 AS done').timeout(1_000).build()).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof QueryTimeoutError ? 'timeout' : String(e)),
+        )
+      // Three sleeps on the one connection: the third runs from about 1.8 s to 2.7 s, so its client
+      // deadline (timeout + 1 s grace, from when it was sent) passes while it runs.
+      const sleeps = [sleep(), sleep(), sleep()]
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      // Pipelined behind the third, with a deadline of its own well after the third's answer.
+      const behind = client.executeQuery(new QueryBuilder('SELECT 42 AS answer').timeout(1_000).build())
+      const outcomes = await Promise.all(sleeps)
+      // The third at least passed its deadline (a loaded machine may make the second pass it too);
+      // none failed any other way.
+      expect(outcomes[2]).toBe('timeout')
+      expect(outcomes.every((o) => o === 'ok' || o === 'timeout')).toBe(true)
+      expect((await behind).rows[0]?.get('answer')).toBe(42)
+      // The connection the deadline passed on was kept: the server was answering all along.
+      expect(client.getPoolStats()).toMatchObject({ createdTotal: 1, destroyedTotal: 0 })
+    } finally {
+      await client.close()
+    }
   })
 })

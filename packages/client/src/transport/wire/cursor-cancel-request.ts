@@ -1,6 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net'
 import { type ConnectionOptions, connect as connectTls } from 'node:tls'
 import type pg from 'pg'
+import { onAbort as onAbortOf } from '../abort-hub.js'
 import { backendOf } from './pg-internals.js'
 import type { WireConnection } from './wire-connection.js'
 
@@ -114,14 +115,26 @@ export interface CallSignals {
   readonly signal?: AbortSignal | undefined
   /** The client's deadline: the server stopped answering. */
   readonly deadline?: AbortSignal | undefined
+  /** The statement's settings: its timeout bounds how long a pipelined statement may stay silent. */
+  readonly settings?: { readonly timeoutMs: number | null } | undefined
 }
+
+/**
+ * How long the server may send nothing at all, on top of the statement's own timeout, before a
+ * pipelined connection whose statement passed its deadline is dropped.
+ */
+export const PIPELINED_SILENCE_MS = 5_000
 
 /**
  * Runs `run` (a statement on `connection`) under the call's signals:
  *
  * - the deadline (the server let the statement's timeout pass without answering) sends a
- *   CancelRequest and destroys the socket at once, so the call and everything pipelined behind it
- *   settle now; the pool replaces the connection;
+ *   CancelRequest and destroys the socket at once, so the call settles now; the pool replaces the
+ *   connection. When other statements are pipelined on the connection, the server may simply not
+ *   have reached this one yet (its statement_timeout starts when it runs, not when it was sent), a
+ *   CancelRequest would hit whichever of them runs, and dropping the socket would fail them all: the
+ *   call settles as before, but the connection is dropped only once the server has sent nothing for
+ *   the statement's timeout plus {@link PIPELINED_SILENCE_MS};
  * - the caller's signal sends a CancelRequest (the connection is lent exclusively, so it reaches only
  *   this statement), and destroys the socket if the server has not answered within 5 s. A cancel
  *   that found nothing to cancel could still hit the connection's next statement, so unless the
@@ -147,12 +160,21 @@ export async function guardCall<T>(
     )
     watchdog.unref?.()
   }
+  let stopSilenceWatch: (() => void) | undefined
   const onDeadline = (): void => {
+    const reason = deadline?.reason ?? new Error('the statement passed its deadline')
+    if (connection.inFlight > 1) {
+      stopSilenceWatch = connection.dropIfSilent(
+        (call.settings?.timeoutMs ?? 0) + PIPELINED_SILENCE_MS,
+        reason,
+      )
+      return
+    }
     cancelled = true
     cancelRunning(connection).catch(() => undefined)
-    connection.destroy(deadline?.reason ?? new Error('the statement passed its deadline'))
+    connection.destroy(reason)
   }
-  signal?.addEventListener('abort', onAbort, { once: true })
+  const stopListening = signal === undefined ? undefined : onAbortOf(signal, onAbort)
   deadline?.addEventListener('abort', onDeadline, { once: true })
   let took = false
   try {
@@ -162,8 +184,9 @@ export async function guardCall<T>(
     took = e?.sqlState === '57014' || e?.code === '57014'
     throw error
   } finally {
-    signal?.removeEventListener('abort', onAbort)
+    stopListening?.()
     deadline?.removeEventListener('abort', onDeadline)
+    stopSilenceWatch?.()
     if (watchdog !== undefined) clearTimeout(watchdog)
     if (cancelled && !took) connection.destroy(new Error('a cancel request may still be outstanding'))
   }

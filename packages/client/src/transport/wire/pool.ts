@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers'
 import { PoolClosedError, PoolExhaustedError } from '../../errors/connection-errors.js'
+import { onAbort as onAbortOf } from '../abort-hub.js'
 import type { PoolStats } from '../pool-stats.js'
 import { LatencyWindow } from './latency-window.js'
 import type { PoolConnectionFactory, PoolLease, PoolOptions, ShareRequest } from './pool-types.js'
@@ -225,10 +226,11 @@ export class Pool<C> {
     }
     return new Promise<Taken<C>>((resolve, reject) => {
       let settled = false
+      let stopListening = (): void => undefined
       const settle = (): void => {
         settled = true
         clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        stopListening()
         const at = this.#waiters.indexOf(waiter)
         if (at !== -1) this.#waiters.splice(at, 1)
       }
@@ -266,7 +268,7 @@ export class Pool<C> {
         onAbort()
         return
       }
-      signal?.addEventListener('abort', onAbort, { once: true })
+      if (signal !== undefined) stopListening = onAbortOf(signal, onAbort)
       this.#waiters.push(waiter)
     })
   }

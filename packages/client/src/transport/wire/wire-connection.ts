@@ -487,6 +487,42 @@ export class WireConnection {
     this.#pg.stream.destroy()
   }
 
+  /** Statements (and probes) in flight on this session now, pipelined ones included. */
+  get inFlight(): number {
+    return this.#pending
+  }
+
+  /**
+   * Drops the session with `reason` once the server has sent nothing for `silenceMs`, counted from
+   * now and restarted by every byte it sends; the function returned stops watching.
+   */
+  dropIfSilent(silenceMs: number, reason: unknown): () => void {
+    const stream = this.#pg.stream
+    let last = performance.now()
+    const onData = (): void => {
+      last = performance.now()
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const stop = (): void => {
+      if (timer !== undefined) clearTimeout(timer)
+      stream.off('data', onData)
+    }
+    const check = (): void => {
+      const quiet = performance.now() - last
+      if (quiet >= silenceMs) {
+        stop()
+        this.destroy(reason)
+        return
+      }
+      timer = setTimeout(check, silenceMs - quiet)
+      timer.unref?.()
+    }
+    stream.on('data', onData)
+    timer = setTimeout(check, silenceMs)
+    timer.unref?.()
+    return stop
+  }
+
   /**
    * Counts `work` in flight for the read timeout (armed while anything is), and reports a session
    * the client dropped itself with the reason it was dropped for.

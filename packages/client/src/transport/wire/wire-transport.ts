@@ -217,7 +217,7 @@ export class WireTransport implements Transport {
     deadline?: AbortSignal,
   ): Promise<TransportResult> {
     const work = (c: WireConnection) =>
-      guardCall(c, { signal, deadline }, () =>
+      guardCall(c, { signal, deadline, settings }, () =>
         runOnConnection(c, this.#context, prepared.sql, params, settings, prepared),
       )
     if (signal !== undefined) return this.#withConnection(signal, work)
