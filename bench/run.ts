@@ -5,6 +5,7 @@ import { cliBench } from './cli.bench.js'
 import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { dataApiBench } from './data-api.bench.js'
+import { dataApiClientBench } from './data-api-client.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
 import { observabilityBench } from './observability.bench.js'
@@ -26,6 +27,7 @@ const BENCHES = {
   spectrum: spectrumBench,
   observability: observabilityBench,
   'data-api': dataApiBench,
+  'data-api-client': dataApiClientBench,
   cli: cliBench,
   s3: s3Bench,
 }

@@ -137,6 +137,33 @@ export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift
   show('cancelQuery', (await client.cancelQuery(handle)).outcome)
   show('status after cancel', (await client.getQueryStatus(handle)).state)
 
+  if (aws) {
+    step('The same client over the Redshift Data API (HTTPS: Lambda, serverless, outside the VPC)')
+    const dataApi = createClient(
+      RedshiftConfig.builder()
+        .withDataApi({ clusterIdentifier: 'redshift-local', database: redshift.database, dbUser: 'awsuser' })
+        .region(aws.region)
+        .awsEndpoint(aws.endpoint)
+        .awsCredentials({ accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey })
+        .build(),
+    )
+    try {
+      const started = performance.now()
+      const answer = await dataApi.executeQuery(
+        new QueryBuilder('SELECT region, count(*) AS n FROM sales WHERE region = $1 GROUP BY region')
+          .param('apac')
+          .build(),
+      )
+      show('Data API answer', answer.toObjects())
+      show(
+        'ExecuteStatement -> DescribeStatement -> GetStatementResult',
+        `${Math.round(performance.now() - started)} ms`,
+      )
+    } finally {
+      await dataApi.close()
+    }
+  }
+
   step('The mock client: the real client over a simulated server, for your unit tests')
   const mock = new MockRedshiftClient()
   mock.setQueryResponse(
