@@ -27,6 +27,7 @@ import { RedshiftConfig } from './config/redshift-config.js'
 import type { CopyCommand } from './data/copy-command.js'
 import type { DataCallOptions } from './data/data-context.js'
 import type { CopyResult, UnloadResult } from './data/data-results.js'
+import { type LoadFileOptions, type LoadFileResult, loadFile } from './data/load/load-file.js'
 import { type LoadRowsOptions, type LoadRowsResult, loadRows } from './data/load/load-rows.js'
 import type { LoadRows } from './data/load/row-source.js'
 import type { TableRef } from './data/table-ref.js'
@@ -215,6 +216,22 @@ export class RedshiftClient {
    */
   loadRows(table: TableRef | string, rows: LoadRows, options: LoadRowsOptions): Promise<LoadRowsResult> {
     return this.#life.track(() => loadRows(this, table, rows, options))
+  }
+
+  /**
+   * Loads a local CSV, JSON (objects one after the other) or Parquet file the way `loadRows` loads
+   * rows: staged to `staging` and loaded with one COPY, the staged files removed afterwards (also on
+   * failure and abort). The file goes as it is (CSV and JSON cut at record boundaries into gzip parts
+   * COPY loads in parallel; Parquet whole), so Redshift reads the values exactly as written; memory
+   * stays bounded whatever the file's size. A CSV header maps columns by name. A failed load raises
+   * `LoadFailedError` whose load errors name the file and its line.
+   *
+   * @example
+   * const r = await client.loadFile('analytics.events', './events.csv', { staging: 's3://my-bucket/tmp/' })
+   * console.log(`${r.rowsLoaded} rows from ${r.filesStaged} parts`)
+   */
+  loadFile(table: TableRef | string, file: string | URL, options: LoadFileOptions): Promise<LoadFileResult> {
+    return this.#life.track(() => loadFile(this, table, file, options))
   }
 
   /**

@@ -116,6 +116,8 @@ export class S3Staging {
       await upload.done()
       return { key, url: this.url(key), bytes }
     } catch (error) {
+      // An abort is the caller's, not an S3 failure: it surfaces as the signal's reason.
+      if (signal?.aborted) throw signal.reason
       throw this.#error(`cannot write ${this.url(key)}`, error)
     }
   }
@@ -129,6 +131,7 @@ export class S3Staging {
       )
       return await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()
     } catch (error) {
+      if (signal?.aborted) throw signal.reason
       throw this.#error(`cannot read ${this.url(key)}`, error)
     }
   }
