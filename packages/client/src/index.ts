@@ -96,6 +96,8 @@ export type { CreateTableOptions, LoadRowsOptions, LoadRowsResult } from './data
 export type { LoadRow, LoadRows } from './data/load/row-source.js'
 export type { LoadProgress, StagedLoadOptions } from './data/load/staged-copy.js'
 export type { LoadValue } from './data/load/value-encoding.js'
+export type { MergeOptions, MergeResult, UpsertOptions } from './data/merge/merge-rows.js'
+export type { MergeActions } from './data/merge/merge-sql.js'
 export type { UnloadStream, UnloadStreamOptions } from './data/unload/unload-stream.js'
 // errors
 export {

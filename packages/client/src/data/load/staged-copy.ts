@@ -1,9 +1,11 @@
 import type { LoadError } from '../../errors/load-error.js'
 import { LoadFailedError } from '../../errors/query-errors.js'
 import { isRedshiftError } from '../../errors/redshift-error.js'
+import { QueryBuilder } from '../../query/query-builder.js'
 import type { Transaction } from '../../transaction/transaction.js'
 import { CopyCommandBuilder } from '../copy-command-builder.js'
 import type { CopyResult } from '../data-results.js'
+import { LOAD_ERROR_COLUMNS, loadErrorFromRow } from '../load-error.js'
 import type { S3Staging, StagedObject } from '../staging/s3-staging.js'
 import type { TableRef } from '../table-ref.js'
 import type { MovementClient } from './movement-client.js'
@@ -115,6 +117,26 @@ export async function copyInTransaction(
 }
 
 /**
+ * The load errors of this run's staged files (found by their unique prefix, not by table: a staging
+ * table of `upsert` is gone with its rolled-back transaction).
+ */
+async function runLoadErrors(client: MovementClient, staging: S3Staging, since: Date): Promise<LoadError[]> {
+  try {
+    const q = new QueryBuilder(
+      `SELECT ${LOAD_ERROR_COLUMNS} FROM stl_load_errors WHERE starttime >= $1 AND POSITION($2 IN filename) > 0 ORDER BY line_number, colname`,
+    )
+      .param(since)
+      .param(`s3://${staging.bucket}/${staging.prefix}`)
+      .build()
+    const result = await client.executeQuery(q)
+    return result.rows.map((r) => loadErrorFromRow(r.values))
+  } catch {
+    // The COPY's own error is what matters; its details are a bonus.
+    return []
+  }
+}
+
+/**
  * Runs `work` (which COPYs with {@link copyInTransaction}) in one transaction, with the client's
  * serialization-conflict retry; a failed COPY becomes `LoadFailedError` with the run's load errors.
  */
@@ -130,9 +152,7 @@ export async function inLoadTransaction<T>(
   } catch (error) {
     if (!isRedshiftError(error) || (error.code !== 'QUERY_FAILED' && error.code !== 'LOAD_FAILED'))
       throw error
-    const loadErrors = (await client.getLoadErrors(plan.ref, since).catch(() => [])).filter((e) =>
-      (e.filename ?? '').includes(staging.prefix),
-    )
+    const loadErrors = await runLoadErrors(client, staging, since)
     if (loadErrors.length === 0 && error.code === 'QUERY_FAILED') throw error
     throw new LoadFailedError(error.message, {
       cause: error,
