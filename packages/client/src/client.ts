@@ -24,6 +24,7 @@ import { batchExecute, deallocate, executePrepared, prepare } from './client/pre
 import { executeQuery, explainQuery } from './client/statement-operations.js'
 import { beginTransaction, inTransaction } from './client/transaction-operations.js'
 import { RedshiftConfig } from './config/redshift-config.js'
+import { executeWithStagedLists, hasStagedLists } from './data/bind/staged-in-list.js'
 import type { CopyCommand } from './data/copy-command.js'
 import type { DataCallOptions } from './data/data-context.js'
 import type { CopyResult, UnloadResult } from './data/data-results.js'
@@ -110,6 +111,8 @@ export class RedshiftClient {
    * r.rows[0]?.get('email')
    */
   executeQuery(query: Query | string, options: CallOptions = {}): Promise<QueryResult> {
+    // An inList past the bind-parameter limit is staged in a temporary table (one transaction).
+    if (hasStagedLists(query)) return this.#life.track(() => executeWithStagedLists(this, query, options))
     return this.#life.track(async () => executeQuery(this.#ctx, query, options))
   }
 

@@ -225,6 +225,7 @@ export type {
 } from './transport/transport.js'
 // query
 export { ColumnMetadata, type ColumnMetadataOptions } from './types/column-metadata.js'
+export { type InListParam, type InListValue, inList, isInListParam } from './types/in-list.js'
 // types
 export {
   assertQueryParams,
