@@ -84,12 +84,21 @@ export function callOptions(options: StagedLoadOptions) {
   }
 }
 
+/** The server's message, with the first load error as the caller knows it (their file and line). */
+function mappedMessage(message: string, loadErrors: readonly LoadError[]): string {
+  const first = loadErrors[0]
+  if (first === undefined) return message
+  const where = `${first.filename}, line ${first.lineNumber}${first.columnName ? `, column ${first.columnName}` : ''}`
+  return `${message.split('\n')[0]}\n  ${loadErrors.length} load error(s); first: ${where}: ${first.errorMessage} [${first.errorCode}]`
+}
+
 /** Re-raises a failed COPY with its load errors mapped back to the caller's input. */
 export function remapLoadFailure(error: unknown, plan: StagedCopy): unknown {
   if (!(error instanceof LoadFailedError) || plan.mapError === undefined || !error.loadErrors) return error
-  return new LoadFailedError(error.message, {
+  const loadErrors = error.loadErrors.map(plan.mapError)
+  return new LoadFailedError(mappedMessage(error.message, loadErrors), {
     cause: error.cause instanceof Error ? error.cause : error,
-    loadErrors: error.loadErrors.map(plan.mapError),
+    loadErrors,
   } as never)
 }
 
@@ -154,9 +163,10 @@ export async function inLoadTransaction<T>(
       throw error
     const loadErrors = await runLoadErrors(client, staging, since)
     if (loadErrors.length === 0 && error.code === 'QUERY_FAILED') throw error
-    throw new LoadFailedError(error.message, {
+    const mapped = plan.mapError ? loadErrors.map(plan.mapError) : loadErrors
+    throw new LoadFailedError(mappedMessage(error.message, mapped), {
       cause: error,
-      loadErrors: plan.mapError ? loadErrors.map(plan.mapError) : loadErrors,
+      loadErrors: mapped,
     } as never)
   }
 }

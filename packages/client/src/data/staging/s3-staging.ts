@@ -79,7 +79,10 @@ export class S3Staging {
     const base = await sdkClientConfig(config)
     const client = new sdk.S3Client({
       ...base,
-      ...(needsPathStyle(base.endpoint) ? { forcePathStyle: true } : {}),
+      // The SDK also takes its endpoint from AWS_ENDPOINT_URL(_S3): a local S3 named there is path-style too.
+      ...(needsPathStyle(base.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL)
+        ? { forcePathStyle: true }
+        : {}),
     })
     const run = `${prefix}redshift-kit-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}/`
     return new S3Staging(sdk, client, bucket, run, fail)
