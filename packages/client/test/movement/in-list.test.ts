@@ -62,7 +62,9 @@ describe('inList', () => {
     expect(r.rows[0]?.values).toEqual([25_000n, 49_999n])
     const names = Array.from({ length: 33_000 }, (_, i) => `item ${i + 1}`)
     const byName = await client.executeQuery(
-      new QueryBuilder('SELECT COUNT(*) FROM il_items WHERE name IN ($1)').param(inList(names)).build(),
+      new QueryBuilder('SELECT COUNT(*) FROM il_items WHERE name IN ($1)')
+        .param(inList(names, { type: 'VARCHAR(20)' }))
+        .build(),
     )
     expect(byName.rows[0]?.get(0)).toBe(33_000n)
     await expect(client.streamResults(q)).rejects.toThrow(/only executeQuery stages such a list/)

@@ -136,6 +136,27 @@ describe('loadFile', () => {
     expect(await stagedLeft()).toEqual([])
   })
 
+  it('creates a table for a tab-separated file from the column types given, all of them', async () => {
+    const file = path.join(dir, 'people.tsv')
+    await writeFile(file, 'id\tnote\n7\ta, b\n8\t\n')
+    await client.executeQuery('DROP TABLE IF EXISTS lf_people')
+    await expect(
+      client.loadFile('lf_people', file, {
+        staging,
+        mode: 'create',
+        createTable: { columnTypes: { id: 'BIGINT' } },
+      }),
+    ).rejects.toThrow(/needs a type for every column.*missing: note/)
+    const r = await client.loadFile('lf_people', file, {
+      staging,
+      mode: 'create',
+      createTable: { columnTypes: { id: 'BIGINT', note: 'VARCHAR(10)' } },
+    })
+    expect(r.rowsLoaded).toBe(2)
+    const back = await client.executeQuery('SELECT id, note FROM lf_people ORDER BY id')
+    expect(back.rows[0]?.values).toEqual([7n, 'a, b'])
+  })
+
   it('a bad value fails the load naming the file and its line, loads nothing, and leaves no staged file', async () => {
     await client.executeQuery('TRUNCATE lf_events')
     const lines = ['id,note']
@@ -185,6 +206,9 @@ describe('loadFile', () => {
       /header of .* names columns the table does not have: colour/,
     )
     await expect(client.loadFile('lf_events', 's3://b/k.csv', { staging })).rejects.toThrow(/copyFromS3/)
+    const bz = path.join(dir, 'events.csv.bz2')
+    await writeFile(bz, 'BZh')
+    await expect(client.loadFile('lf_events', bz, { staging })).rejects.toThrow(/\.bz2 files are not read/)
     await expect(client.loadFile('lf_events', path.join(dir, 'missing.csv'), { staging })).rejects.toThrow(
       /no such file/,
     )
