@@ -12,7 +12,7 @@ import { CSV_NULL, encodeCsv } from './csv-encoder.js'
 import { createTableSql, inferColumns } from './infer-schema.js'
 import type { MovementClient } from './movement-client.js'
 import { encodeParquet, parquetPlan } from './parquet-encoder.js'
-import { alignedRows, type LoadRow, type LoadRows } from './row-source.js'
+import { alignedBatches, type LoadRow, type LoadRows } from './row-source.js'
 import { type LoadProgress, runStagedCopy, type StagedLoadOptions } from './staged-copy.js'
 import { type RunSql, type TargetColumn, targetColumns } from './target-columns.js'
 import { type LoadValue, parquetCarries } from './value-encoding.js'
@@ -125,12 +125,19 @@ export class ProgressReporter {
   }
 }
 
-/** Rows aligned to `columns`, staged in the format chosen: what loadRows and upsert share. */
+/** Rows aligned to `columns` (in batches), staged in the format chosen: what loadRows and upsert share. */
 export interface RowsToStage {
   readonly columns: readonly TargetColumn[]
-  readonly rows: AsyncIterator<LoadValue[]>
+  readonly rows: AsyncIterable<LoadValue[][]>
   readonly format: 'parquet' | 'csv'
 }
+
+/**
+ * Rows per staged file at most, whatever `fileSizeMb` allows: rows held as JavaScript values weigh
+ * several times their text, and a file is built in memory, so this is what bounds memory (about
+ * 100 MB at the peak for six mixed columns; see docs/benchmarks.md).
+ */
+export const MAX_ROWS_PER_FILE = 50_000
 
 /** The format rows are staged in: Parquet unless asked otherwise or a column needs text (SUPER, VARBYTE). */
 export function rowsFormat(columns: readonly TargetColumn[], asked: 'parquet' | 'csv' | undefined) {
@@ -167,13 +174,14 @@ export async function stageRows(
         : new Uint8Array(await gzipAsync(encodeCsv(columns, rowsOfFile)))
     await uploads.add(name, body)
   }
-  const source = input.rows
-  for (let next = await source.next(); !next.done; next = await source.next()) {
+  for await (const rows of input.rows) {
     signal?.throwIfAborted()
-    batch.push(next.value)
-    batchBytes += rowBytes(next.value)
-    progress.state.rows++
-    if (batchBytes >= target) await flush()
+    for (const row of rows) {
+      batch.push(row)
+      batchBytes += rowBytes(row)
+      progress.state.rows++
+      if (batchBytes >= target || batch.length >= MAX_ROWS_PER_FILE) await flush()
+    }
   }
   await flush()
   return uploads.finish()
@@ -205,7 +213,7 @@ export async function loadRows(
 
   // The columns: the table's own, or (create) inferred from the first rows.
   let columns: TargetColumn[]
-  let source: AsyncIterator<LoadValue[]>
+  let source: AsyncIterable<LoadValue[][]>
   let before: string | undefined
   if (mode === 'create') {
     const { columns: inferred, rows: replay } = await inferColumns(
@@ -214,17 +222,17 @@ export async function loadRows(
     )
     columns = inferred
     before = createTableSql(ref, inferred, options.createTable ?? {})
-    source = alignedRows(
+    source = alignedBatches(
       replay,
       columns.map((c) => c.name),
-    )[Symbol.asyncIterator]()
+    )
   } else {
     columns = await targetColumns(sqlRunner(client, options.signal), ref)
     if (mode === 'overwrite') before = `DELETE FROM ${ref.toSql()}`
-    source = alignedRows(
+    source = alignedBatches(
       rows,
       columns.map((c) => c.name),
-    )[Symbol.asyncIterator]()
+    )
   }
   const format = rowsFormat(columns, options.format)
   const staging = await S3Staging.open(

@@ -11,7 +11,7 @@ import {
   stageRows,
 } from '../load/load-rows.js'
 import type { MovementClient } from '../load/movement-client.js'
-import { alignedRows, type LoadRows } from '../load/row-source.js'
+import { alignedBatches, type LoadRows } from '../load/row-source.js'
 import {
   copyInTransaction,
   inLoadTransaction,
@@ -140,7 +140,7 @@ export async function mergeRows(
   )
   const progress = new ProgressReporter(options.onProgress)
   try {
-    const source = alignedRows(rows, names)[Symbol.asyncIterator]()
+    const source = alignedBatches(rows, names)
     const staged = await stageRows(staging, { columns, rows: source, format }, options, progress)
     if (staged.length === 0) {
       progress.phase('done')
