@@ -125,14 +125,45 @@ export class S3Staging {
     }
   }
 
-  /** Reads a whole object (staged files are bounded in size by the writer). */
-  async get(key: string, signal?: AbortSignal): Promise<Uint8Array> {
+  /**
+   * A file read by byte ranges (what hyparquet calls an AsyncBuffer): its size from one HEAD, then
+   * only the ranges asked for, so a reader holds one row group's bytes, not the whole object.
+   */
+  async ranged(
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<{ byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> }> {
+    const call = signal ? { abortSignal: signal } : {}
     try {
-      const out = await this.#client.send(
-        new this.#sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }),
-        signal ? { abortSignal: signal } : {},
+      const head = await this.#client.send(
+        new this.#sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }),
+        call,
       )
-      return await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()
+      const byteLength = Number(head.ContentLength ?? 0)
+      return {
+        byteLength,
+        slice: async (start: number, end = byteLength) => {
+          try {
+            const out = await this.#client.send(
+              new this.#sdk.GetObjectCommand({
+                Bucket: this.bucket,
+                Key: key,
+                Range: `bytes=${start}-${end - 1}`,
+              }),
+              call,
+            )
+            const bytes = await (
+              out.Body as { transformToByteArray(): Promise<Uint8Array> }
+            ).transformToByteArray()
+            return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+              ? (bytes.buffer as ArrayBuffer)
+              : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)
+          } catch (error) {
+            if (signal?.aborted) throw signal.reason
+            throw this.#error(`cannot read ${this.url(key)}`, error)
+          }
+        },
+      }
     } catch (error) {
       if (signal?.aborted) throw signal.reason
       throw this.#error(`cannot read ${this.url(key)}`, error)

@@ -117,15 +117,15 @@ export async function unloadToStream(
     return cleaned
   }
   async function* batches(): AsyncGenerator<Row[], void, undefined> {
-    const { parquetMetadata, parquetRead } = await import('hyparquet')
+    const { parquetMetadataAsync, parquetRead } = await import('hyparquet')
     let rows = 0
     try {
       for (const [i, key] of files.entries()) {
         if (closed) return
         signal?.throwIfAborted()
-        const bytes = await staging.get(key, signal)
-        const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
-        const metadata = parquetMetadata(file)
+        // Read by ranges: the footer, then one row group's column chunks at a time.
+        const file = await staging.ranged(key, signal)
+        const metadata = await parquetMetadataAsync(file)
         const toText = wireTextPlan(metadata.schema as never)
         let start = 0
         for (const group of metadata.row_groups) {
