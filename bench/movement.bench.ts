@@ -12,7 +12,7 @@ const ROWS = Number(process.env.MOVEMENT_BENCH_ROWS ?? 1_000_000)
 const BATCH_SAMPLE = Math.min(ROWS, Number(process.env.MOVEMENT_BENCH_BATCH_ROWS ?? 50_000))
 const BUCKET = 'redshift-kit-bench-movement'
 const ROLE = 'arn:aws:iam::123456789012:role/BenchLoad'
-const CONTENDERS = ['load-rows', 'batch-execute', 'unload-stream', 'stream-results'] as const
+const CONTENDERS = ['load-rows', 'load-rows-csv', 'batch-execute', 'unload-stream', 'stream-results'] as const
 type Contender = (typeof CONTENDERS)[number]
 
 interface Target {
@@ -65,11 +65,11 @@ export async function runMovementContender(argv: readonly string[]): Promise<voi
   const staging = `s3://${BUCKET}/staging/`
   let done = 0
   await client.healthCheck()
-  if (contender === 'load-rows' || contender === 'unload-stream') {
+  if (contender !== 'batch-execute' && contender !== 'stream-results') {
     // What the work loads on its first call, loaded first, so the baseline is the process at rest.
     await import('@aws-sdk/client-s3')
     await import('@aws-sdk/lib-storage')
-    await import(contender === 'load-rows' ? 'hyparquet-writer' : 'hyparquet')
+    await import(contender === 'unload-stream' ? 'hyparquet' : 'hyparquet-writer')
   }
   const baselineRssMb = Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10
   const t0 = performance.now()
@@ -190,13 +190,16 @@ export async function movementBench(redshift: LocalRedshift): Promise<BenchRepor
     await admin.query('DROP TABLE IF EXISTS bench_movement_src')
     await admin.query('ALTER TABLE bench_movement RENAME TO bench_movement_src')
     await reset()
+    const csv = await runChild(bundle, 'load-rows-csv', target, ROWS)
+    await reset()
     const batch = await runChild(bundle, 'batch-execute', target, BATCH_SAMPLE)
     const unload = await runChild(bundle, 'unload-stream', target, ROWS)
     const stream = await runChild(bundle, 'stream-results', target, ROWS)
-    for (const r of [load, unload, stream])
+    for (const r of [load, csv, unload, stream])
       if (r.rows !== ROWS) throw new Error(`${r.contender} moved ${r.rows} rows, expected ${ROWS}`)
     const loadRatio = rate(load) / rate(batch)
     const unloadRatio = rate(unload) / rate(stream)
+    const csvRatio = rate(csv) / rate(batch)
     return {
       title: `Data movement: loadRows and unloadToStream (${ROWS.toLocaleString('en-US')} mixed-type rows)`,
       rows: [
@@ -217,6 +220,22 @@ export async function movementBench(redshift: LocalRedshift): Promise<BenchRepor
           met: load.peakRssMb < 150,
         },
         {
+          measure: "loadRows rows/s with format: 'csv' (gzip CSV staged)",
+          ours: fmt(rate(csv)),
+          baseline: `${fmt(rate(batch))} (batchExecute, sample)`,
+          ratio: Math.round(csvRatio * 100) / 100,
+          goal: '>= 10x',
+          met: csvRatio >= 10,
+        },
+        {
+          measure: "loadRows peak RSS with format: 'csv'",
+          ours: `${csv.peakRssMb} MB`,
+          baseline: `${batch.peakRssMb} MB (batchExecute, sample)`,
+          ratio: Math.round((csv.peakRssMb / Math.max(batch.peakRssMb, 1)) * 100) / 100,
+          goal: '< 150 MB',
+          met: csv.peakRssMb < 150,
+        },
+        {
           measure: 'unloadToStream rows/s (UNLOAD to Parquet, read back)',
           ours: fmt(rate(unload)),
           baseline: `${fmt(rate(stream))} (streamResults)`,
@@ -234,7 +253,7 @@ export async function movementBench(redshift: LocalRedshift): Promise<BenchRepor
         },
       ],
       notes: [
-        `Where the time went (s from the start, first report of each phase): loadRows ${JSON.stringify(load.phases)}; unloadToStream ${JSON.stringify(unload.phases)}.`,
+        `Where the time went (s from the start, first report of each phase): loadRows ${JSON.stringify(load.phases)}; loadRows csv ${JSON.stringify(csv.phases)}; unloadToStream ${JSON.stringify(unload.phases)}.`,
         `RSS of each process at rest (connected, its modules loaded), before its work: loadRows ${load.baselineRssMb} MB, batchExecute ${batch.baselineRssMb} MB, unloadToStream ${unload.baselineRssMb} MB, streamResults ${stream.baselineRssMb} MB.`,
         `loadRows ${load.seconds.toFixed(1)} s for ${ROWS.toLocaleString('en-US')} rows; batchExecute ${batch.seconds.toFixed(1)} s for its ${BATCH_SAMPLE.toLocaleString('en-US')}-row sample (one transaction of multi-row INSERTs), compared as rows per second: a million rows through batchExecute would also hold every parameter set in memory at once.`,
         'Each contender runs alone in its own process (plain node, bundled), so its peak RSS is its own; the server (gateway, PostgreSQL, local S3) runs in the parent.',
