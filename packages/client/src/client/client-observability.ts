@@ -161,22 +161,25 @@ function watchStream(
     },
     telemetry.api.context.active(),
   )
-  const progress = (phase: 'running' | 'finished' | 'failed', rows: number) => {
+  const progress = (phase: 'running' | 'finished' | 'failed', rows: number, bytes: number | undefined) => {
     const elapsedMs = performance.now() - started
+    const perSecond = (n: number) => (elapsedMs > 0 ? Math.round((n / elapsedMs) * 1000) : 0)
     reportProgress(onProgress, {
       operation: 'stream',
       phase,
       elapsedMs: Math.round(elapsedMs),
       rows,
-      rowsPerSecond: elapsedMs > 0 ? Math.round((rows / elapsedMs) * 1000) : 0,
+      rowsPerSecond: perSecond(rows),
+      ...(bytes === undefined ? {} : { bytes, bytesPerSecond: perSecond(bytes) }),
     })
   }
   return {
-    batch: (rows) => progress('running', rows),
-    closed: (rows, completed, error) => {
-      progress(error === undefined ? 'finished' : 'failed', rows)
+    batch: (rows, bytes) => progress('running', rows, bytes),
+    closed: (rows, completed, bytes, error) => {
+      progress(error === undefined ? 'finished' : 'failed', rows, bytes)
       if (span !== undefined && telemetry !== undefined) {
         span.setAttribute('db.response.returned_rows', rows)
+        if (bytes !== undefined) span.setAttribute('redshift.stream.bytes', bytes)
         span.setAttribute('redshift.stream.completed', completed)
         if (error !== undefined) telemetry.markError(span, error)
         span.end()

@@ -2,7 +2,7 @@
  * One progress report of a long operation, given to `onProgress`.
  *
  * - every operation called with `onProgress`: `started`, then `finished` (rows, query id) or `failed`;
- * - streams (`streamResults`): `running` after each batch, with rows so far and the rate;
+ * - streams (`streamResults`): `running` after each batch, with rows and bytes received so far and their rates;
  * - `batchExecute`: `running` after each chunk, with chunks done and rows so far;
  * - COPY / UNLOAD: `started`, then `finished` with the rows the server reports.
  *
@@ -19,8 +19,10 @@ export interface Progress {
   readonly rows?: number
   /** Rows per second so far (streams). */
   readonly rowsPerSecond?: number
-  /** Bytes, where the server says (UNLOAD). */
+  /** Bytes: received so far (streams over the wire), or where the server says (UNLOAD). */
   readonly bytes?: number
+  /** Bytes per second so far (streams over the wire). */
+  readonly bytesPerSecond?: number
   /** Chunks (statements) of a batch done, and in all. */
   readonly chunksDone?: number
   readonly chunksTotal?: number

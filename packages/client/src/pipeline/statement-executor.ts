@@ -2,6 +2,7 @@ import { classifyError } from '../errors/classify.js'
 import { ValidationError } from '../errors/client-errors.js'
 import { QueryCancelledError, QueryTimeoutError } from '../errors/query-errors.js'
 import type { RedshiftError } from '../errors/redshift-error.js'
+import { onAbort as onAbortOf } from '../transport/abort-hub.js'
 import type { StatementSettings } from '../transport/transport.js'
 import { leadingKeyword } from '../types/sql-scan.js'
 import type { QueryParam } from '../types/value.js'
@@ -232,12 +233,13 @@ function runOnce<T>(
     let deadlineFired = false
     let timer: ReturnType<typeof setTimeout> | undefined
     let cancelTimer: ReturnType<typeof setTimeout> | undefined
+    let stopListening = (): void => undefined
     const finish = (): boolean => {
       if (settled) return false
       settled = true
       if (timer !== undefined) clearTimeout(timer)
       if (cancelTimer !== undefined) clearTimeout(cancelTimer)
-      signal?.removeEventListener('abort', onAbort)
+      stopListening()
       return true
     }
     const onAbort = (): void => {
@@ -259,7 +261,7 @@ function runOnce<T>(
     }
     if (signal !== undefined) {
       if (signal.aborted) onAbort()
-      else signal.addEventListener('abort', onAbort, { once: true })
+      else stopListening = onAbortOf(signal, onAbort)
     }
     let running: Promise<T>
     try {

@@ -4,6 +4,7 @@ import { ValidationError } from '../errors/client-errors.js'
 import { NotFoundError, QueryCancelledError, QueryTimeoutError } from '../errors/query-errors.js'
 import type { RedshiftError } from '../errors/redshift-error.js'
 import type { StatementExecutor } from '../pipeline/statement-executor.js'
+import { onAbort } from '../transport/abort-hub.js'
 import type { StatementSettings, TransportResult, TransportSession } from '../transport/transport.js'
 import type { QueryId } from '../types/query-id.js'
 import type {
@@ -305,7 +306,7 @@ async function waitFor(done: Promise<void>, id: QueryId, options: QueryResultsOp
   signal?.throwIfAborted()
   if (timeoutMs === undefined && signal === undefined) return done
   let timer: ReturnType<typeof setTimeout> | undefined
-  let onAbort: (() => void) | undefined
+  let stopListening: (() => void) | undefined
   const gaveUp = new Promise<never>((_, reject) => {
     if (timeoutMs !== undefined) {
       timer = setTimeout(
@@ -320,14 +321,13 @@ async function waitFor(done: Promise<void>, id: QueryId, options: QueryResultsOp
       )
     }
     if (signal !== undefined) {
-      onAbort = () => reject(classifyError(signal.reason))
-      signal.addEventListener('abort', onAbort, { once: true })
+      stopListening = onAbort(signal, () => reject(classifyError(signal.reason)))
     }
   })
   try {
     await Promise.race([done, gaveUp])
   } finally {
     if (timer !== undefined) clearTimeout(timer)
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
+    stopListening?.()
   }
 }

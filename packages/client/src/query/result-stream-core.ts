@@ -6,10 +6,10 @@ import { Row } from './row.js'
 
 /** Follows a stream from its first batch to its close (a lifetime span, progress reports). */
 export interface StreamWatcher {
-  /** After each batch, with the rows read so far. */
-  batch(rowsRead: number): void
+  /** After each batch, with the rows read so far and the bytes received (when the transport counts them). */
+  batch(rowsRead: number, bytesReceived: number | undefined): void
   /** Once, when the stream closes: read to the end or not, and the read error that closed it, if any. */
-  closed(rowsRead: number, completed: boolean, error?: unknown): void
+  closed(rowsRead: number, completed: boolean, bytesReceived: number | undefined, error?: unknown): void
 }
 
 /**
@@ -71,7 +71,7 @@ export class ResultStreamCore {
         await this.cursor.close()
       } finally {
         this.#onClosed?.()
-        this.#watcher?.closed(this.rowsRead, this.done, this.#failure)
+        this.#watcher?.closed(this.rowsRead, this.done, this.cursor.bytesFetched, this.#failure)
         this.#markClosed()
       }
     })()
@@ -107,7 +107,7 @@ export class ResultStreamCore {
     // Frozen here, a row's values are taken as they are rather than copied by Row.
     for (let i = 0; i < values.length; i++) rows[i] = new Row(Object.freeze(values[i] as Value[]), columns)
     this.rowsRead += rows.length
-    this.#watcher?.batch(this.rowsRead)
+    this.#watcher?.batch(this.rowsRead, this.cursor.bytesFetched)
     return rows
   }
 

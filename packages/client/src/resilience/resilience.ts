@@ -1,3 +1,4 @@
+import { linkedSignal } from '../transport/abort-hub.js'
 import { Bulkhead, type BulkheadOptions, type BulkheadState } from './bulkhead.js'
 import {
   type CircuitBreakerOptions,
@@ -103,6 +104,13 @@ export class Resilience {
   }
 
   run<T>(call: PolicyCall, send: () => Promise<T>): Promise<T> {
+    if (call.signal === undefined) return this.#run(call, send)
+    // The policies (cockatiel's among them) listen to the signal: on a signal of this call's own.
+    const linked = linkedSignal(call.signal)
+    return this.#run({ ...call, signal: linked.signal }, send).finally(linked.release)
+  }
+
+  #run<T>(call: PolicyCall, send: () => Promise<T>): Promise<T> {
     const bulkhead = this.#bulkhead
     if (bulkhead === undefined) return this.#withRetry(call, send)
     this.#rejecting = call.operation

@@ -179,6 +179,8 @@ export interface TransportCursor {
   readonly queryId: QueryId
   /** Rows received from the server so far. */
   readonly rowsFetched: number
+  /** Bytes of rows received from the server so far, where the transport counts them (the wire does). */
+  readonly bytesFetched?: number
   /** The next rows (at most `fetchSize`), or null after the last; rejects with the statement's error. */
   next(): Promise<readonly (readonly Value[])[] | null>
   /** Asks the server to cancel the statement; the pending or next `next()` rejects. */

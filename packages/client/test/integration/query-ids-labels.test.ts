@@ -80,3 +80,31 @@ describe('statement middleware given to createClient', () => {
     ])
   })
 })
+
+describe('one signal shared by many calls', () => {
+  it('20 concurrent calls on one signal, policies on, raise no MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    try {
+      const client = track(
+        createClient(configFor(server).poolSize(4).maxRetries(2).circuitBreakerThreshold(5).build()),
+      )
+      const shutdown = new AbortController()
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          client.executeQuery(new QueryBuilder('SELECT $1::int AS n, pg_sleep(0.05)').param(i).build(), {
+            signal: shutdown.signal,
+          }),
+        ),
+      )
+      expect(results.map((r) => r.rows[0]?.get('n'))).toEqual(Array.from({ length: 20 }, (_, i) => i))
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message)).toEqual(
+        [],
+      )
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+})

@@ -248,7 +248,7 @@ describe('resilience and observability against a local Redshift behind a fault p
     }
   })
 
-  it('reports progress of queries, streams (rows, rate) and batches (chunks), and traces a stream for its lifetime', async () => {
+  it('reports progress of queries, streams (rows, bytes, rates) and batches (chunks), and traces a stream for its lifetime', async () => {
     proxy.setMode({ kind: 'pass' })
     const client = clientThroughProxy((b) => b.poolSize(2).fetchSize(100))
     const reports: Progress[] = []
@@ -265,10 +265,21 @@ describe('resilience and observability against a local Redshift behind a fault p
     const running = reports.filter((p) => p.operation === 'stream' && p.phase === 'running')
     expect(running.map((p) => p.rows)).toEqual([100, 200, 250])
     expect(running.every((p) => typeof p.rowsPerSecond === 'number')).toBe(true)
-    expect(reports.at(-1)).toMatchObject({ operation: 'stream', phase: 'finished', rows: 250 })
+    // Each DataRow of one int4 in text: 11 bytes of framing plus its digits (9 of 1, 90 of 2, 151 of 3).
+    const wireBytes = 250 * 11 + 9 + 90 * 2 + 151 * 3
+    const bytesSeen = running.map((p) => p.bytes ?? -1)
+    expect(bytesSeen.every((b, i) => b > 0 && b >= (bytesSeen[i - 1] ?? 0))).toBe(true)
+    expect(running.every((p) => typeof p.bytesPerSecond === 'number')).toBe(true)
+    expect(reports.at(-1)).toMatchObject({
+      operation: 'stream',
+      phase: 'finished',
+      rows: 250,
+      bytes: wireBytes,
+    })
     const lifetime = sdk.spans.getFinishedSpans().find((s) => s.name === 'redshift stream')
     expect(lifetime?.attributes).toMatchObject({
       'db.response.returned_rows': 250,
+      'redshift.stream.bytes': wireBytes,
       'redshift.stream.completed': true,
     })
 

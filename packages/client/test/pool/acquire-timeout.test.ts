@@ -70,4 +70,26 @@ describe('pool: acquire timeout', () => {
     await pool.close()
     expect(factory.destroyed).toHaveLength(factory.created.length)
   })
+
+  it('a waiter that gives up while a connection is being opened for it leaves that connection in the pool', async () => {
+    const factory = fakeFactory()
+    const pool = new Pool(factory, { max: 1, acquireTimeoutMs: 10_000 })
+    const held = await pool.acquire()
+    const controller = new AbortController()
+    const waiting = pool.acquire(controller.signal).catch((error: unknown) => error)
+    await flush()
+    let open = (): void => undefined
+    factory.createGate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    // The held connection dies: the pool opens a new one for the waiter, which gives up meanwhile.
+    held.release(new Error('connection lost'))
+    await flush()
+    controller.abort(new Error('gave up while its connection was opening'))
+    expect(await waiting).toMatchObject({ message: 'gave up while its connection was opening' })
+    open()
+    await flush()
+    expect(pool.stats()).toMatchObject({ active: 0, idle: 1 })
+    await pool.close()
+  })
 })

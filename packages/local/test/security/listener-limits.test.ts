@@ -2,6 +2,7 @@
  * Starving the gateway before login: idle sockets, slow or endless handshakes, giant declared message
  * lengths, and password guessing. Each test is the attack, with a bound it must meet.
  */
+import { createHash } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -227,6 +228,40 @@ describe('failed login throttling', () => {
     const quick = performance.now()
     await (await login(g, ADMIN)).end()
     expect(performance.now() - quick).toBeLessThan(1_000)
+  })
+
+  it('a client that hangs up while its login waits its turn leaves no engine session behind', async () => {
+    const g = await t.startAnother({ limits: { maxLoginDelayMs: 400 } })
+    const sessions = async () =>
+      Number(
+        (
+          await t.engineQuery<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1 AND backend_type = 'client backend'",
+            [ADMIN.name],
+          )
+        ).rows[0]?.n,
+      )
+    const before = await sessions()
+    const guesses = Array.from({ length: 8 }, () =>
+      RawClient.connect(g.port, { user: ADMIN.name, database: 'dev' }, 'wrong-guess').then(({ client }) =>
+        client.close(),
+      ),
+    )
+    // The right password, queued behind the guesses; the client gives up before its turn comes.
+    const p = await probe(g.port)
+    p.socket.write(startupMessage(ADMIN.name))
+    const request = await new Promise<Buffer>((resolve) => p.socket.once('data', resolve))
+    const md5 = (data: string | Buffer) => createHash('md5').update(data).digest('hex')
+    const salt = request.subarray(9, 13)
+    const answer = `md5${md5(Buffer.concat([Buffer.from(md5(ADMIN.password + ADMIN.name)), salt]))}`
+    p.socket.end(new MessageWriter().cstring(answer).finish(0x70))
+    await p.closed
+    await Promise.all(guesses)
+    // Its turn came after it left: the login went through on the gateway, and was dropped there.
+    await expect.poll(sessions, { timeout: 5_000 }).toBe(before)
+    const c = await login(g, ADMIN)
+    expect((await c.query('select 1 as one')).rows).toEqual([{ one: 1 }])
+    await c.end()
   })
 
   it('keeps a sequential guesser far below a handful of attempts per second (default limits)', async () => {

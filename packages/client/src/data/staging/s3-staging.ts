@@ -4,6 +4,7 @@ import type { RedshiftConfigData } from '../../config/resolve-config.js'
 import { loadS3, loadS3Storage, safeAwsError, sdkClientConfig } from '../../credentials/aws-sdk.js'
 import { ValidationError } from '../../errors/client-errors.js'
 import { RedshiftError } from '../../errors/redshift-error.js'
+import { onAbort } from '../../transport/abort-hub.js'
 import { parseS3Url } from '../s3-location.js'
 
 type S3Module = Awaited<ReturnType<typeof loadS3>>
@@ -218,6 +219,6 @@ export class S3Staging {
 function abortControllerFor(signal: AbortSignal): AbortController {
   const controller = new AbortController()
   if (signal.aborted) controller.abort()
-  else signal.addEventListener('abort', () => controller.abort(), { once: true })
+  else onAbort(signal, () => controller.abort())
   return controller
 }

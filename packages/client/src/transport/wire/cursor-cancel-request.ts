@@ -1,6 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net'
 import { type ConnectionOptions, connect as connectTls } from 'node:tls'
 import type pg from 'pg'
+import { onAbort as onAbortOf } from '../abort-hub.js'
 import { backendOf } from './pg-internals.js'
 import type { WireConnection } from './wire-connection.js'
 
@@ -152,7 +153,7 @@ export async function guardCall<T>(
     cancelRunning(connection).catch(() => undefined)
     connection.destroy(deadline?.reason ?? new Error('the statement passed its deadline'))
   }
-  signal?.addEventListener('abort', onAbort, { once: true })
+  const stopListening = signal === undefined ? undefined : onAbortOf(signal, onAbort)
   deadline?.addEventListener('abort', onDeadline, { once: true })
   let took = false
   try {
@@ -162,7 +163,7 @@ export async function guardCall<T>(
     took = e?.sqlState === '57014' || e?.code === '57014'
     throw error
   } finally {
-    signal?.removeEventListener('abort', onAbort)
+    stopListening?.()
     deadline?.removeEventListener('abort', onDeadline)
     if (watchdog !== undefined) clearTimeout(watchdog)
     if (cancelled && !took) connection.destroy(new Error('a cancel request may still be outstanding'))

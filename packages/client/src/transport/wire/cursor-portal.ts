@@ -3,6 +3,7 @@ import { ColumnMetadata } from '../../types/column-metadata.js'
 import { serializeParams } from '../../types/param-serializer.js'
 import type { QueryId } from '../../types/query-id.js'
 import type { Value } from '../../types/value.js'
+import { onAbort } from '../abort-hub.js'
 import type { TransportCursor, TransportCursorOptions, TransportStatement } from '../transport.js'
 import { cancelRunning } from './cursor-cancel-request.js'
 import { Backend, readErrorResponse, readParameterStatus, readRowDescription } from './cursor-frames.js'
@@ -56,6 +57,7 @@ export class WireCursor implements TransportCursor {
   columns: readonly ColumnMetadata[] = []
   queryId: QueryId = ''
   rowsFetched = 0
+  bytesFetched = 0
   readonly #lease: PoolLease<WireConnection>
   readonly #context: RunnerContext
   readonly #statement: TransportStatement
@@ -80,7 +82,7 @@ export class WireCursor implements TransportCursor {
   /** Callers waiting for the next batch, the end, or an error. */
   #waiting: (() => void)[] = []
   #described: ((error?: unknown) => void) | undefined
-  #onAbort: (() => void) | undefined
+  #stopListening: () => void = () => undefined
 
   private constructor(
     lease: PoolLease<WireConnection>,
@@ -123,16 +125,15 @@ export class WireCursor implements TransportCursor {
     // a long statement is running while `#start` waits, and an abort then must cancel it.
     const signal = options.signal
     if (signal !== undefined) {
-      cursor.#onAbort = () => cursor.#abort(signal.reason)
-      signal.addEventListener('abort', cursor.#onAbort, { once: true })
+      cursor.#stopListening = onAbort(signal, () => cursor.#abort(signal.reason))
     }
     try {
       await cursor.#start(values)
     } catch (error) {
-      if (signal !== undefined && cursor.#onAbort) signal.removeEventListener('abort', cursor.#onAbort)
+      cursor.#stopListening()
       throw error
     }
-    if (signal?.aborted) cursor.#onAbort?.()
+    if (signal?.aborted) cursor.#abort(signal.reason)
     return cursor
   }
 
@@ -260,6 +261,8 @@ export class WireCursor implements TransportCursor {
         if (this.#closing || this.#error !== undefined) return
         this.#filling.buffers.push(buf)
         this.#filling.starts.push(start)
+        // The whole message as it came over the wire: type byte and length word included.
+        this.bytesFetched += end - start + 5
         return
       case Backend.RowDescription:
         this.columns = readRowDescription(buf, start, end).map((c) =>
@@ -396,7 +399,7 @@ export class WireCursor implements TransportCursor {
 
   async #end(): Promise<void> {
     const connection = this.#lease.connection
-    if (this.#onAbort !== undefined) this.#statement.signal?.removeEventListener('abort', this.#onAbort)
+    this.#stopListening()
     this.#disarmDeadline()
     let releaseError: unknown
     try {

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers'
 import { PoolClosedError, PoolExhaustedError } from '../../errors/connection-errors.js'
+import { onAbort as onAbortOf } from '../abort-hub.js'
 import type { PoolStats } from '../pool-stats.js'
 import { LatencyWindow } from './latency-window.js'
 import type { PoolConnectionFactory, PoolLease, PoolOptions, ShareRequest } from './pool-types.js'
@@ -24,7 +25,8 @@ interface Entry<C> {
 
 interface Waiter<C> {
   readonly share: ShareRequest<C> | undefined
-  readonly grant: (entry: Entry<C>, fresh: boolean, joined: boolean) => void
+  /** Hands `entry` over; false when the waiter had already given up (timed out, aborted). */
+  readonly grant: (entry: Entry<C>, fresh: boolean, joined: boolean) => boolean
   readonly fail: (error: unknown) => void
 }
 
@@ -223,9 +225,12 @@ export class Pool<C> {
       }
     }
     return new Promise<Taken<C>>((resolve, reject) => {
+      let settled = false
+      let stopListening = (): void => undefined
       const settle = (): void => {
+        settled = true
         clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        stopListening()
         const at = this.#waiters.indexOf(waiter)
         if (at !== -1) this.#waiters.splice(at, 1)
       }
@@ -249,8 +254,10 @@ export class Pool<C> {
       const waiter: Waiter<C> = {
         share,
         grant: (entry, fresh, joined) => {
+          if (settled) return false
           settle()
           resolve({ entry, fresh, joined })
+          return true
         },
         fail: (error) => {
           settle()
@@ -261,7 +268,7 @@ export class Pool<C> {
         onAbort()
         return
       }
-      signal?.addEventListener('abort', onAbort, { once: true })
+      if (signal !== undefined) stopListening = onAbortOf(signal, onAbort)
       this.#waiters.push(waiter)
     })
   }
@@ -478,7 +485,11 @@ export class Pool<C> {
       const waiter = this.#waiters.shift()
       if (!waiter) return
       this.#create().then(
-        (entry) => waiter.grant(entry, true, false),
+        // The waiter left the queue when its connection started opening; if it gave up meanwhile,
+        // the new connection is nobody's and goes back to the pool.
+        (entry) => {
+          if (!waiter.grant(entry, true, false)) this.#release(entry, undefined)
+        },
         (error: unknown) => waiter.fail(error),
       )
     }

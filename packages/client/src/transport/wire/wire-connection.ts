@@ -1,6 +1,9 @@
 import type { ConnectionOptions } from 'node:tls'
 import pg from 'pg'
 import { ConnectionLostError } from '../../errors/connection-errors.js'
+import { ColumnMetadata } from '../../types/column-metadata.js'
+import type { Value } from '../../types/value.js'
+import type { TransportResult } from '../transport.js'
 import { CloseStatements } from './close-statements.js'
 import { type DescribedField, DescribeQuery } from './describe-query.js'
 import { assertPgInternals, backendOf, type PgConnectionInternals, pgConnectionOf } from './pg-internals.js'
@@ -62,16 +65,6 @@ export interface WireStatement {
 export type WireField = DescribedField
 
 /** What a statement returned. */
-export interface WireResult {
-  /** The command tag's verb (`SELECT`, `INSERT`, ...); empty for an empty statement. */
-  readonly command: string
-  readonly rowCount: number | null
-  readonly fields: readonly WireField[]
-  /** Rows as arrays, each value already parsed by the type parsers. */
-  readonly rows: readonly unknown[][]
-  /** Redshift's id of the statement, when fetched. */
-  readonly queryId: string | null
-}
 
 interface PgArrayResult {
   readonly command: string | null
@@ -108,6 +101,21 @@ function isStaleStatement(error: unknown): boolean {
 function isWriteFailure(error: unknown): boolean {
   const e = error as { syscall?: unknown; code?: unknown } | null
   return e?.syscall === 'write' && (e.code === 'ECONNRESET' || e.code === 'EPIPE')
+}
+
+/**
+ * The transport's result, made once from what `pg` parsed: rows stay the arrays `pg` built (values
+ * already decoded by the type parsers) and are never copied again on the way up.
+ */
+function toResult(result: PgArrayResult, idResult: PgArrayResult | undefined): TransportResult {
+  const idValue = idResult?.rows[0]?.[0]
+  return {
+    columns: result.fields.map((f) => ColumnMetadata.fromWire(f.name, f.dataTypeID, f.dataTypeModifier)),
+    rows: result.rows as Value[][],
+    rowsAffected: result.rowCount ?? 0,
+    command: result.command ?? '',
+    queryId: idValue === undefined || idValue === null ? '' : String(idValue),
+  }
 }
 
 function lastResult(results: PgArrayResult | PgArrayResult[]): PgArrayResult {
@@ -282,11 +290,11 @@ export class WireConnection {
    * order, each after its own Sync), as long as they want the same settings: each computes its own
    * SETs, so at worst a SET is sent twice.
    */
-  run(statement: WireStatement): Promise<WireResult> {
+  run(statement: WireStatement): Promise<TransportResult> {
     return this.#watch(this.#run(statement))
   }
 
-  async #run(statement: WireStatement): Promise<WireResult> {
+  async #run(statement: WireStatement): Promise<TransportResult> {
     const name = this.#nameFor(statement)
     try {
       return await this.#send(statement, name)
@@ -299,7 +307,7 @@ export class WireConnection {
     }
   }
 
-  async #send(statement: WireStatement, name: string | undefined): Promise<WireResult> {
+  async #send(statement: WireStatement, name: string | undefined): Promise<TransportResult> {
     const change = this.#state.diff(statement.settings)
     // Taken now, not when the prelude answers: a statement pipelined behind this one must not
     // DEALLOCATE the same names again.
@@ -352,20 +360,11 @@ export class WireConnection {
       idResult = results[1]
       results = results[0] ?? results
     }
-    const result = lastResult(results)
-    const idRow = idResult?.rows[0]
-    const queryId = idRow?.[0] === undefined || idRow[0] === null ? null : String(idRow[0])
-    return {
-      command: result.command ?? '',
-      rowCount: result.rowCount,
-      fields: result.fields,
-      rows: result.rows,
-      queryId,
-    }
+    return toResult(lastResult(results), idResult)
   }
 
   /** The common case: no settings to change, the statement and its id under one Sync. */
-  async #sendBundled(statement: WireStatement, name: string | undefined): Promise<WireResult> {
+  async #sendBundled(statement: WireStatement, name: string | undefined): Promise<TransportResult> {
     let results: PgArrayResult[]
     try {
       results = await this.#bundled(statement, name)
@@ -374,15 +373,7 @@ export class WireConnection {
       throw error
     }
     this.#afterStatement(results)
-    const result = results[0] ?? lastResult(results)
-    const idRow = results[1]?.rows[0]
-    return {
-      command: result.command ?? '',
-      rowCount: result.rowCount,
-      fields: result.fields,
-      rows: result.rows,
-      queryId: idRow?.[0] === undefined || idRow[0] === null ? null : String(idRow[0]),
-    }
+    return toResult(results[0] ?? lastResult(results), results[1])
   }
 
   /** The statement and `pg_last_query_id()` behind it, under one Sync; resolves to both results. */
@@ -445,23 +436,16 @@ export class WireConnection {
   }
 
   /** Runs raw SQL with no settings management (BEGIN, COMMIT, ROLLBACK, probes). */
-  simple(sql: string): Promise<WireResult> {
+  simple(sql: string): Promise<TransportResult> {
     return this.#watch(this.#simple(sql))
   }
 
-  async #simple(sql: string): Promise<WireResult> {
+  async #simple(sql: string): Promise<TransportResult> {
     const results = (await this.#client.query({ text: sql, rowMode: 'array' })) as unknown as
       | PgArrayResult
       | PgArrayResult[]
     this.#afterStatement(results)
-    const result = lastResult(results)
-    return {
-      command: result.command ?? '',
-      rowCount: result.rowCount,
-      fields: result.fields,
-      rows: result.rows,
-      queryId: null,
-    }
+    return toResult(lastResult(results), undefined)
   }
 
   /** A cheap liveness check: an empty statement, answered without planning anything. */

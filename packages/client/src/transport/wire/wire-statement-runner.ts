@@ -1,11 +1,10 @@
 import { classifyError } from '../../errors/classify.js'
 import { isRedshiftError, type RedshiftError } from '../../errors/redshift-error.js'
-import { ColumnMetadata } from '../../types/column-metadata.js'
 import { serializeParams } from '../../types/param-serializer.js'
-import type { QueryParam, Value } from '../../types/value.js'
+import type { QueryParam } from '../../types/value.js'
 import type { PreparedStatementSpec, StatementSettings, TransportResult } from '../transport.js'
 import type { StatementTraits } from './statement-traits.js'
-import type { WireConnection, WireResult } from './wire-connection.js'
+import type { WireConnection } from './wire-connection.js'
 
 /** The session settings the wire transport manages on every connection. */
 export const MANAGED_SETTINGS = ['query_group', 'statement_timeout'] as const
@@ -29,16 +28,6 @@ function wanted(settings: StatementSettings): Record<string, string | null> {
     query_group: settings.queryGroup,
     statement_timeout:
       settings.timeoutMs === null ? null : String(Math.max(0, Math.round(settings.timeoutMs))),
-  }
-}
-
-function toTransportResult(result: WireResult): TransportResult {
-  return {
-    columns: result.fields.map((f) => ColumnMetadata.fromWire(f.name, f.dataTypeID, f.dataTypeModifier)),
-    rows: result.rows as Value[][],
-    rowsAffected: result.rowCount ?? 0,
-    command: result.command,
-    queryId: result.queryId ?? '',
   }
 }
 
@@ -94,7 +83,7 @@ export async function runOnConnection(
   context.retireOn(connection)
   const startedAt = Date.now()
   try {
-    const result = await connection.run({
+    return await connection.run({
       sql,
       values,
       settings: wanted(settings),
@@ -102,7 +91,6 @@ export async function runOnConnection(
       bundleQueryId: traits.shareable,
       ...(prepared === undefined ? { autoName: traits.nameable } : { name: prepared.serverName }),
     })
-    return toTransportResult(result)
   } catch (error) {
     throw classifyWireError(error, connection, sql, settings, startedAt)
   }

@@ -88,6 +88,12 @@ export class Session implements SessionHandle {
     this.#engine.on('close', () => this.close())
     this.#client.on('error', () => this.close())
     this.#engine.on('error', () => this.close())
+    // A client that went away while its login was being completed (the engine connection opening)
+    // has closed already: its 'close' will not come again, and the engine session must not outlive it.
+    if (this.#client.destroyed || this.#engine.destroyed) {
+      this.close()
+      return
+    }
     if (engineRest.length > 0) this.#onEngineData(engineRest)
     if (clientRest.length > 0) this.#onClientData(clientRest)
   }
