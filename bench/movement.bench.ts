@@ -78,8 +78,9 @@ export async function runMovementContender(argv: readonly string[]): Promise<voi
     phases[p.phase] ??= Math.round((performance.now() - t0) / 100) / 10
   }
   try {
-    if (contender === 'load-rows') {
-      done = (await client.loadRows('bench_movement', rows(count) as never, { staging, onProgress }))
+    if (contender === 'load-rows' || contender === 'load-rows-csv') {
+      const format = contender === 'load-rows' ? 'parquet' : 'csv'
+      done = (await client.loadRows('bench_movement', rows(count) as never, { staging, onProgress, format }))
         .rowsLoaded
     } else if (contender === 'batch-execute') {
       const stmt = await client.prepare(
@@ -90,7 +91,7 @@ export async function runMovementContender(argv: readonly string[]): Promise<voi
     } else if (contender === 'unload-stream') {
       const stream = await client.unloadToStream('SELECT * FROM bench_movement_src', { staging, onProgress })
       for await (const batch of stream.batches()) done += batch.length
-    } else {
+    } else if (contender === 'stream-results') {
       const stream = await client.streamResults('SELECT * FROM bench_movement_src', { fetchSize: 1000 })
       for (let b = await stream.nextBatch(); b !== null; b = await stream.nextBatch()) done += b.length
     }
