@@ -8,6 +8,7 @@ import {
   ColumnMetadata,
   CopyCommandBuilder,
   createClient,
+  inList,
   QueryBuilder,
   QueryResult,
   type RedshiftClient,
@@ -118,6 +119,28 @@ export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift
       ).batches())
         back += batch.length
       show('rows read back from S3', back)
+      step('upsert: rows merged by key through a staging table and MERGE; inList binds a list')
+      const merged = await mover.upsert(
+        'tour_events',
+        [
+          { id: 1n, kind: 'refund', amount: '-0.10' },
+          { id: 99_999n, kind: 'buy', amount: '5.00' },
+        ],
+        { keys: ['id'], staging: 's3://tour-data/staging/' },
+      )
+      show('upsert', {
+        inserted: merged.rowsInserted,
+        updated: merged.rowsUpdated,
+        usedMerge: merged.usedMerge,
+      })
+      const picked = new QueryBuilder('select id, kind, amount from tour_events where id in ($1) order by id')
+        .param(inList([1n, 99_999n]))
+        .build()
+      show('inList', picked.sql)
+      show(
+        'rows',
+        (await mover.executeQuery(picked)).rows.map((r) => r.toObject()),
+      )
     } finally {
       await mover.close()
     }
