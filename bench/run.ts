@@ -5,8 +5,10 @@ import { cliBench } from './cli.bench.js'
 import { clientBench } from './client.bench.js'
 import { copyBench } from './copy.bench.js'
 import { dataApiBench } from './data-api.bench.js'
+import { dataApiClientBench } from './data-api-client.bench.js'
 import { gatewayBench } from './gateway.bench.js'
 import { type BenchReport, renderReport } from './harness.js'
+import { movementBench } from './movement.bench.js'
 import { observabilityBench } from './observability.bench.js'
 import { s3Bench } from './s3.bench.js'
 import { spectrumBench } from './spectrum.bench.js'
@@ -26,8 +28,10 @@ const BENCHES = {
   spectrum: spectrumBench,
   observability: observabilityBench,
   'data-api': dataApiBench,
+  'data-api-client': dataApiClientBench,
   cli: cliBench,
   s3: s3Bench,
+  movement: movementBench,
 }
 
 /** `npm run bench` runs them all; `npm run bench -- gateway client` runs those (figures printed, file untouched). */

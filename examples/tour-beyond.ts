@@ -8,6 +8,7 @@ import {
   ColumnMetadata,
   CopyCommandBuilder,
   createClient,
+  inList,
   QueryBuilder,
   QueryResult,
   type RedshiftClient,
@@ -118,6 +119,28 @@ export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift
       ).batches())
         back += batch.length
       show('rows read back from S3', back)
+      step('upsert: rows merged by key through a staging table and MERGE; inList binds a list')
+      const merged = await mover.upsert(
+        'tour_events',
+        [
+          { id: 1n, kind: 'refund', amount: '-0.10' },
+          { id: 99_999n, kind: 'buy', amount: '5.00' },
+        ],
+        { keys: ['id'], staging: 's3://tour-data/staging/' },
+      )
+      show('upsert', {
+        inserted: merged.rowsInserted,
+        updated: merged.rowsUpdated,
+        usedMerge: merged.usedMerge,
+      })
+      const picked = new QueryBuilder('select id, kind, amount from tour_events where id in ($1) order by id')
+        .param(inList([1n, 99_999n]))
+        .build()
+      show('inList', picked.sql)
+      show(
+        'rows',
+        (await mover.executeQuery(picked)).rows.map((r) => r.toObject()),
+      )
     } finally {
       await mover.close()
     }
@@ -136,6 +159,33 @@ export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift
   show('status', (await client.getQueryStatus(handle)).state)
   show('cancelQuery', (await client.cancelQuery(handle)).outcome)
   show('status after cancel', (await client.getQueryStatus(handle)).state)
+
+  if (aws) {
+    step('The same client over the Redshift Data API (HTTPS: Lambda, serverless, outside the VPC)')
+    const dataApi = createClient(
+      RedshiftConfig.builder()
+        .withDataApi({ clusterIdentifier: 'redshift-local', database: redshift.database, dbUser: 'awsuser' })
+        .region(aws.region)
+        .awsEndpoint(aws.endpoint)
+        .awsCredentials({ accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey })
+        .build(),
+    )
+    try {
+      const started = performance.now()
+      const answer = await dataApi.executeQuery(
+        new QueryBuilder('SELECT region, count(*) AS n FROM sales WHERE region = $1 GROUP BY region')
+          .param('apac')
+          .build(),
+      )
+      show('Data API answer', answer.toObjects())
+      show(
+        'ExecuteStatement -> DescribeStatement -> GetStatementResult',
+        `${Math.round(performance.now() - started)} ms`,
+      )
+    } finally {
+      await dataApi.close()
+    }
+  }
 
   step('The mock client: the real client over a simulated server, for your unit tests')
   const mock = new MockRedshiftClient()

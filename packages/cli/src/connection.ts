@@ -37,6 +37,7 @@ function applyProfile(
   if (p.iam)
     builder.withIamAuth({ ...p.iam, ...(p.iam.dbUser === undefined && p.user ? { dbUser: p.user } : {}) })
   if (p.secretId) builder.withSecretsManager(p.secretId)
+  if (p.dataApi) builder.withDataApi({ ...p.dataApi, database: p.database ?? 'dev' })
   if (p.workgroup) builder.withServerless(p.workgroup)
   if (p.clusterIdentifier) builder.clusterIdentifier(p.clusterIdentifier)
   if (p.region) builder.region(p.region)

@@ -9,7 +9,8 @@ import { UsageError } from './exit-codes.js'
  *
  * @example
  * { "profiles": { "prod": { "host": "prod.abc.us-east-1.redshift.amazonaws.com", "database": "analytics",
- *                           "iam": { "dbUser": "etl" }, "region": "us-east-1" } } }
+ *                           "iam": { "dbUser": "etl" }, "region": "us-east-1" },
+ *                 "lambda": { "dataApi": { "workgroupName": "analytics" }, "database": "dev", "region": "us-east-1" } } }
  */
 export interface Profile {
   readonly url?: string
@@ -26,6 +27,17 @@ export interface Profile {
     readonly profile?: string
   }
   readonly secretId?: string
+  /**
+   * The Redshift Data API instead of the wire protocol (no network path to the cluster needed): a
+   * cluster or a serverless workgroup, as a secret's ARN, a database user, or the caller's IAM identity.
+   */
+  readonly dataApi?: {
+    readonly clusterIdentifier?: string
+    readonly workgroupName?: string
+    readonly secretArn?: string
+    readonly dbUser?: string
+    readonly streamFormat?: 'json' | 'csv'
+  }
   readonly workgroup?: string
   readonly clusterIdentifier?: string
   readonly region?: string
@@ -44,6 +56,7 @@ const PROFILE_KEYS = new Set([
   'passwordEnv',
   'iam',
   'secretId',
+  'dataApi',
   'workgroup',
   'clusterIdentifier',
   'region',

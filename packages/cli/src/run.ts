@@ -4,6 +4,7 @@ import type { Command } from './command.js'
 import { cancelCommand } from './commands/cancel.js'
 import { copyCommand } from './commands/copy.js'
 import { explainCommand } from './commands/explain.js'
+import { loadCommand } from './commands/load.js'
 import { loadErrorsCommand } from './commands/load-errors.js'
 import { localCommand } from './commands/local.js'
 import { queryCommand } from './commands/query.js'
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   copyCommand,
   unloadCommand,
+  loadCommand,
   loadErrorsCommand,
   wlmCommand,
   cancelCommand,

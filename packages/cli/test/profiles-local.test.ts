@@ -50,6 +50,42 @@ describe('connections', () => {
     expect(missing.stderr).toContain('(profiles: shared, leaky)')
   })
 
+  it('reads a Data API profile: the query goes over the Redshift Data API, not the wire', slow, async () => {
+    const file = path.join(dir, 'data-api-profiles.json')
+    await writeFile(
+      file,
+      JSON.stringify({
+        profiles: {
+          lambda: {
+            dataApi: { clusterIdentifier: 'redshift-local', dbUser: shared.admin.name },
+            database: shared.database,
+            region: shared.aws.region,
+            awsEndpoint: shared.aws.endpoint,
+          },
+        },
+      }),
+    )
+    const r = await runCli(['query', 'select 40 + 2 as answer', '--profile', 'lambda', '--format', 'csv'], {
+      env: {
+        REDSHIFT_KIT_CONFIG: file,
+        AWS_ACCESS_KEY_ID: shared.aws.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: shared.aws.secretAccessKey,
+      },
+    })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toBe('answer\n42\n')
+    // The profile names no host, so only the Data API could have run it; the server's history has it.
+    const admin = await sharedServer().admin()
+    try {
+      const seen = await admin.query(
+        "SELECT count(*)::int AS n FROM stl_query WHERE querytxt LIKE 'select 40 + 2 as answer%'",
+      )
+      expect(seen.rows[0]?.n).toBeGreaterThan(0)
+    } finally {
+      await admin.end()
+    }
+  })
+
   it('reads the REDSHIFT_* environment variables', slow, async () => {
     const r = await runCli(['query', 'select current_user as u'], {
       env: {

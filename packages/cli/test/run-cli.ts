@@ -1,10 +1,49 @@
 import { spawn } from 'node:child_process'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import pg from 'pg'
 import { inject } from 'vitest'
 
 export const repo = fileURLToPath(new URL('../../../', import.meta.url))
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url))
+
+let bundled: Promise<string> | undefined
+
+/**
+ * The CLI and the workspace packages it uses bundled into one file, as a published build would run
+ * (its dependencies stay in node_modules): built once per test process. Starting it takes about a
+ * third of running the sources through tsx, which the tests do some sixty times.
+ */
+function bundledBin(): Promise<string> {
+  bundled ??= (async () => {
+    const outfile = path.join(
+      repo,
+      'node_modules',
+      '.cache',
+      'redshift-kit-cli-tests',
+      `bin-${process.pid}.mjs`,
+    )
+    const src = (name: string) => path.join(repo, 'packages', name, 'src', 'index.ts')
+    await build({
+      entryPoints: [bin],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      alias: {
+        '@redshift-kit/client': src('client'),
+        '@redshift-kit/dialect': src('dialect'),
+        '@redshift-kit/local': src('local'),
+      },
+      logLevel: 'error',
+    })
+    return outfile
+  })()
+  return bundled
+}
 
 export interface CliRun {
   readonly code: number | null
@@ -33,11 +72,15 @@ function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.Process
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`
 
 /**
- * Runs `redshift-kit` as a user does: a process of its own, the bin entry of @redshift-kit/cli (from
- * source, through tsx, as `npm run redshift-kit` does in this repository).
+ * Runs `redshift-kit` as a user does: a process of its own, the bin entry of @redshift-kit/cli
+ * (bundled from source; `local` through tsx, as `npm run redshift-kit` runs it in this repository).
  */
-export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
-  const argv = [process.execPath, '--import', 'tsx', bin, ...args]
+export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  // `local` runs redshift-local from its sources, which needs tsx in the process it starts.
+  const argv =
+    args[0] === 'local'
+      ? [process.execPath, '--import', 'tsx', bin, ...args]
+      : [process.execPath, await bundledBin(), ...args]
   const child = options.tty
     ? spawn('script', ['-qfec', argv.map(quote).join(' '), '/dev/null'], {
         cwd: repo,
@@ -60,7 +103,7 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   if (options.stdin !== undefined) child.stdin?.end(options.stdin)
   else if (!options.tty) child.stdin?.end()
   options.onSpawn?.(child, () => stdout)
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })))
+  return new Promise<CliRun>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })))
 }
 
 /** The shared local Redshift of the test run, as a URL and as an admin `pg` client. */

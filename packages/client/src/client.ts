@@ -24,11 +24,19 @@ import { batchExecute, deallocate, executePrepared, prepare } from './client/pre
 import { executeQuery, explainQuery } from './client/statement-operations.js'
 import { beginTransaction, inTransaction } from './client/transaction-operations.js'
 import { RedshiftConfig } from './config/redshift-config.js'
+import { executeWithStagedLists, hasStagedLists } from './data/bind/staged-in-list.js'
 import type { CopyCommand } from './data/copy-command.js'
 import type { DataCallOptions } from './data/data-context.js'
 import type { CopyResult, UnloadResult } from './data/data-results.js'
+import { type LoadFileOptions, type LoadFileResult, loadFile } from './data/load/load-file.js'
 import { type LoadRowsOptions, type LoadRowsResult, loadRows } from './data/load/load-rows.js'
 import type { LoadRows } from './data/load/row-source.js'
+import {
+  type MergeOptions,
+  type MergeResult,
+  mergeRows,
+  type UpsertOptions,
+} from './data/merge/merge-rows.js'
 import type { TableRef } from './data/table-ref.js'
 import { type UnloadStream, type UnloadStreamOptions, unloadToStream } from './data/unload/unload-stream.js'
 import type { UnloadCommand } from './data/unload-command.js'
@@ -103,6 +111,8 @@ export class RedshiftClient {
    * r.rows[0]?.get('email')
    */
   executeQuery(query: Query | string, options: CallOptions = {}): Promise<QueryResult> {
+    // An inList past the bind-parameter limit is staged in a temporary table (one transaction).
+    if (hasStagedLists(query)) return this.#life.track(() => executeWithStagedLists(this, query, options))
     return this.#life.track(async () => executeQuery(this.#ctx, query, options))
   }
 
@@ -215,6 +225,53 @@ export class RedshiftClient {
    */
   loadRows(table: TableRef | string, rows: LoadRows, options: LoadRowsOptions): Promise<LoadRowsResult> {
     return this.#life.track(() => loadRows(this, table, rows, options))
+  }
+
+  /**
+   * Loads a local CSV, JSON (objects one after the other) or Parquet file the way `loadRows` loads
+   * rows: staged to `staging` and loaded with one COPY, the staged files removed afterwards (also on
+   * failure and abort). The file goes as it is (CSV and JSON cut at record boundaries into gzip parts
+   * COPY loads in parallel; Parquet whole), so Redshift reads the values exactly as written; memory
+   * stays bounded whatever the file's size. A CSV header maps columns by name. A failed load raises
+   * `LoadFailedError` whose load errors name the file and its line.
+   *
+   * @example
+   * const r = await client.loadFile('analytics.events', './events.csv', { staging: 's3://my-bucket/tmp/' })
+   * console.log(`${r.rowsLoaded} rows from ${r.filesStaged} parts`)
+   */
+  loadFile(table: TableRef | string, file: string | URL, options: LoadFileOptions): Promise<LoadFileResult> {
+    return this.#life.track(() => loadFile(this, table, file, options))
+  }
+
+  /**
+   * Inserts the rows whose keys the table does not have and updates those it has, in one transaction
+   * (rerun after a serialization conflict): the rows are staged and COPYed into a temporary table as
+   * `loadRows` does, then merged with Redshift's MERGE. Input rows that share a key, or have a NULL
+   * key, are refused with the keys named, and nothing changes. `merge` says what to do instead.
+   *
+   * @example
+   * const r = await client.upsert('analytics.users', users, { keys: ['id'], staging: 's3://my-bucket/tmp/' })
+   * console.log(`${r.rowsInserted} inserted, ${r.rowsUpdated} updated`)
+   */
+  upsert(table: TableRef | string, rows: LoadRows, options: UpsertOptions): Promise<MergeResult> {
+    return this.#life.track(() =>
+      mergeRows(this, table, rows, { ...options, whenMatched: 'update', whenNotMatched: 'insert' }),
+    )
+  }
+
+  /**
+   * Merges rows into a table by key, as `upsert` does, with the actions chosen: a matching row updated
+   * (`updateColumns`), deleted or left alone, a new row inserted or left out. Redshift's MERGE runs
+   * where it can say it; a one-sided action is the plain UPDATE, DELETE or INSERT ... WHERE NOT EXISTS.
+   *
+   * @example
+   * // Remove the users listed in a file of ids:
+   * await client.merge('analytics.users', ids.map((id) => ({ id })), {
+   *   keys: ['id'], whenMatched: 'delete', whenNotMatched: 'ignore', staging: 's3://my-bucket/tmp/',
+   * })
+   */
+  merge(table: TableRef | string, rows: LoadRows, options: MergeOptions): Promise<MergeResult> {
+    return this.#life.track(() => mergeRows(this, table, rows, options))
   }
 
   /**

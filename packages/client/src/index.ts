@@ -89,10 +89,15 @@ export {
   type UnloadResult,
   type UnloadSize,
 } from './data/index.js'
+export type { LoadFileFormat } from './data/load/file-source.js'
 // moving data: loads through S3 staging
-export type { LoadProgress, LoadRowsOptions, LoadRowsResult } from './data/load/load-rows.js'
+export type { LoadFileOptions, LoadFileResult } from './data/load/load-file.js'
+export type { CreateTableOptions, LoadRowsOptions, LoadRowsResult } from './data/load/load-rows.js'
 export type { LoadRow, LoadRows } from './data/load/row-source.js'
+export type { LoadProgress, StagedLoadOptions } from './data/load/staged-copy.js'
 export type { LoadValue } from './data/load/value-encoding.js'
+export type { MergeOptions, MergeResult, UpsertOptions } from './data/merge/merge-rows.js'
+export type { MergeActions } from './data/merge/merge-sql.js'
 export type { UnloadStream, UnloadStreamOptions } from './data/unload/unload-stream.js'
 // errors
 export {
@@ -220,6 +225,7 @@ export type {
 } from './transport/transport.js'
 // query
 export { ColumnMetadata, type ColumnMetadataOptions } from './types/column-metadata.js'
+export { type InListParam, type InListValue, inList, isInListParam } from './types/in-list.js'
 // types
 export {
   assertQueryParams,

@@ -1,3 +1,4 @@
+import { UnsupportedError } from '../errors/client-errors.js'
 import type {
   AsyncQueryHandle,
   AsyncQueryOptions,
@@ -10,6 +11,7 @@ import { type Query, toQuery } from '../query/query.js'
 import type { QueryResult } from '../query/query-result.js'
 import type { ResultStream } from '../query/result-stream.js'
 import { openResultStream, type StreamOptions } from '../query/result-stream-open.js'
+import { DataApiTransport } from '../transport/data-api/data-api-transport.js'
 import type { QueryId } from '../types/query-id.js'
 import { type ClientContext, lookup, settingsFor } from './client-context.js'
 import type { CallOptions } from './client-options.js'
@@ -61,6 +63,7 @@ export function cancelQuery(
   target: CancelTarget,
   options: CallOptions,
 ): Promise<CancelOutcome> {
+  if (ctx.transport instanceof DataApiTransport) return cancelOverDataApi(ctx, ctx.transport, target, options)
   return cancelTarget(
     {
       asyncQueries: ctx.asyncQueries,
@@ -83,4 +86,40 @@ export async function getQueryMetrics(
 
 function asyncId(handle: AsyncQueryHandle | QueryId): QueryId {
   return typeof handle === 'string' ? handle : handle?.queryId
+}
+
+const STATEMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?::\d+)?$/i
+
+/**
+ * `cancelQuery` over the Data API: an async handle as on the wire, a Data API statement id through
+ * CancelStatement; a session's pid is wire-only (Data API sessions have no pid to signal).
+ */
+async function cancelOverDataApi(
+  ctx: ClientContext,
+  transport: DataApiTransport,
+  target: CancelTarget,
+  options: CallOptions,
+): Promise<CancelOutcome> {
+  if (typeof target === 'object' && target !== null && 'pid' in target) {
+    throw new UnsupportedError(
+      'cancelQuery({ pid }) is wire-only: a Data API statement has no server process to signal; cancel its async handle or its statement id instead',
+    )
+  }
+  const id = typeof target === 'string' ? target : target?.queryId
+  if (typeof id === 'string' && STATEMENT_ID.test(id) && !ctx.asyncQueries.has(id)) {
+    const cancelled = await transport.cancelStatement(id)
+    return {
+      cancelled,
+      outcome: cancelled ? 'requested' : 'already-finished',
+      method: cancelled ? 'cancel-statement' : 'none',
+      pid: null,
+      message: cancelled
+        ? `CancelStatement sent for Data API statement ${id}`
+        : `Data API statement ${id} was not running; nothing was cancelled`,
+    }
+  }
+  return cancelTarget(
+    { asyncQueries: ctx.asyncQueries, execute: (sql, params) => lookup(ctx, sql, params, options.signal) },
+    target,
+  )
 }

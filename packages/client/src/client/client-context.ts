@@ -10,6 +10,7 @@ import {
 import { AsyncQueries } from '../query/async-queries.js'
 import { type Query, queryGroupProblem, timeoutProblem } from '../query/query.js'
 import type { TransactionCore } from '../transaction/transaction.js'
+import { DataApiTransport } from '../transport/data-api/data-api-transport.js'
 import type {
   StatementSettings,
   Transport,
@@ -72,7 +73,9 @@ export function createClientContext(
   const observability = createClientObservability(config, options.transport?.name ?? config.transport)
   const given =
     options.transport ??
-    wireTransportFromConfig(config, (error) => errors.add(error, 'background'), observability.observer)
+    (config.transport === 'data-api'
+      ? new DataApiTransport(config, { streamFormat: config.dataApiStreamFormat ?? 'json' })
+      : wireTransportFromConfig(config, (error) => errors.add(error, 'background'), observability.observer))
   const transport = options.wrapTransport === undefined ? given : options.wrapTransport(given)
   observability.attach(() => transport.stats())
   const execute = createStatementExecutor({

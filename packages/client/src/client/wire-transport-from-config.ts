@@ -1,102 +1,34 @@
 import type { RedshiftConfigData } from '../config/resolve-config.js'
 import { clusterEndpoint } from '../credentials/cluster-endpoint.js'
-import type { CredentialsProvider, CredentialsStatus } from '../credentials/credentials-provider.js'
-import type { LoginCredentials } from '../credentials/login-credentials.js'
+import type { CredentialsProvider } from '../credentials/credentials-provider.js'
 import { credentialsProviderFor } from '../credentials/provider-from-config.js'
 import { UnsupportedError } from '../errors/client-errors.js'
 import type { RedshiftError } from '../errors/redshift-error.js'
-import type { Transport, TransportDiagnostics } from '../transport/transport.js'
+import type { Transport } from '../transport/transport.js'
 import type { TransportObserver } from '../transport/transport-observer.js'
-import { wireTls } from '../transport/wire/tls-options.js'
-import {
-  type WireCredentials,
-  WireTransport,
-  type WireTransportOptions,
-} from '../transport/wire/wire-transport.js'
-import { createTypeParsers } from '../types/type-parsers.js'
+import type { Target } from './credentialed-wire-transport.js'
 import { DeferredWireTransport } from './deferred-wire-transport.js'
 
-/** What diagnostics add for a transport that logs in through a credentials provider. */
-export interface CredentialedDiagnostics extends TransportDiagnostics {
-  /** The auth method and the credentials' expiry; never the credentials. */
-  readonly credentials: CredentialsStatus
-}
+export type { CredentialedDiagnostics } from './credentialed-wire-transport.js'
 
-/** The wire transport, reporting its credentials' status (method, user, expiry) in diagnostics. */
-class CredentialedWireTransport extends WireTransport {
-  readonly #provider: CredentialsProvider
-
-  constructor(options: WireTransportOptions, provider: CredentialsProvider) {
-    super(options)
-    this.#provider = provider
-  }
-
-  override async diagnostics(): Promise<CredentialedDiagnostics> {
-    return { ...(await super.diagnostics()), credentials: this.#provider.status() }
-  }
-
-  override async close(): Promise<void> {
-    await super.close()
-    this.#provider.close?.()
-  }
-}
-
-/** Where to connect, once known (from the configuration, or from a Secrets Manager secret). */
-interface Target {
-  readonly host: string
-  readonly port: number
-  readonly database: string
-}
-
-function wireTransport(
+/** The wire transport, its module (and `pg` with it) imported on first use. */
+async function wireTransport(
   config: RedshiftConfigData,
   target: Target,
   provider: CredentialsProvider,
   onError: (error: RedshiftError) => void,
   observer: TransportObserver | undefined,
-): WireTransport {
-  return new CredentialedWireTransport(
-    {
-      host: target.host,
-      port: target.port,
-      database: target.database,
-      credentials: () => provider.get(),
-      credentialsRejected: (credentials: WireCredentials) => provider.reject(credentials as LoginCredentials),
-      authMethod: provider.method,
-      tls: wireTls({
-        sslMode: config.sslMode,
-        host: target.host,
-        ...(config.sslCa === undefined ? {} : { sslCa: config.sslCa }),
-        ...(config.sslRootCertPath === undefined ? {} : { sslRootCertPath: config.sslRootCertPath }),
-      }),
-      sslMode: config.sslMode,
-      connectTimeoutMs: config.connectionTimeoutMs,
-      pool: {
-        max: config.poolSize,
-        min: config.minConnections,
-        acquireTimeoutMs: config.connectionTimeoutMs,
-        idleTimeoutMs: config.idleTimeoutMs,
-        maxLifetimeMs: config.maxLifetimeMs,
-        validateAfterIdleMs: config.validateAfterIdleMs,
-        pipelineDepth: config.pipelineDepth,
-      },
-      types: createTypeParsers(config.typeParsers),
-      applicationName: config.applicationName,
-      keepAliveInitialDelayMs: config.keepAliveMs,
-      readTimeoutMs: config.readTimeoutMs,
-      fetchQueryId: config.fetchQueryId,
-      onError,
-      ...(observer === undefined ? {} : { observer }),
-    },
-    provider,
-  )
+): Promise<Transport> {
+  const wire = await import('./credentialed-wire-transport.js')
+  return wire.wireTransport(config, target, provider, onError, observer)
 }
 
 /**
  * The wire transport a configuration describes, logging in through the credentials provider it
  * names (static, IAM, Serverless, Secrets Manager). With Secrets Manager and no host configured, the
  * host, port and database come from the secret, read on first use. Nothing is fetched and no AWS SDK
- * package is loaded here: `createClient` stays synchronous.
+ * package is loaded here: `createClient` stays synchronous. The wire code itself (and `pg`) is
+ * imported on first use too, so a client that never uses the wire never loads it.
  */
 export function wireTransportFromConfig(
   config: RedshiftConfigData,
@@ -105,19 +37,21 @@ export function wireTransportFromConfig(
 ): Transport {
   if (config.transport !== 'wire') {
     throw new UnsupportedError(
-      `the '${config.transport}' transport is not available in this version; use transport('wire')`,
+      `wireTransportFromConfig builds the wire transport; the '${config.transport}' transport is created by createClient`,
     )
   }
   const provider = credentialsProviderFor(config)
   observer?.watchCredentials?.(() => provider.status())
   const host = config.endpoint.host
   if (host !== undefined) {
-    return wireTransport(
-      config,
-      { host, port: config.endpoint.port, database: config.endpoint.database },
-      provider,
-      onError,
-      observer,
+    return new DeferredWireTransport(config, provider, () =>
+      wireTransport(
+        config,
+        { host, port: config.endpoint.port, database: config.endpoint.database },
+        provider,
+        onError,
+        observer,
+      ),
     )
   }
   if (config.credentials.kind === 'iam' && config.clusterIdentifier !== undefined) {

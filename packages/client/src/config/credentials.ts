@@ -105,3 +105,30 @@ export interface SecretsManagerCredentialSource {
   /** Secret name or ARN. */
   readonly secretId: string
 }
+
+/**
+ * Where and how the Data API transport runs statements (`RedshiftConfig.builder().withDataApi()`).
+ * Give one of `clusterIdentifier` and `workgroupName`, and at most one of `secretArn` and `dbUser`
+ * (neither: the caller's IAM identity).
+ *
+ * @example
+ * const options: DataApiOptions = { workgroupName: 'analytics', database: 'dev' }
+ */
+export interface DataApiOptions {
+  /** A provisioned cluster's identifier (`ClusterIdentifier`). */
+  readonly clusterIdentifier?: string
+  /** A Redshift Serverless workgroup (`WorkgroupName`). */
+  readonly workgroupName?: string
+  /** The database to connect to. @default 'dev' */
+  readonly database?: string
+  /** A Secrets Manager secret with the database user's name and password (`SecretArn`). */
+  readonly secretArn?: string
+  /** A database user to get temporary credentials for (`DbUser`; provisioned clusters only). */
+  readonly dbUser?: string
+  /**
+   * The pages `streamResults` reads: `'json'` (GetStatementResult, typed fields, NULL distinct from
+   * '') or `'csv'` (GetStatementResultV2: several times faster for large results, but CSV has no
+   * NULL, so an empty string reads as NULL, and BIGINTs stay exact). @default 'json'
+   */
+  readonly streamFormat?: 'json' | 'csv'
+}

@@ -6,6 +6,7 @@ export {
 export {
   type AuthMethod,
   type CredentialSource,
+  type DataApiOptions,
   DatabaseCredentials,
   type IamAuthOptions,
   type IamCredentialSource,

@@ -12,7 +12,7 @@ import {
   type AwsCredentialIdentityProvider,
   AwsCredentials,
 } from './aws-credentials.js'
-import type { CredentialSource, IamAuthOptions } from './credentials.js'
+import type { CredentialSource, DataApiOptions, IamAuthOptions } from './credentials.js'
 import { readEnv } from './from-env.js'
 import { readUrl } from './from-url.js'
 import type { SslMode, TransportKind } from './options.js'
@@ -49,6 +49,7 @@ export class RedshiftConfig implements RedshiftConfigData {
   readonly endpoint!: RedshiftEndpoint
   readonly credentials!: CredentialSource
   readonly transport!: TransportKind
+  declare readonly dataApiStreamFormat?: 'json' | 'csv'
   declare readonly clusterIdentifier?: string
   declare readonly workgroup?: string
   declare readonly region?: string
@@ -201,6 +202,37 @@ export class RedshiftConfigBuilder {
   /** A Redshift Serverless workgroup. @example .withServerless('analytics') */
   withServerless(workgroup: string): this {
     return this.#set('workgroup', workgroup)
+  }
+
+  /**
+   * The Redshift Data API transport (HTTPS, no VPC access needed: Lambda, serverless workgroups).
+   * Name the cluster or the workgroup, the database, and how to log in: a Secrets Manager secret
+   * (`secretArn`), temporary credentials for a database user (`dbUser`, clusters only), or neither
+   * for the caller's IAM identity. Region, endpoint and AWS keys come from the AWS SDK's usual chain
+   * (`AWS_REGION`, `AWS_ENDPOINT_URL_REDSHIFT_DATA`, ...) unless `region()`, `awsEndpoint()` or
+   * `awsCredentials()` are set.
+   *
+   * @example
+   * RedshiftConfig.builder().withDataApi({ workgroupName: 'analytics', database: 'dev' }).build()
+   * RedshiftConfig.builder().withDataApi({ clusterIdentifier: 'etl', database: 'dev', secretArn }).build()
+   */
+  withDataApi(options: DataApiOptions): this {
+    this.#set('transport', 'data-api')
+    const keys: [keyof DataApiOptions, SettingKey][] = [
+      ['clusterIdentifier', 'clusterIdentifier'],
+      ['workgroupName', 'workgroup'],
+      ['database', 'database'],
+      ['streamFormat', 'dataApiStreamFormat'],
+    ]
+    for (const [option, key] of keys) {
+      if (options[option] !== undefined) this.#set(key, options[option])
+    }
+    if (options.secretArn !== undefined && options.dbUser !== undefined) {
+      // Both kept: build() reports the conflict (the service refuses SecretArn with DbUser too).
+      this.#set('authMethod', ['secrets-manager', 'iam'])
+    } else if (options.secretArn !== undefined) this.withSecretsManager(options.secretArn)
+    else this.withIamAuth(options.dbUser === undefined ? {} : { dbUser: options.dbUser })
+    return this
   }
 
   /** Credentials from an AWS Secrets Manager secret. @example .withSecretsManager('prod/redshift/etl') */

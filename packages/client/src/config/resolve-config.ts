@@ -47,6 +47,8 @@ export interface RedshiftConfigData extends PolicyConfigData {
   readonly endpoint: RedshiftEndpoint
   readonly credentials: CredentialSource
   readonly transport: TransportKind
+  /** The Data API transport's `streamResults` pages (`withDataApi({ streamFormat })`). */
+  readonly dataApiStreamFormat?: 'json' | 'csv'
   /** Provisioned cluster id: given, or read from the host name. */
   readonly clusterIdentifier?: string
   /** Serverless workgroup: given (`withServerless`), or read from the host name. */
@@ -243,6 +245,14 @@ function resolveCredentials(r: Resolver, transport: TransportKind): CredentialSo
     r.problem('credentials', 'several credential sources are set; set only one of them', methodEntry)
     return undefined
   }
+  if (method === undefined && transport === 'data-api') {
+    // The Data API's own default: the caller's IAM identity (GetClusterCredentialsWithIAM / Serverless).
+    return dataApiIamSource(r, undefined)
+  }
+  if (method === 'database' && transport === 'data-api' && r.entry('password') === undefined) {
+    // REDSHIFT_USER alone names the Data API's DbUser (temporary credentials for that user).
+    return dataApiIamSource(r, r.text('user'))
+  }
   if (method === undefined) {
     r.problem(
       'credentials',
@@ -298,6 +308,48 @@ function resolveCredentials(r: Resolver, transport: TransportKind): CredentialSo
     default:
       r.problem('credentials', `unknown authentication method ${show(method)}`, methodEntry)
       return undefined
+  }
+}
+
+/** IAM authentication as the Data API does it: for `dbUser`, or as the caller's identity. */
+function dataApiIamSource(r: Resolver, dbUser: string | undefined): CredentialSource {
+  return Object.freeze({
+    kind: 'iam' as const,
+    ...(dbUser === undefined ? {} : { dbUser }),
+    dbGroups: Object.freeze([]),
+    autoCreate: false,
+    durationSeconds: r.num('iamDurationSeconds'),
+  })
+}
+
+/** What the Data API cannot do with otherwise valid settings. */
+function dataApiProblems(
+  r: Resolver,
+  credentials: CredentialSource | undefined,
+  workgroup: string | undefined,
+): void {
+  if (credentials?.kind !== 'iam') return
+  if (credentials.roleArn !== undefined || credentials.profile !== undefined) {
+    // Not ignored: the Data API calls are signed with awsCredentials() or the SDK's default chain.
+    r.problem(
+      'credentials',
+      'the Data API signs its calls with the AWS SDK credentials: give them with awsCredentials(fromTemporaryCredentials(...)) or fromIni(...) instead of a role ARN or profile here',
+      r.entry('authMethod'),
+    )
+  }
+  if (credentials.dbGroups.length > 0 || credentials.autoCreate) {
+    r.problem(
+      'credentials',
+      'the Data API takes no dbGroups or autoCreate: remove them',
+      r.entry('authMethod'),
+    )
+  }
+  if (credentials.dbUser !== undefined && workgroup !== undefined) {
+    r.problem(
+      'dbUser',
+      'the Data API takes DbUser for provisioned clusters only; on a serverless workgroup the database user is your IAM identity (remove dbUser), or use secretArn',
+      r.entry('dbUser') ?? r.entry('user'),
+    )
   }
 }
 
@@ -478,6 +530,12 @@ export function resolveConfig(
     endpoint: Object.freeze({ ...optional('host', host), port, database }),
     credentials: credentials as CredentialSource,
     transport,
+    ...optional(
+      'dataApiStreamFormat',
+      r.text('dataApiStreamFormat', (f) =>
+        f === 'json' || f === 'csv' ? undefined : "must be 'json' or 'csv'",
+      ) as 'json' | 'csv' | undefined,
+    ),
     ...optional('clusterIdentifier', clusterIdentifier),
     ...optional('workgroup', workgroup),
     ...optional('region', region),
@@ -523,13 +581,6 @@ export function resolveConfig(
     ...optional('awsCredentials', awsCredentialsOf(r)),
   }
   iamProblems(r, credentials, host, hostInfo.kind, clusterIdentifier, workgroup)
-  if (transport === 'data-api') {
-    // Refused rather than accepted and ignored: nothing would reach the Data API yet.
-    r.problem(
-      'transport',
-      "'data-api' is not available in this version yet: use the wire transport (the default; remove transport('data-api') or REDSHIFT_TRANSPORT)",
-      r.entry('transport'),
-    )
-  }
+  if (transport === 'data-api') dataApiProblems(r, credentials, workgroup)
   return r.problems.length > 0 ? { problems: r.problems } : { data, problems: [] }
 }

@@ -23,6 +23,7 @@ export const SETTING_KEYS = [
   'region',
   'ambientRegion',
   'transport',
+  'dataApiStreamFormat',
   'poolSize',
   'minConnections',
   'pipelineDepth',

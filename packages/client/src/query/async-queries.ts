@@ -135,7 +135,13 @@ export class AsyncQueries {
 
   async status(id: QueryId): Promise<QueryStatus> {
     const entry = this.#get(id)
-    if (entry.state === 'running' && entry.redshiftQueryId === '' && entry.session !== null) {
+    // Only wire sessions have a backend pid to look up (a Data API session id is a UUID).
+    if (
+      entry.state === 'running' &&
+      entry.redshiftQueryId === '' &&
+      entry.session !== null &&
+      /^\d+$/.test(entry.session.id)
+    ) {
       // Redshift numbers a query once it runs; STV_INFLIGHT tells which number, by session. The
       // session may still be running a setting sent before the query (query group, timeout): only a
       // statement whose text (STV_INFLIGHT keeps its first 100 characters) is this query's counts.

@@ -1,11 +1,12 @@
 import { type Problem, ValidationError } from '../errors/client-errors.js'
-import { paramProblem } from '../types/param-serializer.js'
+import { expandInLists, type InListParam, isInListParam } from '../types/in-list.js'
+import { MAX_BIND_PARAMETERS, paramProblem } from '../types/param-serializer.js'
 import type { QueryParam } from '../types/value.js'
 import { createQuery, type Query, queryGroupProblem, sqlProblem, timeoutProblem } from './query.js'
 
 interface BuilderState {
   readonly sql: string
-  readonly params: readonly QueryParam[]
+  readonly params: readonly (QueryParam | InListParam)[]
   readonly timeoutMs?: number
   readonly queryGroup?: string
   readonly label?: string
@@ -49,9 +50,12 @@ export class QueryBuilder {
     })
   }
 
-  /** The next parameter (`$1`, then `$2`, ...). Arrays and plain objects are refused: see `json()`. */
-  param(value: QueryParam): QueryBuilder {
-    check(paramProblem(value, this.#state.params.length + 1))
+  /**
+   * The next parameter (`$1`, then `$2`, ...). Arrays and plain objects are refused: see `json()`,
+   * and `inList()` for the values of an `IN (...)`.
+   */
+  param(value: QueryParam | InListParam): QueryBuilder {
+    if (!isInListParam(value)) check(paramProblem(value, this.#state.params.length + 1))
     return this.#with({ params: Object.freeze([...this.#state.params, value]) })
   }
 
@@ -85,9 +89,18 @@ export class QueryBuilder {
     return this.#with({ label })
   }
 
-  /** The frozen {@link Query}. Throws {@link ValidationError} past 32,767 parameters. */
+  /**
+   * The frozen {@link Query}, `inList` parameters expanded into placeholders. Throws
+   * {@link ValidationError} past 32,767 parameters, unless an `inList` is what passes them: the query
+   * then keeps it whole, for `executeQuery` to stage in a temporary table.
+   */
   build(): Query {
-    return createQuery(this.#state)
+    const { sql, params, expanded } = expandInLists(this.#state.sql, this.#state.params, MAX_BIND_PARAMETERS)
+    return createQuery({
+      ...this.#state,
+      sql,
+      params: (expanded ? params : this.#state.params) as QueryParam[],
+    })
   }
 
   #with(change: Partial<BuilderState>): QueryBuilder {

@@ -1,5 +1,6 @@
 import { type Problem, ValidationError } from '../errors/client-errors.js'
 import { formatTimestampUtc } from './datetime.js'
+import { isInListParam } from './in-list.js'
 import { isJsonParam, type QueryParam } from './value.js'
 
 /**
@@ -70,7 +71,8 @@ export function paramProblem(value: unknown, index: number): Problem | undefined
         ? { field, message: 'contains a NUL character (\\u0000), which Redshift cannot store in text' }
         : undefined
     case 'object':
-      if (value === null || value instanceof Uint8Array || isJsonParam(value)) return undefined
+      if (value === null || value instanceof Uint8Array || isJsonParam(value) || isInListParam(value))
+        return undefined
       if (value instanceof Date) {
         return Number.isNaN(value.getTime()) ? { field, message: 'is an invalid Date' } : undefined
       }
@@ -137,7 +139,12 @@ export function serializeParam(
   index: number,
   options: ParamSerializerOptions = {},
 ): SerializedParam {
-  const problem = paramProblem(value, index)
+  const problem = isInListParam(value)
+    ? {
+        field: `$${index}`,
+        message: `is an inList of ${value.values.length} values, past the 32,767 bind parameters: only executeQuery stages such a list (in a temporary table); split it to use it here`,
+      }
+    : paramProblem(value, index)
   if (problem !== undefined) throw new ValidationError('invalid query parameter', { problems: [problem] })
   if (value === null || value === undefined) return null
   if (typeof value === 'string') return value

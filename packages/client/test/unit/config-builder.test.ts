@@ -118,14 +118,44 @@ describe('RedshiftConfig.builder', () => {
       autoCreate: true,
       durationSeconds: 3600,
     })
-    // The Data API transport is refused until it exists, rather than accepted and ignored.
-    const refused = problemsOf(() =>
-      RedshiftConfig.builder().transport('data-api').withServerless('analytics').withIamAuth().build(),
-    )
-    expect(refused).toEqual([
+    // The Data API: withDataApi names the target and the login; the caller's IAM identity by default.
+    const dataApi = RedshiftConfig.builder()
+      .withDataApi({ workgroupName: 'analytics', database: 'sales' })
+      .build()
+    expect([dataApi.transport, dataApi.workgroup, dataApi.endpoint.database, dataApi.credentials]).toEqual([
+      'data-api',
+      'analytics',
+      'sales',
+      { kind: 'iam', dbGroups: [], autoCreate: false, durationSeconds: 900 },
+    ])
+    const withSecret = RedshiftConfig.builder()
+      .withDataApi({
+        clusterIdentifier: 'etl',
+        database: 'dev',
+        secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
+      })
+      .build()
+    expect([withSecret.clusterIdentifier, withSecret.credentials.kind]).toEqual(['etl', 'secrets-manager'])
+    expect(
+      problemsOf(() =>
+        RedshiftConfig.builder().withDataApi({ workgroupName: 'analytics', dbUser: 'etl' }).build(),
+      ),
+    ).toEqual([
       expect.objectContaining({
-        field: 'transport',
-        message: expect.stringMatching(/^'data-api' is not available in this version yet/),
+        field: 'dbUser',
+        message: expect.stringMatching(/provisioned clusters only/),
+      }),
+    ])
+    expect(
+      problemsOf(() =>
+        RedshiftConfig.builder()
+          .withDataApi({ clusterIdentifier: 'etl', dbUser: 'u', secretArn: 's' })
+          .build(),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        field: 'credentials',
+        message: expect.stringMatching(/several credential sources/),
       }),
     ])
   })

@@ -41,15 +41,28 @@ describe('RedshiftConfig.fromEnv', () => {
     })
     expect(iam.credentials).toMatchObject({ kind: 'iam', roleArn: 'arn:aws:iam::123456789012:role/R' })
     expect(iam.region).toBe('ap-south-1')
+    const dataApi = RedshiftConfig.fromEnv({
+      REDSHIFT_TRANSPORT: 'data-api',
+      REDSHIFT_WORKGROUP: 'wg-1',
+      REDSHIFT_DATABASE: 'sales',
+      REDSHIFT_SECRET_ID: 's',
+    })
+    expect([dataApi.transport, dataApi.workgroup, dataApi.endpoint.database, dataApi.credentials]).toEqual([
+      'data-api',
+      'wg-1',
+      'sales',
+      { kind: 'secrets-manager', secretId: 's' },
+    ])
+    // REDSHIFT_USER alone is the Data API's DbUser; nothing at all is the caller's IAM identity.
+    const dbUser = RedshiftConfig.fromEnv({
+      REDSHIFT_TRANSPORT: 'data-api',
+      REDSHIFT_CLUSTER_ID: 'etl',
+      REDSHIFT_USER: 'loader',
+    })
+    expect(dbUser.credentials).toMatchObject({ kind: 'iam', dbUser: 'loader' })
     expect(
-      problemsOf(() =>
-        RedshiftConfig.fromEnv({
-          REDSHIFT_TRANSPORT: 'data-api',
-          REDSHIFT_WORKGROUP: 'wg-1',
-          REDSHIFT_SECRET_ID: 's',
-        }),
-      ),
-    ).toContainEqual(expect.objectContaining({ field: 'transport', source: 'REDSHIFT_TRANSPORT' }))
+      RedshiftConfig.fromEnv({ REDSHIFT_TRANSPORT: 'data-api', REDSHIFT_CLUSTER_ID: 'etl' }).credentials,
+    ).toMatchObject({ kind: 'iam' })
     const secret = RedshiftConfig.fromEnv({
       REDSHIFT_WORKGROUP: 'wg-1',
       REDSHIFT_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',

@@ -115,8 +115,11 @@ export function encodeParquet(
     writer: out,
     schema: [{ name: 'root', num_children: plans.length }, ...plans.map((p) => p.element)],
     codec: 'SNAPPY',
+    // A staged file is read once, whole, by COPY: statistics and indexes would be work for nothing.
+    statistics: false,
   })
   const columnData = plans.map((p, i) => ({
+    offsetIndex: false,
     name: p.element.name,
     data: rows.map((r) => {
       const v = r[i]

@@ -13,19 +13,28 @@ export type LoadRows = Iterable<LoadRow> | AsyncIterable<LoadRow> | Readable
  * Redshift folds names); a key that names no column is an error, a missing one is NULL.
  */
 export async function* alignedRows(rows: LoadRows, columns: readonly string[]): AsyncGenerator<LoadValue[]> {
+  for await (const batch of alignedBatches(rows, columns)) yield* batch
+}
+
+/**
+ * {@link alignedRows} a batch at a time: a synchronous source (an array, any iterable) fills a batch
+ * without an await per row, which for a million rows is seconds saved.
+ */
+export async function* alignedBatches(
+  rows: LoadRows,
+  columns: readonly string[],
+  size = 1000,
+): AsyncGenerator<LoadValue[][]> {
   const index = new Map(columns.map((c, i) => [c.toLowerCase(), i]))
-  const source: AsyncIterable<LoadRow> | Iterable<LoadRow> =
-    rows instanceof Readable ? (rows as AsyncIterable<LoadRow>) : rows
   let n = 0
-  for await (const row of source) {
+  const align = (row: LoadRow): LoadValue[] => {
     n++
     if (Array.isArray(row)) {
       if (row.length !== columns.length)
         throw new ValidationError(
           `row ${n} has ${row.length} values; the table has ${columns.length} columns (${columns.join(', ')})`,
         )
-      yield row as LoadValue[]
-      continue
+      return row as LoadValue[]
     }
     if (row === null || typeof row !== 'object')
       throw new ValidationError(
@@ -40,6 +49,27 @@ export async function* alignedRows(rows: LoadRows, columns: readonly string[]): 
         )
       out[i] = value
     }
-    yield out
+    return out
   }
+  const isSync =
+    !(rows instanceof Readable) && typeof (rows as Iterable<LoadRow>)[Symbol.iterator] === 'function'
+  let batch: LoadValue[][] = []
+  if (isSync) {
+    for (const row of rows as Iterable<LoadRow>) {
+      batch.push(align(row))
+      if (batch.length >= size) {
+        yield batch
+        batch = []
+      }
+    }
+  } else {
+    for await (const row of rows as AsyncIterable<LoadRow>) {
+      batch.push(align(row))
+      if (batch.length >= size) {
+        yield batch
+        batch = []
+      }
+    }
+  }
+  if (batch.length) yield batch
 }

@@ -80,7 +80,10 @@ export class S3Staging {
     const base = await sdkClientConfig(config)
     const client = new sdk.S3Client({
       ...base,
-      ...(needsPathStyle(base.endpoint) ? { forcePathStyle: true } : {}),
+      // The SDK also takes its endpoint from AWS_ENDPOINT_URL(_S3): a local S3 named there is path-style too.
+      ...(needsPathStyle(base.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL)
+        ? { forcePathStyle: true }
+        : {}),
     })
     const run = `${prefix}redshift-kit-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}/`
     return new S3Staging(sdk, client, bucket, run, fail)
@@ -117,19 +120,53 @@ export class S3Staging {
       await upload.done()
       return { key, url: this.url(key), bytes }
     } catch (error) {
+      // An abort is the caller's, not an S3 failure: it surfaces as the signal's reason.
+      if (signal?.aborted) throw signal.reason
       throw this.#error(`cannot write ${this.url(key)}`, error)
     }
   }
 
-  /** Reads a whole object (staged files are bounded in size by the writer). */
-  async get(key: string, signal?: AbortSignal): Promise<Uint8Array> {
+  /**
+   * A file read by byte ranges (what hyparquet calls an AsyncBuffer): its size from one HEAD, then
+   * only the ranges asked for, so a reader holds one row group's bytes, not the whole object.
+   */
+  async ranged(
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<{ byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> }> {
+    const call = signal ? { abortSignal: signal } : {}
     try {
-      const out = await this.#client.send(
-        new this.#sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }),
-        signal ? { abortSignal: signal } : {},
+      const head = await this.#client.send(
+        new this.#sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }),
+        call,
       )
-      return await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()
+      const byteLength = Number(head.ContentLength ?? 0)
+      return {
+        byteLength,
+        slice: async (start: number, end = byteLength) => {
+          try {
+            const out = await this.#client.send(
+              new this.#sdk.GetObjectCommand({
+                Bucket: this.bucket,
+                Key: key,
+                Range: `bytes=${start}-${end - 1}`,
+              }),
+              call,
+            )
+            const bytes = await (
+              out.Body as { transformToByteArray(): Promise<Uint8Array> }
+            ).transformToByteArray()
+            return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+              ? (bytes.buffer as ArrayBuffer)
+              : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)
+          } catch (error) {
+            if (signal?.aborted) throw signal.reason
+            throw this.#error(`cannot read ${this.url(key)}`, error)
+          }
+        },
+      }
     } catch (error) {
+      if (signal?.aborted) throw signal.reason
       throw this.#error(`cannot read ${this.url(key)}`, error)
     }
   }

@@ -10,6 +10,11 @@ import { S3Staging } from '../staging/s3-staging.js'
 import { UnloadCommandBuilder } from '../unload-command-builder.js'
 import { wireTextPlan } from './parquet-text.js'
 
+/** Default largest UNLOAD file (MB): a decoded file's rows weigh several times its bytes. */
+const DEFAULT_FILE_MB = 8
+/** Rows per batch handed out. */
+const ROWS_PER_BATCH = 10_000
+
 /**
  * Options of `unloadToStream`.
  *
@@ -21,7 +26,10 @@ export interface UnloadStreamOptions {
   readonly staging: string
   /** The role UNLOAD writes with; default: the client's `defaultUnloadIamRole`. */
   readonly iamRole?: string
-  /** Largest file UNLOAD writes, in MB (default 64): what one read holds in memory at most. */
+  /**
+   * Largest file UNLOAD writes, in MB (default 8; Redshift's least is 5): one file is read and one
+   * row group decoded at a time, so this is what bounds memory.
+   */
   readonly maxFileSizeMb?: number
   readonly signal?: AbortSignal
   readonly onProgress?: (progress: {
@@ -91,7 +99,7 @@ export async function unloadToStream(
     const command = new UnloadCommandBuilder(sql)
       .toS3(staging.bucket, `${staging.prefix}part_`)
       .parquet()
-      .maxFileSizeMb(options.maxFileSizeMb ?? 64)
+      .maxFileSizeMb(options.maxFileSizeMb ?? DEFAULT_FILE_MB)
       .iamRole(iamRole)
       .build()
     const result = await client.unloadToS3(command, call)
@@ -109,15 +117,15 @@ export async function unloadToStream(
     return cleaned
   }
   async function* batches(): AsyncGenerator<Row[], void, undefined> {
-    const { parquetMetadata, parquetRead } = await import('hyparquet')
+    const { parquetMetadataAsync, parquetRead } = await import('hyparquet')
     let rows = 0
     try {
       for (const [i, key] of files.entries()) {
         if (closed) return
         signal?.throwIfAborted()
-        const bytes = await staging.get(key, signal)
-        const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
-        const metadata = parquetMetadata(file)
+        // Read by ranges: the footer, then one row group's column chunks at a time.
+        const file = await staging.ranged(key, signal)
+        const metadata = await parquetMetadataAsync(file)
         const toText = wireTextPlan(metadata.schema as never)
         let start = 0
         for (const group of metadata.row_groups) {
@@ -133,20 +141,25 @@ export async function unloadToStream(
             },
           })
           start = end
-          const out: Row[] = raw.map(
-            (values) =>
-              new Row(
-                columns.map((_, c) => {
-                  const v = values[c]
-                  return v === null || v === undefined
-                    ? null
-                    : (parse[c] as (t: string) => Value)((toText[c] as (r: unknown) => string)(v))
-                }),
-                columns,
-              ),
-          )
-          rows += out.length
-          if (out.length) yield out
+          // Rows are made a slice at a time: the decoded group and one slice of Rows, never two copies of the group.
+          for (let from = 0; from < raw.length; from += ROWS_PER_BATCH) {
+            const out: Row[] = raw.slice(from, from + ROWS_PER_BATCH).map(
+              (values) =>
+                new Row(
+                  columns.map((_, c) => {
+                    const v = values[c]
+                    return v === null || v === undefined
+                      ? null
+                      : (parse[c] as (t: string) => Value)((toText[c] as (r: unknown) => string)(v))
+                  }),
+                  columns,
+                ),
+            )
+            rows += out.length
+            yield out
+            if (closed) return
+          }
+          raw = []
           if (closed) return
         }
         options.onProgress?.({ phase: 'reading', files: i + 1, rows })

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { createTypeParsers } from '../../types/type-parsers.js'
+import { toNamedStatement } from './named-parameters.js'
+import { columnOf, csvDecoder } from './result-decoding.js'
+
+describe('toNamedStatement', () => {
+  it('maps $n to :pn, and writes NULL and empty strings as fixed literals', () => {
+    expect(toNamedStatement('SELECT $1::int, $2, $3, $1', [7, null, ''])).toEqual({
+      sql: "SELECT :p1::int, NULL, '', :p1",
+      parameters: [{ name: 'p1', value: '7' }],
+    })
+  })
+
+  it('leaves $n inside strings, quoted identifiers, comments and dollar quotes alone', () => {
+    const sql = `SELECT '$1', "$1", $$ $1 $$ -- $1\n, $1 /* $1 */`
+    expect(toNamedStatement(sql, ['x'])).toEqual({
+      sql: `SELECT '$1', "$1", $$ $1 $$ -- $1\n, :p1 /* $1 */`,
+      parameters: [{ name: 'p1', value: 'x' }],
+    })
+  })
+
+  it("never pastes a value into the SQL, and keeps a ':' before a placeholder from becoming a cast", () => {
+    const hostile = "'; DROP TABLE t; --"
+    const named = toNamedStatement('SELECT a:$1, $2', [hostile, undefined])
+    expect(named.sql).toBe('SELECT a: :p1, NULL')
+    expect(named.parameters).toEqual([{ name: 'p1', value: hostile }])
+  })
+
+  it('serializes values as text: bigints exact, Dates in UTC, bytes as hex, booleans', () => {
+    const named = toNamedStatement('SELECT $1, $2, $3, $4', [
+      9007199254740993n,
+      new Date('2024-01-02T03:04:05.678Z'),
+      new Uint8Array([1, 255]),
+      false,
+    ])
+    expect(named.parameters.map((p) => p.value)).toEqual([
+      '9007199254740993',
+      '2024-01-02 03:04:05.678+00',
+      '01ff',
+      'false',
+    ])
+  })
+})
+
+describe('csvDecoder', () => {
+  it('reads RFC 4180 CSV into typed values, skipping the header of the first page', () => {
+    const columns = [
+      columnOf({ name: 'id', typeName: 'int8' }),
+      columnOf({ name: 'note', typeName: 'varchar' }),
+      columnOf({ name: 'at', typeName: 'timestamp' }),
+    ]
+    const decode = csvDecoder(columns, createTypeParsers())
+    const page = 'id,note,at\n1,"a,""b""\nc",2024-01-02 03:04:05.0\n2,,2024-01-02 03:04:05.5\n'
+    expect(decode(page, true)).toEqual([
+      [1n, 'a,"b"\nc', new Date('2024-01-02T03:04:05.000Z')],
+      [2n, null, new Date('2024-01-02T03:04:05.500Z')],
+    ])
+    expect(decode('3,x,2024-01-01 00:00:00.0', false)).toEqual([[3n, 'x', new Date('2024-01-01T00:00:00Z')]])
+  })
+})

@@ -1,0 +1,181 @@
+import type { ExecuteStatementCommandInput, Field } from '@aws-sdk/client-redshift-data'
+import { ValidationError } from '../../errors/client-errors.js'
+import type { ColumnMetadata } from '../../types/column-metadata.js'
+import { leadingKeyword } from '../../types/sql-scan.js'
+import type { TypeParsers } from '../../types/type-parsers.js'
+import type { QueryParam, Value } from '../../types/value.js'
+import type { TransportResult } from '../transport.js'
+import { toNamedStatement } from './named-parameters.js'
+import { columnOf, csvDecoder, recordDecoder } from './result-decoding.js'
+import type { DataApiSdk, DataApiTarget } from './sdk-client.js'
+import { serviceFailure } from './service-errors.js'
+import { awaitStatement, type StatementStops } from './statement-poll.js'
+
+/** The service's limit on the SQL text of one statement (100 KB). */
+export const MAX_SQL_BYTES = 100 * 1024
+
+/** How a statement is sent: on its own, or in a Data API session. */
+export type SessionMode =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'open'; readonly keepAliveSeconds: number }
+  | { readonly kind: 'in'; readonly sessionId: string }
+
+/** Result pages: typed `Field` records (GetStatementResult) or CSV text (GetStatementResultV2). */
+export type PageFormat = 'json' | 'csv'
+
+/** A submitted statement that finished. */
+export interface FinishedStatement {
+  readonly id: string
+  readonly sessionId: string | undefined
+  readonly hasResultSet: boolean
+  readonly resultRows: number
+  readonly redshiftQueryId: number
+  readonly format: PageFormat
+}
+
+/** One page of a result. */
+export interface ResultPage {
+  readonly columns: readonly ColumnMetadata[]
+  readonly rows: Value[][]
+  readonly nextToken: string | undefined
+}
+
+/** Refuses SQL over the service's 100 KB before any call is made. */
+function assertSize(sql: string): void {
+  const bytes = Buffer.byteLength(sql)
+  if (bytes > MAX_SQL_BYTES) {
+    throw new ValidationError('the statement is too long for the Data API', {
+      problems: [
+        {
+          field: 'sql',
+          message: `is ${bytes} bytes; the Data API takes at most ${MAX_SQL_BYTES} (100 KB). Use parameters instead of inlined values, or the wire transport`,
+        },
+      ],
+    })
+  }
+}
+
+/**
+ * Runs statements on the Data API: ExecuteStatement (named parameters, session or not), the
+ * adaptive DescribeStatement poll, and result pages decoded by the client's type parsers.
+ */
+export class StatementClient {
+  readonly #api: DataApiSdk
+  readonly #target: DataApiTarget
+  readonly #parsers: TypeParsers
+
+  constructor(api: DataApiSdk, target: DataApiTarget, parsers: TypeParsers) {
+    this.#api = api
+    this.#target = target
+    this.#parsers = parsers
+  }
+
+  get api(): DataApiSdk {
+    return this.#api
+  }
+
+  /** Submits `sql` and returns its statement id (and session id) as soon as the service has it. */
+  async submit(
+    sql: string,
+    params: readonly QueryParam[],
+    session: SessionMode,
+    format: PageFormat = 'json',
+  ): Promise<{ id: string; sessionId: string | undefined }> {
+    assertSize(sql)
+    const named = toNamedStatement(sql, params)
+    assertSize(named.sql)
+    const input: ExecuteStatementCommandInput = {
+      Sql: named.sql,
+      ...(named.parameters.length === 0 ? {} : { Parameters: named.parameters.map((p) => ({ ...p })) }),
+      ...(session.kind === 'in' ? { SessionId: session.sessionId } : this.#target),
+      ...(session.kind === 'open' ? { SessionKeepAliveSeconds: session.keepAliveSeconds } : {}),
+      ...(format === 'csv' ? { ResultFormat: 'CSV' as const } : {}),
+    }
+    try {
+      const out = await this.#api.client.send(new this.#api.sdk.ExecuteStatementCommand(input))
+      return {
+        id: out.Id as string,
+        sessionId: out.SessionId ?? (session.kind === 'in' ? session.sessionId : undefined),
+      }
+    } catch (error) {
+      throw serviceFailure(error, 'ExecuteStatement')
+    }
+  }
+
+  /** Polls until the statement ends (see {@link awaitStatement}). */
+  async finish(
+    submitted: { id: string; sessionId: string | undefined },
+    sql: string,
+    stops: StatementStops,
+    format: PageFormat = 'json',
+  ): Promise<FinishedStatement> {
+    const described = await awaitStatement(this.#api, submitted.id, sql, stops)
+    return {
+      id: submitted.id,
+      sessionId: submitted.sessionId,
+      hasResultSet: described.HasResultSet === true,
+      resultRows: described.ResultRows ?? -1,
+      redshiftQueryId: described.RedshiftQueryId ?? 0,
+      format,
+    }
+  }
+
+  /** One page of a finished statement's result. */
+  async page(
+    statement: FinishedStatement,
+    nextToken: string | undefined,
+    first: boolean,
+  ): Promise<ResultPage> {
+    const input = { Id: statement.id, ...(nextToken === undefined ? {} : { NextToken: nextToken }) }
+    try {
+      if (statement.format === 'csv') {
+        const out = await this.#api.client.send(new this.#api.sdk.GetStatementResultV2Command(input))
+        const columns = (out.ColumnMetadata ?? []).map(columnOf)
+        const decode = csvDecoder(columns, this.#parsers)
+        const rows = (out.Records ?? []).flatMap((r, i) => decode(r.CSVRecords ?? '', first && i === 0))
+        return { columns, rows, nextToken: out.NextToken }
+      }
+      const out = await this.#api.client.send(new this.#api.sdk.GetStatementResultCommand(input))
+      const columns = (out.ColumnMetadata ?? []).map(columnOf)
+      const decode = recordDecoder(columns, this.#parsers)
+      return { columns, rows: (out.Records ?? []).map((r: Field[]) => decode(r)), nextToken: out.NextToken }
+    } catch (error) {
+      throw serviceFailure(
+        error,
+        statement.format === 'csv' ? 'GetStatementResultV2' : 'GetStatementResult',
+        statement.id,
+      )
+    }
+  }
+
+  /** The whole result of a finished statement, every page read. */
+  async result(statement: FinishedStatement, sql: string): Promise<TransportResult> {
+    const command = leadingKeyword(sql).toUpperCase()
+    const queryId = statement.redshiftQueryId > 0 ? String(statement.redshiftQueryId) : statement.id
+    if (!statement.hasResultSet) {
+      return { columns: [], rows: [], rowsAffected: Math.max(0, statement.resultRows), command, queryId }
+    }
+    let page = await this.page(statement, undefined, true)
+    const columns = page.columns
+    const rows: Value[][] = page.rows
+    while (page.nextToken !== undefined) {
+      page = await this.page(statement, page.nextToken, false)
+      for (const row of page.rows) rows.push(row)
+    }
+    return { columns, rows, rowsAffected: rows.length, command, queryId }
+  }
+
+  /** Submits, polls and reads one statement. */
+  async run(
+    sql: string,
+    params: readonly QueryParam[],
+    session: SessionMode,
+    stops: StatementStops,
+    onSubmitted?: (id: string, sessionId: string | undefined) => void,
+  ): Promise<TransportResult & { readonly sessionId: string | undefined }> {
+    const submitted = await this.submit(sql, params, session)
+    onSubmitted?.(submitted.id, submitted.sessionId)
+    const finished = await this.finish(submitted, sql, stops)
+    return { ...(await this.result(finished, sql)), sessionId: finished.sessionId }
+  }
+}

@@ -1,0 +1,165 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createClient, type RedshiftClient } from '../../src/client.js'
+import { RedshiftConfig } from '../../src/config/redshift-config.js'
+import { QueryBuilder } from '../../src/query/query-builder.js'
+import { dataApiConfig } from './transports.js'
+
+describe('the Data API transport', () => {
+  let client: RedshiftClient
+  let sdk: RedshiftDataClient
+
+  beforeAll(() => {
+    client = createClient(dataApiConfig().build())
+    const s = inject('redshift')
+    sdk = new RedshiftDataClient({
+      region: s.aws.region,
+      endpoint: s.aws.endpoint,
+      credentials: { accessKeyId: s.aws.accessKeyId, secretAccessKey: s.aws.secretAccessKey },
+    })
+  })
+  afterAll(async () => {
+    await client?.close()
+    sdk?.destroy()
+  })
+
+  it('streams CSV pages (GetStatementResultV2) into typed values, BIGINTs exact', async () => {
+    const csv = createClient(
+      dataApiConfig()
+        .withDataApi({
+          clusterIdentifier: 'redshift-local',
+          database: inject('redshift').database,
+          dbUser: 'awsuser',
+          streamFormat: 'csv',
+        })
+        .build(),
+    )
+    try {
+      const stream = await csv.streamResults(
+        `SELECT g AS n, 9007199254740993::int8 AS big, 'a,"b"' AS quoted, NULL::varchar AS none
+         FROM generate_series(1, 3) AS g ORDER BY 1`,
+      )
+      const rows = []
+      for await (const row of stream) rows.push(row.values)
+      expect(rows).toEqual([
+        [1, 9007199254740993n, 'a,"b"', null],
+        [2, 9007199254740993n, 'a,"b"', null],
+        [3, 9007199254740993n, 'a,"b"', null],
+      ])
+    } finally {
+      await csv.close()
+    }
+  })
+
+  it("returns Redshift's query id (for getQueryMetrics), and answers health checks", async () => {
+    const result = await client.executeQuery('SELECT count(*) FROM generate_series(1, 10)')
+    expect(result.queryId).toMatch(/^\d+$/)
+    const metrics = await client.getQueryMetrics(result.queryId)
+    expect(metrics.queryId).toBe(result.queryId)
+    expect(await client.healthCheck()).toMatchObject({ healthy: true })
+    expect((await client.getDiagnostics()).transport).toBe('data-api')
+  })
+
+  it('runs COPY and UNLOAD (plain SQL over ExecuteStatement) against the local S3', async () => {
+    const s = inject('redshift')
+    const bucket = 'data-api-copy'
+    await mkdir(path.join(s.s3Dir, bucket, 'in'), { recursive: true })
+    await writeFile(path.join(s.s3Dir, bucket, 'in', 'rows.csv'), '1,alpha\n2,beta\n')
+    const role = 'arn:aws:iam::123456789012:role/DataApiCopy'
+    await client.executeQuery('DROP TABLE IF EXISTS dapi_copy')
+    await client.executeQuery('CREATE TABLE dapi_copy (id INT, name VARCHAR(10))')
+    const copied = await client.executeQuery(
+      `COPY dapi_copy FROM 's3://${bucket}/in/rows.csv' IAM_ROLE '${role}' CSV`,
+    )
+    expect(copied.rowsAffected).toBe(2)
+    await client.executeQuery(
+      `UNLOAD ('SELECT * FROM dapi_copy ORDER BY id') TO 's3://${bucket}/out/part_' IAM_ROLE '${role}' CSV PARALLEL OFF`,
+    )
+    const files = await readdir(path.join(s.s3Dir, bucket, 'out'))
+    const text = await readFile(path.join(s.s3Dir, bucket, 'out', files[0] as string), 'utf8')
+    expect(text).toBe('1,alpha\n2,beta\n')
+    await client.executeQuery('DROP TABLE dapi_copy')
+  })
+
+  it('refuses SQL over 100 KB before calling the service', async () => {
+    const sql = `SELECT '${'x'.repeat(100 * 1024)}'`
+    await expect(client.executeQuery(sql)).rejects.toMatchObject({
+      name: 'ValidationError',
+      problems: [expect.objectContaining({ field: 'sql', message: expect.stringMatching(/at most 102400/) })],
+    })
+  })
+
+  it('cancels the statement on the service when the caller aborts (CancelStatement)', async () => {
+    const controller = new AbortController()
+    const running = client.executeQuery('SELECT pg_sleep(20)', { signal: controller.signal, retry: false })
+    setTimeout(() => controller.abort(), 300)
+    const error = await running.catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'QueryCancelledError' })
+    const statementId = (error as { metadata: { statementId?: string } }).metadata.statementId
+    expect(statementId).toMatch(/^[0-9a-f-]{36}$/)
+    // The service's own view: the statement ended ABORTED, it was not left running.
+    let status: string | undefined
+    for (let i = 0; i < 100 && status !== 'ABORTED'; i++) {
+      status = (await sdk.send(new DescribeStatementCommand({ Id: statementId }))).Status
+      if (status !== 'ABORTED') await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(status).toBe('ABORTED')
+  })
+
+  it('gives up a statement past its timeout with QueryTimeoutError', async () => {
+    const q = new QueryBuilder('SELECT pg_sleep(20)').timeout(300).build()
+    await expect(client.executeQuery(q, { retry: false })).rejects.toMatchObject({
+      name: 'QueryTimeoutError',
+    })
+  })
+
+  it('runs a query in its WLM query group (SET query_group in a Data API session)', async () => {
+    const q = new QueryBuilder("SELECT 'grouped' AS g").queryGroup('etl').build()
+    expect((await client.executeQuery(q)).rows[0]?.values).toEqual(['grouped'])
+  })
+
+  it('cancels by statement id, and says cancelling by pid is wire-only', async () => {
+    await expect(client.cancelQuery({ pid: 1234 })).rejects.toMatchObject({
+      name: 'UnsupportedError',
+      message: expect.stringMatching(/wire-only/),
+    })
+    const s = inject('redshift')
+    const started = await sdk.send(
+      new (await import('@aws-sdk/client-redshift-data')).ExecuteStatementCommand({
+        ClusterIdentifier: 'redshift-local',
+        Database: s.database,
+        DbUser: s.admin.name,
+        Sql: 'SELECT pg_sleep(20)',
+      }),
+    )
+    const outcome = await client.cancelQuery(started.Id as string)
+    expect(outcome).toMatchObject({ cancelled: true, method: 'cancel-statement' })
+  })
+
+  it('reads region and endpoint from the AWS SDK chain (AWS_ENDPOINT_URL_REDSHIFT_DATA)', async () => {
+    const s = inject('redshift')
+    const saved = { ...process.env }
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_REDSHIFT_DATA: s.aws.endpoint,
+      AWS_REGION: s.aws.region,
+      AWS_ACCESS_KEY_ID: s.aws.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s.aws.secretAccessKey,
+    })
+    const fromEnv = createClient(
+      RedshiftConfig.fromEnv({
+        REDSHIFT_TRANSPORT: 'data-api',
+        REDSHIFT_CLUSTER_ID: 'redshift-local',
+        REDSHIFT_DATABASE: s.database,
+        REDSHIFT_USER: s.admin.name,
+      }),
+    )
+    try {
+      expect((await fromEnv.executeQuery('SELECT 42 AS answer')).rows[0]?.values).toEqual([42])
+    } finally {
+      await fromEnv.close()
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    }
+  })
+})
