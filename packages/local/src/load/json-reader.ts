@@ -1,3 +1,4 @@
+import { JsonNumber, parseExactJson, stringifyExactJson } from './exact-json.js'
 import type { InputRecord, RecordReader } from './input-record.js'
 import type { JsonPath } from './json-paths.js'
 import { LOAD_ERROR } from './load-error.js'
@@ -17,12 +18,13 @@ function toText(value: unknown): string | null {
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'bigint') return String(value)
   if (typeof value === 'boolean') return value ? 'true' : 'false'
-  return JSON.stringify(value)
+  if (value instanceof JsonNumber) return value.text
+  return stringifyExactJson(value)
 }
 
 /**
  * JSON records (`JSON 'auto'`, `'auto ignorecase'` or a JSONPaths file): top-level values, one after the
- * other with any whitespace between (one per line or not), each parsed by JSON.parse. With `'auto'`, the
+ * other with any whitespace between (one per line or not), each parsed with its numbers exact. With `'auto'`, the
  * object's top-level keys are matched to the lower-case column names (case-insensitively with
  * `'auto ignorecase'`); with JSONPaths each expression gives its column's value. An array as a record
  * needs JSONPaths.
@@ -48,7 +50,7 @@ export function jsonReader(
     if (text.length > MAX_OBJECT_CHARS) return error('JSON object exceeds the 4 MB limit')
     let value: unknown
     try {
-      value = JSON.parse(text)
+      value = parseExactJson(text)
     } catch {
       return error('Invalid JSON object')
     }

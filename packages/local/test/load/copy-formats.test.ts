@@ -128,6 +128,24 @@ describe('COPY formats', () => {
     expect(e.message).toMatch(/JSONPaths file .* does not exist/)
   })
 
+  it('loads JSON numbers exactly: BIGINT, long DECIMAL and SUPER keep every digit', async () => {
+    const t = await table('id bigint, amount decimal(38,4), doc super')
+    await store.put(
+      bucket,
+      'json/exact.json',
+      '{"id": 9223372036854775807, "amount": 12345678901234567890.1234, "doc": {"n": 12345678901234567890, "f": 0.5}}\n{"id": 1, "amount": 2.5, "doc": [1, 2]}',
+    )
+    await client.query(`COPY ${t} FROM 's3://${bucket}/json/exact.json' ${IAM_ROLE} JSON 'auto'`)
+    const r = await client.query({
+      text: `SELECT id::text, amount::text, json_serialize(doc) FROM ${t} ORDER BY 1 DESC`,
+      rowMode: 'array',
+    })
+    expect(r.rows).toEqual([
+      ['9223372036854775807', '12345678901234567890.1234', '{"f":0.5,"n":12345678901234567890}'],
+      ['1', '2.5000', '[1,2]'],
+    ])
+  })
+
   it('loads Parquet by column position, and refuses a column count mismatch', async () => {
     const t = await table('key int, label varchar(10), amount float8')
     await store.put(
