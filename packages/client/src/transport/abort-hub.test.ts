@@ -17,15 +17,14 @@ describe('abort hub', () => {
     expect(calls).toEqual(['a', 'c', 'c'])
   })
 
-  it('calls a listener added after the abort in a microtask, unless it stopped first', async () => {
+  it('never calls a listener added after the abort, as addEventListener does not', async () => {
     const controller = new AbortController()
     controller.abort()
     const calls: string[] = []
-    onAbort(controller.signal, () => calls.push('late'))
-    onAbort(controller.signal, () => calls.push('stopped'))()
+    const stop = onAbort(controller.signal, () => calls.push('late'))
+    await new Promise((resolve) => setImmediate(resolve))
+    stop()
     expect(calls).toEqual([])
-    await Promise.resolve()
-    expect(calls).toEqual(['late'])
   })
 
   it('puts one listener on a signal however many calls listen, so Node does not warn', async () => {

@@ -11,23 +11,16 @@
 const hubs = new WeakMap<AbortSignal, Set<() => void>>()
 
 /**
- * Calls `listener` once when `signal` aborts (at once, in a microtask, if it already has); returns
- * the function that stops listening. Safe to call the returned function more than once.
+ * Calls `listener` once when `signal` aborts; returns the function that stops listening (safe to
+ * call more than once). As with `addEventListener`, a signal that has already aborted never calls it:
+ * callers check `signal.aborted` first.
  *
  * @example
- * const stop = onAbort(signal, () => cancel())
- * try { await work() } finally { stop() }
+ * if (signal.aborted) cancel()
+ * else { const stop = onAbort(signal, () => cancel()); try { await work() } finally { stop() } }
  */
 export function onAbort(signal: AbortSignal, listener: () => void): () => void {
-  if (signal.aborted) {
-    let live = true
-    queueMicrotask(() => {
-      if (live) listener()
-    })
-    return () => {
-      live = false
-    }
-  }
+  if (signal.aborted) return () => undefined
   let listeners = hubs.get(signal)
   if (listeners === undefined) {
     const created = new Set<() => void>()
@@ -43,7 +36,7 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
       { once: true },
     )
   }
-  // A wrapper, so the same function registered twice is two listeners, as with addEventListener.
+  // A wrapper per registration: each has its own stop function, even for the same listener.
   const entry = (): void => listener()
   const set = listeners
   set.add(entry)

@@ -135,6 +135,10 @@ export class Session implements SessionHandle {
       const timer = setTimeout(() => this.#client.destroy(), 1_000)
       timer.unref()
       this.#client.once('close', () => clearTimeout(timer))
+      // What the client still sends is dropped as it arrives, not framed and queued for a session
+      // that is over.
+      this.#client.removeAllListeners('data')
+      this.#client.on('data', () => undefined)
       this.#client.resume()
       this.#client.end()
     } else {
