@@ -9,6 +9,7 @@ import {
 } from './catalog-views-sql.js'
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
 import { DATABASE_GRANT_SQL, PRIVILEGES_SQL } from './privileges-sql.js'
+import { SPATIAL_SQL } from './spatial-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
 import { SPECTRUM_TABLES_SQL, SPECTRUM_VIEW_NAMES, SPECTRUM_VIEWS_SQL } from './spectrum-views-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
@@ -31,6 +32,7 @@ const BODY = [
   INTERNAL_TABLES_SQL,
   LOAD_UNLOAD_TABLES_SQL,
   REDSHIFT_FUNCTIONS_SQL,
+  SPATIAL_SQL,
   VIEW_HELPERS_SQL,
   QUERY_VIEWS_SQL,
   LOAD_UNLOAD_VIEWS_SQL,

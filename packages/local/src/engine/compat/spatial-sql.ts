@@ -1,0 +1,7 @@
+import { SPATIAL_IO_SQL } from './spatial-io-sql.js'
+
+/**
+ * Redshift's spatial functions (AWS "Spatial functions"), planar, over GEOMETRY: constructors, output
+ * forms, accessors, measures and predicates. See spatial-io-sql.ts for the model.
+ */
+export const SPATIAL_SQL: string = [SPATIAL_IO_SQL].join('\n')
