@@ -9,8 +9,8 @@ import {
 } from './catalog-views-sql.js'
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
 import { DATABASE_GRANT_SQL, PRIVILEGES_SQL } from './privileges-sql.js'
-import { SPATIAL_SQL } from './spatial-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
+import { SPATIAL_SQL } from './spatial-sql.js'
 import { SPECTRUM_TABLES_SQL, SPECTRUM_VIEW_NAMES, SPECTRUM_VIEWS_SQL } from './spectrum-views-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
 
