@@ -56,6 +56,9 @@ SET LOCAL client_min_messages = warning;
 SET LOCAL allow_system_table_mods = on;
 -- Only pg_catalog: a kept cluster's users may have planted look-alike functions or operators in public.
 SET LOCAL search_path = pg_catalog;
+-- As pg_dump restores: a function's string body is checked at its first call, not here, so a start
+-- does not pay for parsing every body (RETURN bodies are still parsed: they are not strings).
+SET LOCAL check_function_bodies = off;
 ${BODY}
 -- Ordinary users call helpers in rk_internal through the pg_catalog functions and views; the
 -- gateway's tables there stay unreadable to them (no table privilege is granted).
