@@ -26,6 +26,7 @@ import { rewriteIntervalTypeName } from './interval-types.js'
 import { rewriteLateBindingView } from './late-binding-views.js'
 import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
+import { rewritePivots } from './pivot.js'
 import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
 import { rewriteQualify } from './qualify.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
@@ -34,6 +35,7 @@ import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
 import { translateShowMetadata } from './show-metadata.js'
 import { classifyStatement, firstKeyword } from './statement-kind.js'
+import { rewriteSuperPaths } from './super-paths.js'
 import { TokenStream } from './token-stream.js'
 import type {
   QueryType,
@@ -73,8 +75,13 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
  * no second pass over its tokens (the common case: plain SELECT / INSERT).
  */
 const TRIGGERS = new Set<string>(
-  ['top', 'qualify', ...HANDLERS.keys()].filter((w) => w !== 'select' && w !== 'pg_catalog'),
+  ['top', 'qualify', 'pivot', 'unpivot', ...HANDLERS.keys()].filter(
+    (w) => w !== 'select' && w !== 'pg_catalog',
+  ),
 )
+
+/** Statements whose expressions may navigate SUPER values. */
+const NAVIGATING = new Set(['select', 'with', 'values', 'insert', 'update', 'delete', 'create'])
 
 const SYSTEM_PREFIXES = new Set(['stl', 'stv', 'svl', 'svv', 'sys'])
 
@@ -106,6 +113,10 @@ interface Scan {
   /** A name longer than the engine keeps, which it would silently cut (two such names could collide). */
   readonly longName: string | undefined
   readonly rewritable: boolean
+  /** It names PIVOT or UNPIVOT: FROM items to rewrite before rendering. */
+  readonly pivots: boolean
+  /** It has a `.` outside literals: SUPER navigation or unnesting may be in it. */
+  readonly dotted: boolean
   readonly readsSystemViews: boolean
   /** It may hold PostgreSQL-only syntax or types (see `postgres-only.ts`). */
   readonly suspect: boolean
@@ -113,6 +124,8 @@ interface Scan {
 
 function scan(tokens: readonly Token[]): Scan {
   let rewritable = false
+  let pivots = false
+  let dotted = false
   let readsSystemViews = false
   let suspect = false
   let longName: string | undefined
@@ -122,16 +135,21 @@ function scan(tokens: readonly Token[]): Scan {
       if (utf8Bytes(t.value) > ENGINE_NAME_BYTES) longName = t.value
     }
     if (t.kind === 'word') {
-      if (!rewritable && TRIGGERS.has(t.value as string)) rewritable = true
+      if (TRIGGERS.has(t.value as string)) {
+        rewritable = true
+        if (t.value === 'pivot' || t.value === 'unpivot') pivots = true
+      }
       if (!readsSystemViews && isSystemRelationName(t.value as string)) readsSystemViews = true
       if (!suspect && POSTGRES_ONLY_TRIGGERS.has(t.value as string)) suspect = true
     } else if (t.kind === 'quotedIdent' && !readsSystemViews) {
       readsSystemViews = isSystemRelationName(t.value as string)
     } else if (t.kind === 'operator' && t.text === '::') {
       suspect = true
+    } else if (t.kind === 'punct' && t.text === '.') {
+      dotted = true
     }
   }
-  return { longName, rewritable, readsSystemViews, suspect }
+  return { longName, rewritable, pivots, dotted, readsSystemViews, suspect }
 }
 
 /**
@@ -151,7 +169,7 @@ function scan(tokens: readonly Token[]): Scan {
  */
 export function translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement {
   const ts = new TokenStream(sql)
-  const { longName, rewritable, readsSystemViews, suspect } = scan(ts.tokens)
+  const { longName, rewritable, pivots, dotted, readsSystemViews, suspect } = scan(ts.tokens)
   const first = firstKeyword(ts)
   const keyword = ts.word(first)
   const base = { original: sql, readsSystemViews }
@@ -230,6 +248,9 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   ) {
     rewriteRoleSyntax(rw, first)
   }
+  // Navigation first: PIVOT renders its source and aggregates with the paths already rewritten.
+  if (dotted && NAVIGATING.has(keyword as string)) rewriteSuperPaths(rw)
+  if (pivots) rewritePivots(rw)
   if (keyword === 'create' || keyword === 'alter') {
     const password = rewriteUserPassword(rw, first)
     if (password !== null) return failed('DDL', password)
