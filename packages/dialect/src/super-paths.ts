@@ -241,6 +241,7 @@ export function rewriteSuperPaths(rw: Rewriter): void {
   const ctes = new Set<string>()
   const inItem = new Set<number>()
   const paths: Path[] = []
+  const pivotAliases = new Set<string>()
   // Per parenthesis depth: a SELECT was seen, the FROM list is being read, the select list is.
   const selectSeen: boolean[] = [false]
   const fromList: boolean[] = [false]
@@ -295,6 +296,16 @@ export function rewriteSuperPaths(rw: Rewriter): void {
       addItem(ts.next(j))
       continue
     }
+    if ((w === 'pivot' || w === 'unpivot')) {
+      // The alias of a PIVOT / UNPIVOT result names a relation.
+      let open = ts.next(j)
+      if (ts.word(open) === 'include' || ts.word(open) === 'exclude') open = ts.next(ts.next(open))
+      const close = ts.is(open, '(') ? ts.closing(open) : -1
+      if (close >= 0) {
+        const tail = itemTail(ts, close)
+        if (tail.alias !== null) pivotAliases.add(tail.alias)
+      }
+    }
     const name = ts.name(j)
     if (name === undefined || inItem.has(j)) continue
     const before = ts.prev(j)
@@ -330,7 +341,7 @@ export function rewriteSuperPaths(rw: Rewriter): void {
   }
   classify(items, ctes)
   if (paths.length === 0 && !items.some((i) => i.kind === 'unnest' || i.kind === 'unpivot')) return
-  const relations = new Set<string>(ctes)
+  const relations = new Set<string>([...ctes, ...pivotAliases])
   const unnested = new Set<string>()
   const schemaTables = new Set<string>()
   for (const it of items) {
