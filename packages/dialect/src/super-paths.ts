@@ -296,7 +296,7 @@ export function rewriteSuperPaths(rw: Rewriter): void {
       addItem(ts.next(j))
       continue
     }
-    if ((w === 'pivot' || w === 'unpivot')) {
+    if (w === 'pivot' || w === 'unpivot') {
       // The alias of a PIVOT / UNPIVOT result names a relation.
       let open = ts.next(j)
       if (ts.word(open) === 'include' || ts.word(open) === 'exclude') open = ts.next(ts.next(open))

@@ -1,4 +1,5 @@
 import { translateAlterTable } from './alter-table.js'
+import { translateAnalyzeCompression } from './analyze-compression.js'
 import { translateCancel } from './cancel.js'
 import { translateCopy, translateUnload } from './copy-unload.js'
 import { analyzeCreateTable } from './create-table.js'
@@ -210,6 +211,13 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
       const copy = translateCopy(ts, first)
       if ('sqlState' in copy) return failed('COPY', copy)
       return { ...base, sql, queryType: 'COPY', gatewayCommand: copy }
+    }
+    case 'analyze': {
+      const analyze = translateAnalyzeCompression(ts, first)
+      if (analyze !== null && 'sqlState' in analyze) return failed('UTILITY', analyze)
+      // It reads the recorded sort keys: the bookkeeping of earlier CREATE TABLEs is flushed first.
+      if (analyze !== null) return { ...base, readsSystemViews: true, queryType: 'UTILITY', sql: analyze.sql }
+      break
     }
     case 'unload':
       return { ...base, sql, queryType: 'UNLOAD', gatewayCommand: translateUnload(ts) }

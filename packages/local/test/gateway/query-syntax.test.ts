@@ -81,17 +81,24 @@ describe('PIVOT and UNPIVOT', () => {
       cnt FOR color IN (red AS r, green AS g, blue AS b)) ORDER BY color, quality`)
     expect(r.fields.map((f) => f.name)).toEqual(['quality', 'color', 'cnt'])
     expect(r.rows.map((x) => `${x.quality}:${x.color}:${x.cnt}`)).toEqual([
-      'high:b:7', 'normal:b:40', 'high:g:20', 'low:g:23', 'high:r:15', 'low:r:10', 'normal:r:35',
+      'high:b:7',
+      'normal:b:40',
+      'high:g:20',
+      'low:g:23',
+      'high:r:15',
+      'low:r:10',
+      'normal:r:35',
     ])
-    const all = await c.query(`SELECT count(*) AS n, count(cnt) AS v FROM (SELECT red, green, blue FROM count_by_color)
+    const all =
+      await c.query(`SELECT count(*) AS n, count(cnt) AS v FROM (SELECT red, green, blue FROM count_by_color)
       UNPIVOT INCLUDE NULLS (cnt FOR color IN (red, green, blue))`)
     expect(all.rows).toEqual([{ n: '9', v: '7' }])
   })
 
   it('a source whose columns the translation cannot see is refused with a way out', async () => {
-    await expect(c.query('SELECT * FROM count_by_color UNPIVOT (cnt FOR color IN (red, green))')).rejects.toThrow(
-      /needs its column names.*FROM \(SELECT a, b, c FROM t\) UNPIVOT/,
-    )
+    await expect(
+      c.query('SELECT * FROM count_by_color UNPIVOT (cnt FOR color IN (red, green))'),
+    ).rejects.toThrow(/needs its column names.*FROM \(SELECT a, b, c FROM t\) UNPIVOT/)
   })
 })
 
@@ -101,7 +108,11 @@ describe('SUPER navigation and unnesting', () => {
         c_orders.nothing.deeper AS missing, co.c_orders[1]['o_orderkey'] AS second
       FROM customer_orders co ORDER BY id`)
     expect(r.fields.map((f) => [f.name, f.dataTypeID])).toEqual([
-      ['id', 23], ['o_orderkey', 4000], ['qty', 4000], ['missing', 4000], ['second', 4000],
+      ['id', 23],
+      ['o_orderkey', 4000],
+      ['qty', 4000],
+      ['missing', 4000],
+      ['second', 4000],
     ])
     expect(r.rows.map((x) => [x.o_orderkey, x.qty, x.missing, x.second])).toEqual([
       ['10', '2', null, '11'],
@@ -111,12 +122,10 @@ describe('SUPER navigation and unnesting', () => {
     const schemaQualified = await c.query(
       'SELECT qsyntax.customer_orders.c_orders[1].o_orderkey AS k FROM qsyntax.customer_orders ORDER BY id',
     )
-    expect(schemaQualified.rows.map((x) => x.k)).toEqual([
-      '11',
-      null,
-      null,
-    ])
-    const filtered = await c.query("SELECT count(*) AS n FROM customer_orders WHERE c_orders[0].o_status = '\"P\"'")
+    expect(schemaQualified.rows.map((x) => x.k)).toEqual(['11', null, null])
+    const filtered = await c.query(
+      'SELECT count(*) AS n FROM customer_orders WHERE c_orders[0].o_status = \'"P"\'',
+    )
     expect(filtered.rows).toEqual([{ n: '1' }])
   })
 
@@ -127,12 +136,49 @@ describe('SUPER navigation and unnesting', () => {
       { id: 1, k: '10', i: 0, qty: '1' },
       { id: 1, k: '10', i: 0, qty: '2' },
     ])
-    const attrs = await c.query(`SELECT attr, val FROM customer_orders c, c.c_orders AS o, UNPIVOT o AS val AT attr
+    const attrs =
+      await c.query(`SELECT attr, val FROM customer_orders c, c.c_orders AS o, UNPIVOT o AS val AT attr
       WHERE o.o_orderkey::int = 11 ORDER BY attr`)
     expect(attrs.rows).toEqual([
       { attr: 'o_lines', val: '[]' },
       { attr: 'o_orderkey', val: '11' },
     ])
+  })
+})
+
+describe('ANALYZE COMPRESSION', () => {
+  it("answers Redshift's report: encodings by type, sort keys kept, unlisted columns N/A, in a transaction too", async () => {
+    await c.query(`create table qsyntax.listing (listid int, seller varchar(20), price decimal(8,2), ok boolean, listtime timestamp)
+      sortkey (listtime)`)
+    await c.query(`insert into listing select n, 'seller ' || (n % 3), n % 7, n % 2 = 0, timestamp '2024-01-01' + n * interval '1 hour'
+      from generate_series(1, 300) n`)
+    await c.query('BEGIN')
+    const r = await c.query('analyze compression listing')
+    await c.query('COMMIT')
+    expect(r.fields.map((f) => f.name)).toEqual(['Table', 'Column', 'Encoding', 'Est_reduction_pct'])
+    expect(r.rows.map((x) => [x.Table, x.Column, x.Encoding])).toEqual([
+      ['listing', 'listid', 'az64'],
+      ['listing', 'seller', 'zstd'],
+      ['listing', 'price', 'az64'],
+      ['listing', 'ok', 'raw'],
+      ['listing', 'listtime', 'raw'],
+    ])
+    expect(r.rows.map((x) => x.Est_reduction_pct)).toEqual(['0.00', '94.05', '92.78', '0.00', '0.00'])
+    const some = await c.query('ANALYZE COMPRESSION qsyntax.listing (seller) COMPROWS 1000')
+    expect(some.rows.map((x) => `${x.Column}:${x.Encoding}:${x.Est_reduction_pct}`)).toEqual([
+      'listid:N/A:0.00',
+      'seller:zstd:94.05',
+      'price:N/A:0.00',
+      'ok:N/A:0.00',
+      'listtime:N/A:0.00',
+    ])
+    await expect(c.query('analyze compression listing (nope)')).rejects.toThrow(
+      'column "nope" does not exist',
+    )
+    await expect(c.query('analyze compression no_such_table')).rejects.toThrow(
+      'relation "no_such_table" does not exist',
+    )
+    await expect(c.query('analyze compression listing comprows 10')).rejects.toThrow('COMPROWS must be')
   })
 })
 
