@@ -389,7 +389,8 @@ export function rewriteSuperPaths(rw: Rewriter): void {
         navigates = true
       }
     }
-    return navigates ? out : null
+    // Typed SUPER (the subscript gives jsonb): SUPER's comparisons with literals and lax casts apply.
+    return navigates ? `(${out})::pg_catalog.super` : null
   }
   for (const it of items) {
     if (it.kind !== 'unnest' && it.kind !== 'unpivot') continue
@@ -401,10 +402,10 @@ export function rewriteSuperPaths(rw: Rewriter): void {
     let text: string
     if (it.unpivot) {
       const key = index === null ? '' : `, rk_e.key::varchar AS ${index}`
-      text = `${lateral}(SELECT rk_e.value AS ${alias}${key} FROM jsonb_each(CASE WHEN jsonb_typeof(${source}) = 'object' THEN ${source} ELSE '{}' END) AS rk_e) AS ${alias}`
+      text = `${lateral}(SELECT rk_e.value::pg_catalog.super AS ${alias}${key} FROM jsonb_each(CASE WHEN jsonb_typeof(${source}) = 'object' THEN ${source} ELSE '{}' END) AS rk_e) AS ${alias}`
     } else {
       const at = index === null ? '' : `, (rk_e.n - 1)::int AS ${index}`
-      text = `${lateral}(SELECT rk_e.value AS ${alias}${at} FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${source}) = 'array' THEN ${source} ELSE '[]' END) WITH ORDINALITY AS rk_e(value, n)) AS ${alias}`
+      text = `${lateral}(SELECT rk_e.value::pg_catalog.super AS ${alias}${at} FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${source}) = 'array' THEN ${source} ELSE '[]' END) WITH ORDINALITY AS rk_e(value, n)) AS ${alias}`
     }
     rw.replace(it.first, it.last + 1, text)
   }

@@ -260,7 +260,7 @@ describe('PIVOT and UNPIVOT', () => {
 describe('SUPER navigation and unnesting', () => {
   it('navigates past a column: unqualified, table-qualified, schema.table-qualified', () => {
     expect(sql("SELECT c.a.b, t.c.a[0].b, s.t.c.a, c[1]['x'] FROM s.t WHERE t.c.a IS NULL")).toBe(
-      `SELECT c['a']['b'] AS "b", t.c['a'][0]['b'] AS "b", s.t.c['a'] AS "a", c[1]['x'] FROM s.t WHERE t.c['a'] IS NULL`,
+      `SELECT (c['a']['b'])::pg_catalog.super AS "b", (t.c['a'][0]['b'])::pg_catalog.super AS "b", (s.t.c['a'])::pg_catalog.super AS "a", c[1]['x'] FROM s.t WHERE (t.c['a'])::pg_catalog.super IS NULL`,
     )
   })
 
@@ -277,10 +277,10 @@ describe('SUPER navigation and unnesting', () => {
 
   it('unnests arrays in FROM (AT: the 0-based index) and unpivots objects', () => {
     expect(sql('SELECT o.k, i FROM t c, c.orders AS o AT i')).toBe(
-      `SELECT o.o['k'] AS "k", i FROM t c, LATERAL (SELECT rk_e.value AS "o", (rk_e.n - 1)::int AS "i" FROM jsonb_array_elements(CASE WHEN jsonb_typeof(c.orders) = 'array' THEN c.orders ELSE '[]' END) WITH ORDINALITY AS rk_e(value, n)) AS "o"`,
+      `SELECT (o.o['k'])::pg_catalog.super AS "k", i FROM t c, LATERAL (SELECT rk_e.value::pg_catalog.super AS "o", (rk_e.n - 1)::int AS "i" FROM jsonb_array_elements(CASE WHEN jsonb_typeof(c.orders) = 'array' THEN c.orders ELSE '[]' END) WITH ORDINALITY AS rk_e(value, n)) AS "o"`,
     )
     expect(sql('SELECT a, v FROM t, UNPIVOT t.obj AS v AT a')).toBe(
-      `SELECT a, v FROM t, LATERAL (SELECT rk_e.value AS "v", rk_e.key::varchar AS "a" FROM jsonb_each(CASE WHEN jsonb_typeof(t.obj) = 'object' THEN t.obj ELSE '{}' END) AS rk_e) AS "v"`,
+      `SELECT a, v FROM t, LATERAL (SELECT rk_e.value::pg_catalog.super AS "v", rk_e.key::varchar AS "a" FROM jsonb_each(CASE WHEN jsonb_typeof(t.obj) = 'object' THEN t.obj ELSE '{}' END) AS rk_e) AS "v"`,
     )
   })
 })
