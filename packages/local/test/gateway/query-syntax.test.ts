@@ -175,6 +175,10 @@ describe('ANALYZE COMPRESSION', () => {
       'ok:N/A:0.00',
       'listtime:N/A:0.00',
     ])
+    const every = await c.query('ANALYZE COMPRESSION')
+    expect(every.rows.filter((x) => x.Table === 'listing').map((x) => x.Encoding)).toEqual(
+      r.rows.map((x) => x.Encoding),
+    )
     await expect(c.query('analyze compression listing (nope)')).rejects.toThrow(
       'column "nope" does not exist',
     )

@@ -62,9 +62,15 @@ BEGIN
           WHEN col.atttypid IN ('bool'::regtype, 'pg_catalog.geometry'::regtype, 'pg_catalog.geography'::regtype) THEN 'raw'
           ELSE 'zstd' END;
         IF "Encoding" <> 'raw' THEN
-          EXECUTE pg_catalog.format('SELECT pg_catalog.count(v), pg_catalog.count(DISTINCT v::text) FROM (SELECT %I AS v FROM %s LIMIT %s) AS s',
-                                    col.attname, rel.oid::regclass, p_rows)
-            INTO sampled, distinct_values;
+          BEGIN
+            EXECUTE pg_catalog.format('SELECT pg_catalog.count(v), pg_catalog.count(DISTINCT v::text) FROM (SELECT %I AS v FROM %s LIMIT %s) AS s',
+                                      col.attname, rel.oid::regclass, p_rows)
+              INTO sampled, distinct_values;
+          EXCEPTION WHEN undefined_table OR undefined_column THEN
+            -- Dropped by another session while the report ran (only when every table is analysed).
+            IF target IS NOT NULL THEN RAISE; END IF;
+            sampled := 0;
+          END;
           IF sampled > 0 THEN
             "Est_reduction_pct" := pg_catalog.round(95 * (1 - distinct_values::numeric / sampled), 2);
           END IF;
