@@ -68,7 +68,8 @@ describe('the mock speaks the dialect redshift-local speaks', () => {
     const pivoted = await mock.executeQuery(`SELECT * FROM (SELECT id, customer FROM orders) PIVOT (
       count(id) FOR customer IN ('ada' AS a, NULL AS nobody))`)
     expect(pivoted.rows.map((row) => row.toObject())).toEqual([{ a: 1n, nobody: 1n }])
-    const unpivoted = await mock.executeQuery(`SELECT * FROM (SELECT id, customer, 'x' AS other FROM orders WHERE id = 1)
+    const unpivoted =
+      await mock.executeQuery(`SELECT * FROM (SELECT id, customer, 'x' AS other FROM orders WHERE id = 1)
       UNPIVOT (v FOR k IN (customer, other))`)
     expect(unpivoted.rows.map((row) => row.toObject())).toEqual([
       { id: 1, k: 'customer', v: 'ada' },
