@@ -1,10 +1,35 @@
 import type { Value } from '@redshift-kit/client'
 
-/** `2024-01-02 03:04:05.123` in UTC, as Redshift prints a TIMESTAMP (milliseconds only when present). */
+const DAY_MS = 86_400_000
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
+let lastDay = Number.NaN
+let lastDayText = ''
+
+/**
+ * `2024-01-02 03:04:05.123` in UTC, as Redshift prints a TIMESTAMP (milliseconds only when present).
+ * Exports write millions of these: the date part is kept for the last day seen (rows come in runs of
+ * one day) and the time of day is cut from the epoch milliseconds, instead of `toISOString()` per value.
+ */
 function timestampText(d: Date): string {
-  const iso = d.toISOString()
-  const ms = iso.slice(20, 23)
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === '000' ? '' : `.${ms}`}`
+  const t = d.getTime()
+  if (!Number.isFinite(t)) return String(d)
+  const day = Math.floor(t / DAY_MS)
+  if (day !== lastDay) {
+    const iso = d.toISOString()
+    // Years past 9999 or before 0 print with a sign and six digits: take everything before the 'T'.
+    lastDayText = iso.slice(0, iso.indexOf('T'))
+    lastDay = day
+  }
+  let rest = t - day * DAY_MS
+  const ms = rest % 1000
+  rest = (rest - ms) / 1000
+  const seconds = rest % 60
+  rest = (rest - seconds) / 60
+  const minutes = rest % 60
+  const hours = (rest - minutes) / 60
+  const time = `${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}`
+  if (ms === 0) return `${lastDayText} ${time}`
+  return `${lastDayText} ${time}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`
 }
 
 /**
