@@ -247,6 +247,7 @@ export function rewriteSuperPaths(rw: Rewriter): void {
   const fromList: boolean[] = [false]
   const selectList: boolean[] = [false]
   let depth = 0
+  const firstWord = ts.word(ts.sigAt(0))
   const addItem = (at: number): void => {
     const it = at < 0 ? null : parseItem(ts, at)
     if (it === null) return
@@ -256,10 +257,18 @@ export function rewriteSuperPaths(rw: Rewriter): void {
   }
   for (let j = ts.sigAt(0); j >= 0; j = ts.next(j)) {
     if (ts.is(j, '(')) {
+      const before = ts.prev(j)
+      const inFrom =
+        fromList[depth] === true &&
+        (ts.word(before) === 'from' || ts.word(before) === 'join' || ts.is(before, ',') || ts.is(before, '('))
       depth++
-      selectSeen[depth] = false
-      fromList[depth] = false
+      const inner = ts.word(ts.next(j))
+      // `FROM (a JOIN b ON ...)`: a parenthesised FROM list of its own.
+      const joinGroup = inFrom && inner !== 'select' && inner !== 'with' && inner !== 'values'
+      selectSeen[depth] = joinGroup
+      fromList[depth] = joinGroup
       selectList[depth] = false
+      if (joinGroup) addItem(ts.next(j))
       continue
     }
     if (ts.is(j, ')')) {
@@ -275,13 +284,13 @@ export function rewriteSuperPaths(rw: Rewriter): void {
     }
     if (w !== undefined && ITEM_LEADERS.has(w)) {
       const isFrom = w === 'from'
-      if (
-        isFrom &&
-        (ts.word(ts.prev(j)) === 'distinct' || !selectSeen[depth]) &&
-        ts.word(ts.prev(j)) !== 'delete'
-      ) {
-        continue
-      }
+      const prev = ts.prev(j)
+      // FROM of a SELECT or DELETE, or UPDATE's own FROM; not `IS DISTINCT FROM`, `EXTRACT(x FROM y)`.
+      const clause =
+        selectSeen[depth] || ts.word(prev) === 'delete' || (depth === 0 && firstWord === 'update')
+      if (isFrom && (ts.word(prev) === 'distinct' || !clause)) continue
+      // `(LIKE parent)` in CREATE TABLE; elsewhere LIKE is the operator.
+      if (w === 'like' && !ts.is(prev, '(')) continue
       selectList[depth] = false
       if (isFrom || w === 'join') fromList[depth] = true
       addItem(ts.next(j))

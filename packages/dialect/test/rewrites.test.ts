@@ -270,6 +270,9 @@ describe('SUPER navigation and unnesting', () => {
       'select extract(year from t.d) from t',
       'insert into s.t (a) select a from s.u',
       'update s.t set a = 1 where s.t.b = 2',
+      'UPDATE "public"."t" SET "n" = "stage"."n" FROM "stage" WHERE "public"."t"."id" = "stage"."id"',
+      'select a.x, b.y from (a join b on a.id = b.id) join c on c.q = a.q',
+      'select t.a from t, u where t.b is distinct from u.c and t.b like u.d',
     ]) {
       expect(sql(text)).toBe(text)
     }
