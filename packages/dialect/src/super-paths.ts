@@ -72,10 +72,6 @@ interface FromItem {
 interface Path {
   readonly first: number
   readonly last: number
-  /** Token indices of the names, in order (subscripts excluded). */
-  readonly names: readonly number[]
-  /** For each segment after the first name: a name token, or the `[` of a subscript. */
-  readonly segments: readonly number[]
   /** A whole select-list item without alias: it takes the last attribute's name, as on Redshift. */
   readonly selectItem: boolean
 }
@@ -333,7 +329,6 @@ export function rewriteSuperPaths(rw: Rewriter): void {
       j = last
       continue
     }
-    const { names, segments } = segmentsOf(ts, j, last)
     const itemStart =
       selectList[depth] === true &&
       (ts.word(before) === 'select' || ts.is(before, ',') || ts.word(before) === 'distinct')
@@ -342,8 +337,6 @@ export function rewriteSuperPaths(rw: Rewriter): void {
     paths.push({
       first: j,
       last,
-      names,
-      segments,
       selectItem: selectList[depth] === true && itemStart && itemEnd,
     })
     j = last
@@ -419,10 +412,21 @@ export function rewriteSuperPaths(rw: Rewriter): void {
     rw.replace(it.first, it.last + 1, text)
   }
   for (const p of paths) {
+    // The common case, `alias.column`, costs one look-up.
+    const head = ts.name(p.first) as string
+    if (
+      ts.is(ts.next(p.first), '.') &&
+      ts.next(ts.next(p.first)) === p.last &&
+      relations.has(head) &&
+      !unnested.has(head)
+    ) {
+      continue
+    }
     const out = navigate(p.first, p.last)
     if (out === null) continue
-    const name = ts.name(p.names[p.names.length - 1] as number) as string
-    const lastIsName = p.segments[p.segments.length - 1] === p.names[p.names.length - 1]
+    const { names, segments } = segmentsOf(ts, p.first, p.last)
+    const name = ts.name(names[names.length - 1] as number) as string
+    const lastIsName = segments[segments.length - 1] === names[names.length - 1]
     rw.replace(p.first, p.last + 1, p.selectItem && lastIsName ? `${out} AS ${quoteIdentifier(name)}` : out)
   }
 }
