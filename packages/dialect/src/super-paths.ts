@@ -244,6 +244,8 @@ export function rewriteSuperPaths(rw: Rewriter): void {
   const selectList: boolean[] = [false]
   let depth = 0
   const firstWord = ts.word(ts.sigAt(0))
+  // QUALIFY names its select items itself (qualify.ts), with the same last-attribute name.
+  let qualify = false
   const addItem = (at: number): void => {
     const it = at < 0 ? null : parseItem(ts, at)
     if (it === null) return
@@ -292,6 +294,7 @@ export function rewriteSuperPaths(rw: Rewriter): void {
       addItem(ts.next(j))
       continue
     }
+    if (w === 'qualify') qualify = true
     if (w !== undefined && FROM_ENDS.has(w)) {
       fromList[depth] = false
       selectList[depth] = false
@@ -427,7 +430,11 @@ export function rewriteSuperPaths(rw: Rewriter): void {
     const { names, segments } = segmentsOf(ts, p.first, p.last)
     const name = ts.name(names[names.length - 1] as number) as string
     const lastIsName = segments[segments.length - 1] === names[names.length - 1]
-    rw.replace(p.first, p.last + 1, p.selectItem && lastIsName ? `${out} AS ${quoteIdentifier(name)}` : out)
+    rw.replace(
+      p.first,
+      p.last + 1,
+      p.selectItem && lastIsName && !qualify ? `${out} AS ${quoteIdentifier(name)}` : out,
+    )
   }
 }
 

@@ -264,6 +264,12 @@ describe('SUPER navigation and unnesting', () => {
     )
   })
 
+  it('under QUALIFY, which names the select items itself', () => {
+    expect(sql('select c.a.b, row_number() over (order by id) as rn from t qualify rn = 1')).toBe(
+      `SELECT rk_q."b", rk_q."rn" FROM (SELECT (c['a']['b'])::pg_catalog.super AS "b", row_number() over (order by id) AS "rn" from t) AS rk_q WHERE (rn = 1)`,
+    )
+  })
+
   it('leaves relation-qualified columns, function calls, types and t.* alone', () => {
     for (const text of [
       'select t.a, u.b, s.f(t.a), x::pg_catalog.int4, cast(y as pg_catalog.text), t.* from s.t join u on t.id = u.id',
