@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { valueText } from '../src/output/value-text.js'
+import { valueText, writeTimestamp } from '../src/output/value-text.js'
+
+/** writeTimestamp's bytes, as text. */
+function written(d: Date): string {
+  let text = ''
+  writeTimestamp({ ascii: (t) => (text += t), byte: (b) => (text += String.fromCharCode(b)) }, d)
+  return text
+}
 
 /** What the formatter must agree with: the ISO form, cut to Redshift's `YYYY-MM-DD HH:MI:SS[.mmm]`. */
 function viaIso(d: Date): string {
@@ -14,7 +21,10 @@ describe('valueText of a TIMESTAMP', () => {
     const lo = -62_167_219_200_000 // 0000-01-01
     const span = 253_402_300_799_999 - lo
     const random = Array.from({ length: 20_000 }, () => Math.floor(lo + Math.random() * span))
-    for (const t of [...edges, ...random]) expect(valueText(new Date(t)), String(t)).toBe(viaIso(new Date(t)))
+    for (const t of [...edges, ...random]) {
+      expect(valueText(new Date(t)), String(t)).toBe(viaIso(new Date(t)))
+      expect(written(new Date(t)), String(t)).toBe(viaIso(new Date(t)))
+    }
   })
 
   it('prints milliseconds only when there are some', () => {

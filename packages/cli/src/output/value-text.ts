@@ -13,6 +13,15 @@ let lastDayText = ''
 function timestampText(d: Date): string {
   const t = d.getTime()
   if (!Number.isFinite(t)) return String(d)
+  const day = dayText(t, d)
+  const { hours, minutes, seconds, ms } = timeOfDay(t)
+  const time = `${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}`
+  if (ms === 0) return `${day} ${time}`
+  return `${day} ${time}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`
+}
+
+/** The `YYYY-MM-DD` of an instant, kept for the last day asked. */
+function dayText(t: number, d: Date): string {
   const day = Math.floor(t / DAY_MS)
   if (day !== lastDay) {
     const iso = d.toISOString()
@@ -20,16 +29,61 @@ function timestampText(d: Date): string {
     lastDayText = iso.slice(0, iso.indexOf('T'))
     lastDay = day
   }
-  let rest = t - day * DAY_MS
+  return lastDayText
+}
+
+function timeOfDay(t: number): { hours: number; minutes: number; seconds: number; ms: number } {
+  let rest = t - Math.floor(t / DAY_MS) * DAY_MS
+  const ms = rest % 1000
+  rest = (rest - ms) / 1000
+  const seconds = rest % 60
+  rest = (rest - seconds) / 60
+  const minutes = rest % 60
+  return { hours: (rest - minutes) / 60, minutes, seconds, ms }
+}
+
+/** Where {@link writeTimestamp} writes: ASCII text and single bytes. */
+export interface AsciiOut {
+  ascii(text: string): void
+  byte(b: number): void
+}
+
+/**
+ * Writes a TIMESTAMP as {@link valueText} prints it, byte by byte, without making a string: exports
+ * write one per row, and each string made is garbage the collector must chase.
+ *
+ * @example
+ * writeTimestamp(byteWriter, new Date(0)) // 1970-01-01 00:00:00
+ */
+export function writeTimestamp(out: AsciiOut, d: Date): void {
+  const t = d.getTime()
+  if (!Number.isFinite(t)) {
+    out.ascii(String(d))
+    return
+  }
+  out.ascii(dayText(t, d))
+  let rest = t - Math.floor(t / DAY_MS) * DAY_MS
   const ms = rest % 1000
   rest = (rest - ms) / 1000
   const seconds = rest % 60
   rest = (rest - seconds) / 60
   const minutes = rest % 60
   const hours = (rest - minutes) / 60
-  const time = `${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}`
-  if (ms === 0) return `${lastDayText} ${time}`
-  return `${lastDayText} ${time}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`
+  out.byte(0x20)
+  two(out, hours)
+  out.byte(0x3a)
+  two(out, minutes)
+  out.byte(0x3a)
+  two(out, seconds)
+  if (ms === 0) return
+  out.byte(0x2e)
+  out.byte(0x30 + Math.floor(ms / 100))
+  two(out, ms % 100)
+}
+
+function two(out: AsciiOut, n: number): void {
+  out.byte(0x30 + Math.floor(n / 10))
+  out.byte(0x30 + (n % 10))
 }
 
 /**
