@@ -33,14 +33,14 @@ function topLevel(ts: TokenStream, from: number, to: number): number[] {
 }
 
 /** A select-list item: the expression's tokens and the column name the engine would give it. */
-interface Item {
+export interface Item {
   readonly first: number
   readonly last: number
   readonly name: string
 }
 
 /** The output name of `[first, last]`: its alias, a column's own name, a function's name, or `?column?`. */
-function item(ts: TokenStream, first: number, last: number): Item {
+export function item(ts: TokenStream, first: number, last: number): Item {
   const lastName = ts.name(last)
   const before = ts.prev(last)
   if (lastName !== undefined && last !== first) {

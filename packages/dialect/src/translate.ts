@@ -1,4 +1,5 @@
 import { translateAlterTable } from './alter-table.js'
+import { translateAnalyzeCompression } from './analyze-compression.js'
 import { translateCancel } from './cancel.js'
 import { translateCopy, translateUnload } from './copy-unload.js'
 import { analyzeCreateTable } from './create-table.js'
@@ -27,6 +28,7 @@ import { rewriteLateBindingView } from './late-binding-views.js'
 import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
 import { rewritePercentile } from './percentile-window.js'
+import { rewritePivots } from './pivot.js'
 import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
 import { rewriteQualify } from './qualify.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
@@ -35,6 +37,7 @@ import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
 import { translateShowMetadata } from './show-metadata.js'
 import { classifyStatement, firstKeyword } from './statement-kind.js'
+import { rewriteSuperPaths } from './super-paths.js'
 import { TokenStream } from './token-stream.js'
 import type {
   QueryType,
@@ -76,8 +79,13 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
  * no second pass over its tokens (the common case: plain SELECT / INSERT).
  */
 const TRIGGERS = new Set<string>(
-  ['top', 'qualify', ...HANDLERS.keys()].filter((w) => w !== 'select' && w !== 'pg_catalog'),
+  ['top', 'qualify', 'pivot', 'unpivot', ...HANDLERS.keys()].filter(
+    (w) => w !== 'select' && w !== 'pg_catalog',
+  ),
 )
+
+/** Statements whose expressions may navigate SUPER values. */
+const NAVIGATING = new Set(['select', 'with', 'values', 'insert', 'update', 'delete', 'create'])
 
 const SYSTEM_PREFIXES = new Set(['stl', 'stv', 'svl', 'svv', 'sys'])
 
@@ -109,6 +117,10 @@ interface Scan {
   /** A name longer than the engine keeps, which it would silently cut (two such names could collide). */
   readonly longName: string | undefined
   readonly rewritable: boolean
+  /** It names PIVOT or UNPIVOT: FROM items to rewrite before rendering. */
+  readonly pivots: boolean
+  /** It has a `.` outside literals: SUPER navigation or unnesting may be in it. */
+  readonly dotted: boolean
   readonly readsSystemViews: boolean
   /** It may hold PostgreSQL-only syntax or types (see `postgres-only.ts`). */
   readonly suspect: boolean
@@ -116,6 +128,8 @@ interface Scan {
 
 function scan(tokens: readonly Token[]): Scan {
   let rewritable = false
+  let pivots = false
+  let dotted = false
   let readsSystemViews = false
   let suspect = false
   let longName: string | undefined
@@ -125,16 +139,21 @@ function scan(tokens: readonly Token[]): Scan {
       if (utf8Bytes(t.value) > ENGINE_NAME_BYTES) longName = t.value
     }
     if (t.kind === 'word') {
-      if (!rewritable && TRIGGERS.has(t.value as string)) rewritable = true
+      if (TRIGGERS.has(t.value as string)) {
+        rewritable = true
+        if (t.value === 'pivot' || t.value === 'unpivot') pivots = true
+      }
       if (!readsSystemViews && isSystemRelationName(t.value as string)) readsSystemViews = true
       if (!suspect && POSTGRES_ONLY_TRIGGERS.has(t.value as string)) suspect = true
     } else if (t.kind === 'quotedIdent' && !readsSystemViews) {
       readsSystemViews = isSystemRelationName(t.value as string)
     } else if (t.kind === 'operator' && t.text === '::') {
       suspect = true
+    } else if (t.kind === 'punct' && t.text === '.') {
+      dotted = true
     }
   }
-  return { longName, rewritable, readsSystemViews, suspect }
+  return { longName, rewritable, pivots, dotted, readsSystemViews, suspect }
 }
 
 /**
@@ -154,7 +173,7 @@ function scan(tokens: readonly Token[]): Scan {
  */
 export function translateStatement(sql: string, ctx: TranslateContext): TranslatedStatement {
   const ts = new TokenStream(sql)
-  const { longName, rewritable, readsSystemViews, suspect } = scan(ts.tokens)
+  const { longName, rewritable, pivots, dotted, readsSystemViews, suspect } = scan(ts.tokens)
   const first = firstKeyword(ts)
   const keyword = ts.word(first)
   const base = { original: sql, readsSystemViews }
@@ -196,6 +215,13 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
       if ('sqlState' in copy) return failed('COPY', copy)
       return { ...base, sql, queryType: 'COPY', gatewayCommand: copy }
     }
+    case 'analyze': {
+      const analyze = translateAnalyzeCompression(ts, first)
+      if (analyze !== null && 'sqlState' in analyze) return failed('UTILITY', analyze)
+      // It reads the recorded sort keys: the bookkeeping of earlier CREATE TABLEs is flushed first.
+      if (analyze !== null) return { ...base, readsSystemViews: true, queryType: 'UTILITY', sql: analyze.sql }
+      break
+    }
     case 'unload':
       return { ...base, sql, queryType: 'UNLOAD', gatewayCommand: translateUnload(ts) }
     case 'explain': {
@@ -233,6 +259,9 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   ) {
     rewriteRoleSyntax(rw, first)
   }
+  // Navigation first: PIVOT renders its source and aggregates with the paths already rewritten.
+  if (dotted && NAVIGATING.has(keyword as string)) rewriteSuperPaths(rw)
+  if (pivots) rewritePivots(rw)
   if (keyword === 'create' || keyword === 'alter') {
     const password = rewriteUserPassword(rw, first)
     if (password !== null) return failed('DDL', password)

@@ -10,7 +10,7 @@ describe('statements with nothing Redshift-only', () => {
       'SELECT a, b FROM t WHERE c = $1 ORDER BY a LIMIT 10',
       "insert into t (a, b) values (1, 'top 5 sysdate'), (2, $$listagg(x)$$)",
       'update t set a = max_a + 1 where "top" = 5',
-      'select max(a), "sysdate", t.sysdate, x.top from t',
+      'select max(a), "sysdate", t.sysdate, t.top from t',
       'delete from t -- SELECT TOP 5 sysdate\n',
     ]) {
       const out = translateStatement(text, ctx)
@@ -207,7 +207,7 @@ describe('type names', () => {
   it('leaves VARBYTE(n) and a bare VARBINARY (an engine domain) as written', () => {
     for (const text of [
       'create table t (a varbyte(8), b VARBYTE, c varbinary)',
-      'select varbinary, x.varbinary from t where a::varbinary is not null',
+      'select varbinary, t.varbinary from t where a::varbinary is not null',
     ]) {
       expect(sql(text)).toBe(text)
     }
@@ -218,6 +218,92 @@ describe('MINUS', () => {
   it('becomes EXCEPT between queries', () => {
     expect(sql('select a from t minus select a from u')).toBe('select a from t EXCEPT select a from u')
     expect(sql('select a from t MINUS (select a from u)')).toBe('select a from t EXCEPT (select a from u)')
+  })
+})
+
+describe('PIVOT and UNPIVOT', () => {
+  const fails = (text: string) => translateStatement(text, ctx).error
+  it('PIVOT groups the implicit columns and filters each aggregate by its IN value', () => {
+    expect(
+      sql(
+        'SELECT * FROM (SELECT quality, manufacturer FROM part) p PIVOT (count(*) AS n FOR quality IN (1 AS hi, NULL)) AS x',
+      ),
+    ).toBe(
+      'SELECT * FROM (SELECT "manufacturer", count(*) FILTER (WHERE quality = (1)) AS "hi_n", count(*) FILTER (WHERE quality IS NULL) AS "null_n" FROM (SELECT quality, manufacturer FROM part) p GROUP BY "manufacturer") AS x',
+    )
+  })
+
+  it('UNPIVOT joins a VALUES row per listed column; a column list of the alias names the source', () => {
+    expect(sql('SELECT * FROM t AS s(q, r, g) UNPIVOT INCLUDE NULLS (v FOR c IN (r, g AS green))')).toBe(
+      `SELECT * FROM (SELECT "q", rk_unpivot.rk_name AS "c", rk_unpivot.rk_value AS "v" FROM t AS s(q, r, g) CROSS JOIN LATERAL (VALUES ('r'::varchar, r), ('green'::varchar, g)) AS rk_unpivot(rk_name, rk_value)) AS rk_unpivot_result`,
+    )
+  })
+
+  it('misuse is answered with what to write instead', () => {
+    expect(fails('SELECT * FROM part PIVOT (avg(price) FOR partname IN (1))')?.message).toMatch(
+      /PIVOT over "part" needs its column names/,
+    )
+    expect(fails('SELECT * FROM (SELECT a, b FROM t) PIVOT (median(a) FOR b IN (1))')?.message).toMatch(
+      /COUNT, SUM, MIN, MAX or AVG/,
+    )
+    expect(fails('SELECT * FROM (SELECT a, b FROM t) PIVOT (sum(a) FOR b IN (a))')?.message).toMatch(
+      /cannot be column references/,
+    )
+    expect(fails('SELECT * FROM (SELECT a, b FROM t) UNPIVOT (v FOR n IN (a + 1))')?.message).toMatch(
+      /only input column references/,
+    )
+    // A table aliased "pivot" with a column list is not a PIVOT clause.
+    expect(sql('select * from t pivot (a, b)')).toBe('select * from t pivot (a, b)')
+  })
+})
+
+describe('SUPER navigation and unnesting', () => {
+  it('navigates past a column: unqualified, table-qualified, schema.table-qualified', () => {
+    expect(sql("SELECT c.a.b, t.c.a[0].b, s.t.c.a, c[1]['x'] FROM s.t WHERE t.c.a IS NULL")).toBe(
+      `SELECT (c['a']['b'])::pg_catalog.super AS "b", (t.c['a'][0]['b'])::pg_catalog.super AS "b", (s.t.c['a'])::pg_catalog.super AS "a", c[1]['x'] FROM s.t WHERE (t.c['a'])::pg_catalog.super IS NULL`,
+    )
+  })
+
+  it('under QUALIFY, which names the select items itself', () => {
+    expect(sql('select c.a.b, row_number() over (order by id) as rn from t qualify rn = 1')).toBe(
+      `SELECT rk_q."b", rk_q."rn" FROM (SELECT (c['a']['b'])::pg_catalog.super AS "b", row_number() over (order by id) AS "rn" from t) AS rk_q WHERE (rn = 1)`,
+    )
+  })
+
+  it('leaves relation-qualified columns, function calls, types and t.* alone', () => {
+    for (const text of [
+      'select t.a, u.b, s.f(t.a), x::pg_catalog.int4, cast(y as pg_catalog.text), t.* from s.t join u on t.id = u.id',
+      'select extract(year from t.d) from t',
+      'insert into s.t (a) select a from s.u',
+      'update s.t set a = 1 where s.t.b = 2',
+      'UPDATE "public"."t" SET "n" = "stage"."n" FROM "stage" WHERE "public"."t"."id" = "stage"."id"',
+      'select a.x, b.y from (a join b on a.id = b.id) join c on c.q = a.q',
+      'select t.a from t, u where t.b is distinct from u.c and t.b like u.d',
+    ]) {
+      expect(sql(text)).toBe(text)
+    }
+  })
+
+  it('unnests arrays in FROM (AT: the 0-based index) and unpivots objects', () => {
+    expect(sql('SELECT o.k, i FROM t c, c.orders AS o AT i')).toBe(
+      `SELECT (o.o['k'])::pg_catalog.super AS "k", i FROM t c, LATERAL (SELECT rk_e.value::pg_catalog.super AS "o", (rk_e.n - 1)::int AS "i" FROM jsonb_array_elements(CASE WHEN jsonb_typeof(c.orders) = 'array' THEN c.orders ELSE '[]' END) WITH ORDINALITY AS rk_e(value, n)) AS "o"`,
+    )
+    expect(sql('SELECT a, v FROM t, UNPIVOT t.obj AS v AT a')).toBe(
+      `SELECT a, v FROM t, LATERAL (SELECT rk_e.value::pg_catalog.super AS "v", rk_e.key::varchar AS "a" FROM jsonb_each(CASE WHEN jsonb_typeof(t.obj) = 'object' THEN t.obj ELSE '{}' END) AS rk_e) AS "v"`,
+    )
+  })
+})
+
+describe('ANALYZE COMPRESSION', () => {
+  it("calls the engine's report function; COMPROWS is checked", () => {
+    expect(sql('ANALYZE COMPRESSION')).toBe(
+      'SELECT * FROM rk_internal.analyze_compression(NULL, NULL, 100000)',
+    )
+    expect(sql('analyze compression "S".sales (qtysold, "Comm") comprows 5000;')).toBe(
+      `SELECT * FROM rk_internal.analyze_compression('"S".sales'::regclass, ARRAY['qtysold', 'Comm']::text[], 5000)`,
+    )
+    expect(translateStatement('analyze compression t comprows 999', ctx).error?.sqlState).toBe('22023')
+    expect(sql('analyze t')).toBe('analyze t')
   })
 })
 

@@ -75,6 +75,25 @@ describe('the mock speaks the dialect redshift-local speaks', () => {
     expect(r.rows[0]?.toObject()).toEqual({ m: '2024-02-29', n: 2n, h: 3n })
   })
 
+  it('runs PIVOT, UNPIVOT and SUPER navigation and unnesting', async () => {
+    const pivoted = await mock.executeQuery(`SELECT * FROM (SELECT id, customer FROM orders) PIVOT (
+      count(id) FOR customer IN ('ada' AS a, NULL AS nobody))`)
+    expect(pivoted.rows.map((row) => row.toObject())).toEqual([{ a: 1n, nobody: 1n }])
+    const unpivoted =
+      await mock.executeQuery(`SELECT * FROM (SELECT id, customer, 'x' AS other FROM orders WHERE id = 1)
+      UNPIVOT (v FOR k IN (customer, other))`)
+    expect(unpivoted.rows.map((row) => row.toObject())).toEqual([
+      { id: 1, k: 'customer', v: 'ada' },
+      { id: 1, k: 'other', v: 'x' },
+    ])
+    const nested = await mock.executeQuery(`SELECT d.a.b AS b, e.x AS x, i FROM
+      (SELECT json_parse('{"b": 7, "list": [{"x": 1}, {"x": 2}]}') AS a) AS d, d.a.list AS e AT i ORDER BY i`)
+    expect(nested.rows.map((row) => row.toObject())).toEqual([
+      { b: 7, x: 1, i: 0 },
+      { b: 7, x: 2, i: 1 },
+    ])
+  })
+
   it.each([
     ['INSERT INTO orders VALUES (1, NULL, NULL) ON CONFLICT DO NOTHING', '42601'],
     ['INSERT INTO orders VALUES (4, NULL, NULL) RETURNING id', '42601'],

@@ -6,6 +6,7 @@ import { PERCENTILE_FUNCTIONS_SQL } from './percentile-functions-sql.js'
 import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
 import { SHOW_COMMANDS_SQL } from './show-commands-sql.js'
 import { SHOW_OBJECTS_SQL } from './show-objects-sql.js'
+import { SUPER_OPERATORS_SQL } from './super-operators-sql.js'
 import { REDSHIFT_TYPES_SQL } from './types-sql.js'
 import { VARBYTE_FUNCTIONS_SQL } from './varbyte-functions-sql.js'
 
@@ -28,6 +29,7 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   REDSHIFT_TYPES_SQL,
   SCALAR_FUNCTIONS_SQL,
   JSON_FUNCTIONS_SQL,
+  SUPER_OPERATORS_SQL,
   DATETIME_FUNCTIONS_SQL,
   VARBYTE_FUNCTIONS_SQL,
   SHOW_COMMANDS_SQL,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { REDSHIFT_FUNCTIONS_SQL } from '@redshift-kit/dialect'
 import type pg from 'pg'
 import { INTERNAL_TABLES_SQL } from '../internal-tables.js'
+import { ANALYZE_COMPRESSION_SQL } from './analyze-compression-sql.js'
 import {
   CATALOG_VIEWS_SQL,
   PUBLIC_CATALOG_VIEW_NAMES,
@@ -37,6 +38,7 @@ const BODY = [
   QUERY_VIEWS_SQL,
   LOAD_UNLOAD_VIEWS_SQL,
   CATALOG_VIEWS_SQL,
+  ANALYZE_COMPRESSION_SQL,
   SPECTRUM_TABLES_SQL,
   SPECTRUM_VIEWS_SQL,
   PRIVILEGES_SQL,
