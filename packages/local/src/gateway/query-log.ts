@@ -242,9 +242,7 @@ export class QueryLog {
   }
 
   async #writeTable(t: TableAttributes): Promise<void> {
-    // Unqualified names land in the first schema of the search path; PUBLIC is what that is unless
-    // the session changed search_path (the dialect cannot know, and the engine session is the client's).
-    const schema = t.schema ?? 'public'
+    const schema = await this.#schemaOf(t.schema, t.table)
     const own = [
       schema,
       t.table,
@@ -277,8 +275,26 @@ export class QueryLog {
     )
   }
 
+  /**
+   * The schema of a table the statement named without one. It landed in the first schema of the
+   * client session's search path, which the dialect cannot know (`SET search_path TO s` may have come
+   * in any earlier statement): the newest committed table of that name says where. PUBLIC when none
+   * is visible yet (created in a transaction still open).
+   */
+  async #schemaOf(schema: string | null | undefined, table: string): Promise<string> {
+    if (schema != null) return schema
+    const found = await this.#admin.query<{ nspname: string }>(
+      `SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relname = $1 AND c.relkind IN ('r', 'p') AND n.nspname NOT LIKE 'pg\\_%'
+          AND n.nspname <> 'information_schema'
+        ORDER BY c.oid DESC LIMIT 1`,
+      [table],
+    )
+    return found.rows[0]?.nspname ?? 'public'
+  }
+
   async #alterTable(c: TableAttributeChange): Promise<void> {
-    const key = [c.schema ?? 'public', c.table]
+    const key = [await this.#schemaOf(c.schema, c.table), c.table]
     // A table created before the gateway recorded attributes gets Redshift's defaults first.
     await this.#admin.query(
       `${INSERT_TABLE} VALUES ($1, $2, 'AUTO', NULL, NULL, '{}', '{}'::jsonb, true) ON CONFLICT DO NOTHING`,
