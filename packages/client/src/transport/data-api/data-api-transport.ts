@@ -184,7 +184,7 @@ export class DataApiTransport implements Transport {
       },
       format,
     )
-    return DataApiCursor.open(statements, finished)
+    return DataApiCursor.open(statements, finished, options.fetchSize)
   }
 
   stats(): PoolStats {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createTypeParsers } from '../../types/type-parsers.js'
+import type { Value } from '../../types/value.js'
 import { toNamedStatement } from './named-parameters.js'
 import { columnOf, csvDecoder } from './result-decoding.js'
 
@@ -51,10 +52,13 @@ describe('csvDecoder', () => {
     ]
     const decode = csvDecoder(columns, createTypeParsers())
     const page = 'id,note,at\n1,"a,""b""\nc",2024-01-02 03:04:05.0\n2,,2024-01-02 03:04:05.5\n'
-    expect(decode(page, true)).toEqual([
-      [1n, 'a,"b"\nc', new Date('2024-01-02T03:04:05.000Z')],
-      [2n, null, new Date('2024-01-02T03:04:05.500Z')],
-    ])
-    expect(decode('3,x,2024-01-01 00:00:00.0', false)).toEqual([[3n, 'x', new Date('2024-01-01T00:00:00Z')]])
+    const rows: Value[][] = []
+    const afterFirst = decode.rows(page, decode.skipLine(page, 0), 1, rows)
+    expect(rows).toEqual([[1n, 'a,"b"\nc', new Date('2024-01-02T03:04:05.000Z')]])
+    expect(decode.rows(page, afterFirst, 5, rows)).toBe(page.length)
+    expect(rows[1]).toEqual([2n, null, new Date('2024-01-02T03:04:05.500Z')])
+    const last: Value[][] = []
+    decode.rows('3,x,2024-01-01 00:00:00.0', 0, 5, last)
+    expect(last).toEqual([[3n, 'x', new Date('2024-01-01T00:00:00Z')]])
   })
 })

@@ -1,12 +1,12 @@
-import type { ExecuteStatementCommandInput, Field } from '@aws-sdk/client-redshift-data'
+import type { ExecuteStatementCommandInput } from '@aws-sdk/client-redshift-data'
 import { ValidationError } from '../../errors/client-errors.js'
-import type { ColumnMetadata } from '../../types/column-metadata.js'
 import { leadingKeyword } from '../../types/sql-scan.js'
 import type { TypeParsers } from '../../types/type-parsers.js'
 import type { QueryParam, Value } from '../../types/value.js'
 import type { TransportResult } from '../transport.js'
 import { toNamedStatement } from './named-parameters.js'
-import { columnOf, csvDecoder, recordDecoder } from './result-decoding.js'
+import { type PageText, pageText } from './page-text.js'
+import { fetchPageBody } from './raw-page.js'
 import type { DataApiSdk, DataApiTarget } from './sdk-client.js'
 import { serviceFailure } from './service-errors.js'
 import { awaitStatement, type StatementStops } from './statement-poll.js'
@@ -31,13 +31,6 @@ export interface FinishedStatement {
   readonly resultRows: number
   readonly redshiftQueryId: number
   readonly format: PageFormat
-}
-
-/** One page of a result. */
-export interface ResultPage {
-  readonly columns: readonly ColumnMetadata[]
-  readonly rows: Value[][]
-  readonly nextToken: string | undefined
 }
 
 /** Refuses SQL over the service's 100 KB before any call is made. */
@@ -120,25 +113,21 @@ export class StatementClient {
     }
   }
 
-  /** One page of a finished statement's result. */
+  /**
+   * One page of a finished statement's result, kept as text and decoded as its rows are taken.
+   * `first`: the result's first page (a CSV one starts with the column names). `reuse`: a cursor's
+   * abort signal, and memory to read the page into and to get back once the page has been read.
+   */
   async page(
     statement: FinishedStatement,
     nextToken: string | undefined,
     first: boolean,
-  ): Promise<ResultPage> {
+    reuse?: { readonly signal?: AbortSignal; readonly into?: Buffer; readonly release: (b: Buffer) => void },
+  ): Promise<PageText> {
     const input = { Id: statement.id, ...(nextToken === undefined ? {} : { NextToken: nextToken }) }
+    let body: Buffer
     try {
-      if (statement.format === 'csv') {
-        const out = await this.#api.client.send(new this.#api.sdk.GetStatementResultV2Command(input))
-        const columns = (out.ColumnMetadata ?? []).map(columnOf)
-        const decode = csvDecoder(columns, this.#parsers)
-        const rows = (out.Records ?? []).flatMap((r, i) => decode(r.CSVRecords ?? '', first && i === 0))
-        return { columns, rows, nextToken: out.NextToken }
-      }
-      const out = await this.#api.client.send(new this.#api.sdk.GetStatementResultCommand(input))
-      const columns = (out.ColumnMetadata ?? []).map(columnOf)
-      const decode = recordDecoder(columns, this.#parsers)
-      return { columns, rows: (out.Records ?? []).map((r: Field[]) => decode(r)), nextToken: out.NextToken }
+      body = await fetchPageBody(this.#api, statement.format, input, reuse?.signal, reuse?.into)
     } catch (error) {
       throw serviceFailure(
         error,
@@ -146,6 +135,7 @@ export class StatementClient {
         statement.id,
       )
     }
+    return pageText(body, statement.format, this.#parsers, first, reuse?.release)
   }
 
   /** The whole result of a finished statement, every page read. */
@@ -157,10 +147,10 @@ export class StatementClient {
     }
     let page = await this.page(statement, undefined, true)
     const columns = page.columns
-    const rows: Value[][] = page.rows
+    const rows: Value[][] = page.take(Number.POSITIVE_INFINITY)
     while (page.nextToken !== undefined) {
       page = await this.page(statement, page.nextToken, false)
-      for (const row of page.rows) rows.push(row)
+      for (const row of page.take(Number.POSITIVE_INFINITY)) rows.push(row)
     }
     return { columns, rows, rowsAffected: rows.length, command, queryId }
   }
