@@ -53,6 +53,26 @@ describe('the Data API transport', () => {
     }
   })
 
+  it('streams a result of several pages in fetchSize slices, JSON BIGINTs exact', async () => {
+    // Over 1 MiB of records: several GetStatementResult pages from the local Data API.
+    const sql = `SELECT g::int8 + 9007199254740000 AS big, repeat('é"\\', 60) || g AS text
+      FROM generate_series(1, 3000) AS g ORDER BY 1`
+    const stream = await client.streamResults(sql, { fetchSize: 700 })
+    let count = 0
+    let largest = 0
+    let last: readonly unknown[] = []
+    for await (const batch of stream.batches()) {
+      largest = Math.max(largest, batch.length)
+      count += batch.length
+      last = (batch.at(-1) as { values: readonly unknown[] }).values
+    }
+    expect([count, largest]).toEqual([3000, 700])
+    expect(last).toEqual([9007199254743000n, `${'é"\\'.repeat(60)}3000`])
+    const whole = await client.executeQuery(sql)
+    expect(whole.rows.length).toBe(3000)
+    expect(whole.rows[0]?.values).toEqual([9007199254740001n, `${'é"\\'.repeat(60)}1`])
+  })
+
   it("returns Redshift's query id (for getQueryMetrics), and answers health checks", async () => {
     const result = await client.executeQuery('SELECT count(*) FROM generate_series(1, 10)')
     expect(result.queryId).toMatch(/^\d+$/)

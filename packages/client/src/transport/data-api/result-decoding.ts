@@ -1,4 +1,4 @@
-import type { Field, ColumnMetadata as SdkColumnMetadata } from '@aws-sdk/client-redshift-data'
+import type { ColumnMetadata as SdkColumnMetadata } from '@aws-sdk/client-redshift-data'
 import { ColumnMetadata } from '../../types/column-metadata.js'
 import { DataType, dataTypeFromName } from '../../types/data-type.js'
 import { oidForDataType, TypeOid } from '../../types/oids.js'
@@ -24,62 +24,6 @@ export function columnOf(meta: SdkColumnMetadata): ColumnMetadata {
 /** A JDBC-style `2022-02-22 00:00:00.0` back to the engine's `2022-02-22 00:00:00`. */
 export function engineTimestamp(text: string): string {
   return text.endsWith('.0') && /\d\d:\d\d:\d\d\.0$/.test(text) ? text.slice(0, -2) : text
-}
-
-/**
- * A `Field` as it is on the wire (JSON): `blobValue` is base64 text there, and a double the JSON
- * protocol cannot write as a number (`NaN`, `Infinity`) arrives as a string.
- */
-export interface JsonField {
-  readonly isNull?: boolean
-  readonly stringValue?: string
-  readonly longValue?: number
-  readonly doubleValue?: number | string
-  readonly booleanValue?: boolean
-  readonly blobValue?: string | Uint8Array
-}
-
-/** One `Field` as the text the wire transport would have received for the same value. */
-function fieldText(field: JsonField, oid: number): string | null {
-  if (field.isNull === true) return null
-  if (field.stringValue !== undefined) {
-    return oid === TypeOid.TIMESTAMP || oid === TypeOid.TIMESTAMPTZ
-      ? engineTimestamp(field.stringValue)
-      : field.stringValue
-  }
-  if (field.longValue !== undefined) return String(field.longValue)
-  if (field.doubleValue !== undefined) return String(field.doubleValue)
-  if (field.booleanValue !== undefined) return field.booleanValue ? 't' : 'f'
-  if (field.blobValue !== undefined) {
-    const bytes =
-      typeof field.blobValue === 'string'
-        ? Buffer.from(field.blobValue, 'base64')
-        : Buffer.from(field.blobValue)
-    return bytes.toString('hex')
-  }
-  return null
-}
-
-/**
- * Decodes records of `Field`s into the same values as the wire transport: each field becomes the
- * text the wire would carry, then goes through the client's type parsers (so `typeParsers` options
- * apply alike). One exception the service imposes: a BIGINT arrives as a JSON number (`longValue`),
- * exact only up to 2^53; CSV pages carry it as text, exact.
- */
-export function recordDecoder(
-  columns: readonly ColumnMetadata[],
-  parsers: TypeParsers,
-): (record: readonly (Field | JsonField)[]) => Value[] {
-  const read: TextParser[] = columns.map((c) => parsers(c.typeOid))
-  const oids = columns.map((c) => c.typeOid)
-  return (record) => {
-    const row = new Array<Value>(record.length)
-    for (let i = 0; i < record.length; i++) {
-      const text = fieldText(record[i] as JsonField, oids[i] ?? TypeOid.UNKNOWN)
-      row[i] = text === null ? null : (read[i] as TextParser)(text)
-    }
-    return row
-  }
 }
 
 /** Reads CSV text a row at a time from a position, so a page is decoded in slices. */
