@@ -1,10 +1,15 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data'
+import {
+  DescribeStatementCommand,
+  ListStatementsCommand,
+  RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createClient, type RedshiftClient } from '../../src/client.js'
 import { RedshiftConfig } from '../../src/config/redshift-config.js'
 import { QueryBuilder } from '../../src/query/query-builder.js'
+import { adversarialStrings } from './adversarial-strings.js'
 import { dataApiConfig } from './transports.js'
 
 describe('the Data API transport', () => {
@@ -71,6 +76,37 @@ describe('the Data API transport', () => {
     const whole = await client.executeQuery(sql)
     expect(whole.rows.length).toBe(3000)
     expect(whole.rows[0]?.values).toEqual([9007199254740001n, `${'é"\\'.repeat(60)}1`])
+  })
+
+  it('runs batchExecute as one BatchExecuteStatement with literals that adversarial strings cannot escape', async () => {
+    const table = `batch_literals_${Date.now()}`
+    await client.executeQuery(`CREATE TABLE ${table} (id int NOT NULL, note varchar(400))`)
+    try {
+      const values = [...adversarialStrings(120), '', '\\', "'", "\\'); DROP TABLE x; --"]
+      const insert = await client.prepare('adversarial', `INSERT INTO ${table} VALUES ($1, $2)`)
+      const results = await client.batchExecute(
+        insert,
+        values.map((v, i) => [i, v]),
+      )
+      expect(results.map((r) => r.rowsAffected)).toEqual(values.map(() => 1))
+      const { Statements } = await sdk.send(new ListStatementsCommand({ MaxResults: 5 }))
+      expect(
+        Statements?.some((s) => s.IsBatchStatement === true && s.QueryStrings?.[0]?.includes(table)),
+      ).toBe(true)
+      const back = await client.executeQuery(`SELECT id, note FROM ${table} ORDER BY id`)
+      expect(back.rows.map((r) => r.values[1])).toEqual(values.map((v) => (v === '' ? '' : v)))
+      // All or nothing: a batch with a failing statement leaves no row behind.
+      await expect(
+        client.batchExecute(insert, [
+          [1000, 'kept?'],
+          [null, 'fails NOT NULL'],
+        ]),
+      ).rejects.toThrow()
+      const after = await client.executeQuery(`SELECT count(*) FROM ${table} WHERE id >= 1000`)
+      expect(after.rows[0]?.values[0]).toBe(0n)
+    } finally {
+      await client.executeQuery(`DROP TABLE ${table}`)
+    }
   })
 
   it("returns Redshift's query id (for getQueryMetrics), and answers health checks", async () => {

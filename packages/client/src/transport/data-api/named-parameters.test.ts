@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { adversarialStrings } from '../../../test/data-api/adversarial-strings.js'
 import { createTypeParsers } from '../../types/type-parsers.js'
 import type { Value } from '../../types/value.js'
+import { batchStatements, sqlLiteral } from './batch-literals.js'
 import { toNamedStatement } from './named-parameters.js'
 import { pageText } from './page-text.js'
 import { columnOf, csvDecoder } from './result-decoding.js'
@@ -135,5 +137,57 @@ describe('pageText (result pages decoded from the reply bytes, a slice at a time
         /the Data API sent a result page the client cannot read/,
       )
     }
+  })
+})
+
+describe('literals for BatchExecuteStatement (which takes no parameters)', () => {
+  /** Reads a rendered literal back by either backslash rule: they agree as it holds no backslash. */
+  function readBack(literal: string): string {
+    const body = literal.startsWith('(') ? literal.slice(1, -1) : literal
+    return body
+      .split(' || CHR(92) || ')
+      .map((part) => part.slice(1, -1).replaceAll("''", "'"))
+      .join('\\')
+  }
+
+  it('holds no backslash and reads back as the value, for adversarial strings', () => {
+    for (const value of [...adversarialStrings(300), '', '\\', "'", '\\\\']) {
+      const literal = sqlLiteral(value) as string
+      expect(literal).not.toContain('\\')
+      expect(readBack(literal)).toBe(value)
+    }
+    expect(sqlLiteral('a\0b')).toBeUndefined()
+  })
+
+  it('plans multi-row INSERTs under 100 KB each, at most 40, else leaves the batch to a session', () => {
+    const insert = 'INSERT INTO t (a, b) VALUES ($1, $2)'
+    const small = batchStatements(insert, [
+      [1, "it's"],
+      [null, 'a\\b'],
+    ])
+    expect(small).toEqual([
+      { sql: "INSERT INTO t (a, b) VALUES ('1', 'it''s'), (NULL, ('a' || CHR(92) || 'b'))", rows: 2 },
+    ])
+    const wide =
+      batchStatements(
+        insert,
+        Array.from({ length: 300 }, (_, i) => [i, 'x'.repeat(1000)]),
+      ) ?? []
+    expect(wide.length).toBeGreaterThan(2)
+    expect(wide.every((s) => Buffer.byteLength(s.sql) <= 100 * 1024)).toBe(true)
+    expect(wide.reduce((n, s) => n + s.rows, 0)).toBe(300)
+    expect(
+      batchStatements(
+        insert,
+        Array.from({ length: 5000 }, () => [1, 'y'.repeat(1000)]),
+      ),
+    ).toBeUndefined()
+    expect(
+      batchStatements(
+        'UPDATE t SET a = $1',
+        Array.from({ length: 41 }, () => [1]),
+      ),
+    ).toBeUndefined()
+    expect(() => batchStatements('UPDATE t SET a = $1', [['\0']])).toThrow(/NUL character/)
   })
 })

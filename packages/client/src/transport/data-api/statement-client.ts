@@ -155,6 +155,34 @@ export class StatementClient {
     return { columns, rows, rowsAffected: rows.length, command, queryId }
   }
 
+  /**
+   * Runs `sqls` as one BatchExecuteStatement (the service runs them in one transaction, all or
+   * nothing) and returns each statement's rows affected and Redshift query id.
+   */
+  async batch(
+    sqls: readonly string[],
+    stops: StatementStops,
+  ): Promise<{ readonly rowsAffected: number; readonly queryId: string }[]> {
+    for (const sql of sqls) assertSize(sql)
+    let id: string
+    try {
+      const out = await this.#api.client.send(
+        new this.#api.sdk.BatchExecuteStatementCommand({ Sqls: [...sqls], ...this.#target }),
+      )
+      id = out.Id as string
+    } catch (error) {
+      throw serviceFailure(error, 'BatchExecuteStatement')
+    }
+    const described = await awaitStatement(this.#api, id, sqls.join(';\n'), stops)
+    return (described.SubStatements ?? []).map((sub) => ({
+      rowsAffected: Math.max(0, sub.ResultRows ?? 0),
+      queryId:
+        sub.RedshiftQueryId !== undefined && sub.RedshiftQueryId > 0
+          ? String(sub.RedshiftQueryId)
+          : (sub.Id ?? id),
+    }))
+  }
+
   /** Submits, polls and reads one statement. */
   async run(
     sql: string,
