@@ -2,10 +2,7 @@ import { parseSingleRowInsert } from '../../query/batch.js'
 import { serializeParam } from '../../types/param-serializer.js'
 import { CODE_LEX_RULES, lexSql } from '../../types/sql-scan.js'
 import type { QueryParam } from '../../types/value.js'
-import { MAX_SQL_BYTES } from './statement-client.js'
-
-/** BatchExecuteStatement's limit on the statements of one call. */
-export const MAX_BATCH_STATEMENTS = 40
+import { MAX_BATCH_STATEMENTS, MAX_SQL_BYTES } from './statement-client.js'
 
 /**
  * `text` as a SQL string literal that reads the same whether or not the server treats a backslash as

@@ -14,6 +14,9 @@ import { awaitStatement, type StatementStops } from './statement-poll.js'
 /** The service's limit on the SQL text of one statement (100 KB). */
 export const MAX_SQL_BYTES = 100 * 1024
 
+/** BatchExecuteStatement's limit on the statements of one call. */
+export const MAX_BATCH_STATEMENTS = 40
+
 /** How a statement is sent: on its own, or in a Data API session. */
 export type SessionMode =
   | { readonly kind: 'none' }
@@ -163,6 +166,16 @@ export class StatementClient {
     sqls: readonly string[],
     stops: StatementStops,
   ): Promise<{ readonly rowsAffected: number; readonly queryId: string }[]> {
+    if (sqls.length > MAX_BATCH_STATEMENTS) {
+      throw new ValidationError('the batch has too many statements for the Data API', {
+        problems: [
+          {
+            field: 'sqls',
+            message: `has ${sqls.length} statements; BatchExecuteStatement takes at most ${MAX_BATCH_STATEMENTS}`,
+          },
+        ],
+      })
+    }
     for (const sql of sqls) assertSize(sql)
     let id: string
     try {
