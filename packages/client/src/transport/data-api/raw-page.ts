@@ -6,6 +6,8 @@ import type { PageFormat } from './statement-client.js'
 export interface PageRequest {
   readonly Id: string
   readonly NextToken?: string
+  /** Wait on the service (up to 30 s) for a statement still running to end, then answer. */
+  readonly WaitTimeSeconds?: number
 }
 
 /** The service's empty reply, handed to the SDK's deserializer in place of the page it would copy. */

@@ -9,10 +9,13 @@ import { type PageText, pageText } from './page-text.js'
 import { fetchPageBody } from './raw-page.js'
 import type { DataApiSdk, DataApiTarget } from './sdk-client.js'
 import { serviceFailure } from './service-errors.js'
-import { awaitStatement, type StatementStops } from './statement-poll.js'
+import { awaitStatement, type StatementStops, waitSecondsWithin } from './statement-poll.js'
 
 /** The service's limit on the SQL text of one statement (100 KB). */
 export const MAX_SQL_BYTES = 100 * 1024
+
+/** Statements that return rows (a first page is worth asking for while they run). */
+const RESULT_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'SHOW', 'TABLE'])
 
 /** BatchExecuteStatement's limit on the statements of one call. */
 export const MAX_BATCH_STATEMENTS = 40
@@ -142,13 +145,17 @@ export class StatementClient {
   }
 
   /** The whole result of a finished statement, every page read. */
-  async result(statement: FinishedStatement, sql: string): Promise<TransportResult> {
+  async result(
+    statement: FinishedStatement,
+    sql: string,
+    early?: Promise<PageText | undefined>,
+  ): Promise<TransportResult> {
     const command = leadingKeyword(sql).toUpperCase()
     const queryId = statement.redshiftQueryId > 0 ? String(statement.redshiftQueryId) : statement.id
     if (!statement.hasResultSet) {
       return { columns: [], rows: [], rowsAffected: Math.max(0, statement.resultRows), command, queryId }
     }
-    let page = await this.page(statement, undefined, true)
+    let page = (await early) ?? (await this.page(statement, undefined, true))
     const columns = page.columns
     const rows: Value[][] = page.take(Number.POSITIVE_INFINITY)
     while (page.nextToken !== undefined) {
@@ -206,7 +213,33 @@ export class StatementClient {
   ): Promise<TransportResult & { readonly sessionId: string | undefined }> {
     const submitted = await this.submit(sql, params, session)
     onSubmitted?.(submitted.id, submitted.sessionId)
-    const finished = await this.finish(submitted, sql, stops)
-    return { ...(await this.result(finished, sql)), sessionId: finished.sessionId }
+    // A query's first page is asked for at once, waiting on the service alongside the poll: both
+    // answer when the statement ends, so a short query takes two round trips after its submission,
+    // not three. Anything else (no result set, a failure, a wait too short) reads it as before.
+    const early = RESULT_KEYWORDS.has(leadingKeyword(sql).toUpperCase())
+      ? this.#earlyPage(submitted.id, stops)
+      : undefined
+    try {
+      const finished = await this.finish(submitted, sql, stops)
+      return { ...(await this.result(finished, sql, early?.page)), sessionId: finished.sessionId }
+    } finally {
+      early?.stop.abort()
+    }
+  }
+
+  /** The first JSON page of a statement still running, waited for on the service; undefined on any failure. */
+  #earlyPage(
+    id: string,
+    stops: StatementStops,
+  ): { readonly page: Promise<PageText | undefined>; readonly stop: AbortController } | undefined {
+    const waitSeconds = waitSecondsWithin(stops.timeoutMs)
+    if (waitSeconds === 0) return undefined
+    const stop = new AbortController()
+    const input = { Id: id, WaitTimeSeconds: waitSeconds }
+    const page = fetchPageBody(this.#api, 'json', input, stop.signal).then(
+      (body) => pageText(body, 'json', this.#parsers, true),
+      () => undefined,
+    )
+    return { page, stop }
   }
 }

@@ -16,6 +16,18 @@ export const POLL_FIRST_MS = 4
 export const POLL_GROWTH = 1.5
 export const POLL_CAP_MS = 500
 
+/**
+ * The `WaitTimeSeconds` of a call made now, for a statement with this timeout: {@link WAIT_SECONDS}
+ * at most, and never past the timeout (0: do not wait on the service).
+ */
+export function waitSecondsWithin(timeoutMs: number | null | undefined, startedAt = Date.now()): number {
+  const endsAt =
+    timeoutMs === null || timeoutMs === undefined || timeoutMs === 0
+      ? Number.POSITIVE_INFINITY
+      : startedAt + timeoutMs
+  return Math.max(0, Math.min(WAIT_SECONDS, Math.floor((endsAt - Date.now()) / 1000)))
+}
+
 /** Why a statement was given up: the caller's signal, or its timeout. */
 export interface StatementStops {
   readonly signal?: AbortSignal | undefined
@@ -56,17 +68,14 @@ export async function awaitStatement(
   const signals = [stops.signal, stops.deadline, timeout].filter((s): s is AbortSignal => s !== undefined)
   const stopped = signals.length === 0 ? undefined : AbortSignal.any(signals)
   const isStopped = (): boolean => stopped?.aborted === true
-  const endsAt =
-    stops.timeoutMs === null || stops.timeoutMs === undefined || stops.timeoutMs === 0
-      ? Number.POSITIVE_INFINITY
-      : Date.now() + stops.timeoutMs
+  const startedAt = Date.now()
   let wait = POLL_FIRST_MS
   for (;;) {
     if (isStopped()) {
       await cancelQuietly(api, id)
       throw stopError(id, stops, timeout)
     }
-    const waitSeconds = Math.max(0, Math.min(WAIT_SECONDS, Math.floor((endsAt - Date.now()) / 1000)))
+    const waitSeconds = waitSecondsWithin(stops.timeoutMs, startedAt)
     let described: DescribeStatementCommandOutput
     try {
       described = await api.client.send(
