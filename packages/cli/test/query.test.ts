@@ -18,6 +18,8 @@ const slow = { timeout: 60_000 }
 beforeAll(async () => {
   const c = await admin()
   await c.query('drop table if exists cli_query_t')
+  await c.query('drop table if exists cli_query_w')
+  await c.query('create table cli_query_w (id int, name varchar(40))')
   await c.query(
     'create table cli_query_t (id int, name varchar(40), big bigint, amount decimal(20,6), at timestamp, note varchar(40))',
   )
@@ -32,7 +34,8 @@ afterAll(async () => {
   await Promise.all(files.map((f) => rm(f, { force: true })))
 })
 
-describe('redshift-kit query', () => {
+// Concurrent: each test is a few CLI processes reading cli_query_t (writes go to cli_query_w).
+describe.concurrent('redshift-kit query', () => {
   it(
     'writes exact CSV into a pipe by default (header, quoting, NULL as empty, bigint and decimal digits kept)',
     slow,
@@ -126,13 +129,12 @@ describe('redshift-kit query', () => {
   it('reports a command outcome for statements without rows', slow, async () => {
     const r = await runCli([
       'query',
-      "insert into cli_query_t (id, name) values (3, 'three'), (4, 'four')",
+      "insert into cli_query_w (id, name) values (3, 'three'), (4, 'four')",
       '--url',
       url,
     ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain('INSERT: 2 row(s)')
-    await runCli(['query', 'delete from cli_query_t where id > 2', '--url', url])
   })
 
   it(

@@ -5,7 +5,7 @@ const { url, admin } = sharedServer()
 const slow = { timeout: 90_000 }
 const ESC = String.fromCharCode(27)
 
-describe('redshift-kit wlm', () => {
+describe.concurrent('redshift-kit wlm', () => {
   it('prints the queues and the running queries once, or one table as JSON lines', slow, async () => {
     const r = await runCli(['wlm', '--url', url])
     expect(r.code, r.stderr).toBe(0)

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream'
 import type { ColumnMetadata, Row, Value } from '@redshift-kit/client'
+import { ByteWriter } from './byte-writer.js'
 import type { RowSink } from './sink.js'
-import { TextWriter } from './text-writer.js'
-import { valueText } from './value-text.js'
+import { valueText, writeTimestamp } from './value-text.js'
 
 /** Types whose text is a number or a boolean: never quoted, never escaped. */
 const PLAIN_TYPES = new Set([
@@ -16,9 +16,24 @@ const PLAIN_TYPES = new Set([
   'OID',
 ])
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = -MAX_SAFE
+const COMMA = 0x2c
+const TAB = 0x09
+const NEWLINE = 0x0a
+
+/** Whether a CSV field must be quoted: it holds a comma, a quote, CR or LF. */
+function csvNeedsQuotes(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x2c || c === 0x22 || c === 0x0d || c === 0x0a) return true
+  }
+  return false
+}
+
 /** RFC 4180 quoting: a field with the delimiter, a quote, CR or LF is quoted, quotes doubled. */
-function csvField(text: string, delimiter: string): string {
-  return text.includes(delimiter) || /["\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+function csvField(text: string): string {
+  return csvNeedsQuotes(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
 /** TSV as PostgreSQL's text format writes it: tab, newline, CR and backslash escaped; NULL is `\N`. */
@@ -35,13 +50,13 @@ function tsvField(text: string): string {
  * const sink = new DelimitedSink(process.stdout, 'csv')
  */
 export class DelimitedSink implements RowSink {
-  readonly #out: TextWriter
+  readonly #out: ByteWriter
   constructor(
     out: Writable,
     private readonly format: 'csv' | 'tsv',
     private readonly header = true,
   ) {
-    this.#out = new TextWriter(out)
+    this.#out = new ByteWriter(out)
   }
 
   get bytes(): number {
@@ -51,38 +66,49 @@ export class DelimitedSink implements RowSink {
   /** Per column: whether its text can need quoting or escaping (numbers and booleans never do). */
   #plain: boolean[] = []
 
-  #line(fields: readonly (string | null)[]): string {
-    if (this.format === 'csv') return `${fields.map((f) => (f === null ? '' : csvField(f, ','))).join(',')}\n`
-    return `${fields.map((f) => (f === null ? '\\N' : tsvField(f))).join('\t')}\n`
+  #field(text: string): void {
+    if (this.format === 'csv') this.#out.text(csvField(text))
+    else this.#out.text(tsvField(text))
   }
 
   async begin(columns: readonly ColumnMetadata[]): Promise<void> {
     this.#plain = columns.map((c) => PLAIN_TYPES.has(c.dataType))
-    if (this.header) await this.#out.write(this.#line(columns.map((c) => c.name)))
+    if (!this.header) return
+    columns.forEach((c, i) => {
+      if (i > 0) this.#out.byte(this.format === 'csv' ? COMMA : TAB)
+      this.#field(c.name)
+    })
+    this.#out.byte(NEWLINE)
+    await this.#out.flush()
   }
 
   async write(rows: readonly Row[]): Promise<void> {
+    const out = this.#out
     const csv = this.format === 'csv'
-    const sep = csv ? ',' : '\t'
+    const sep = csv ? COMMA : TAB
     const plain = this.#plain
-    let text = ''
     for (const row of rows) {
       const values = row.values
       for (let i = 0; i < values.length; i++) {
-        if (i > 0) text += sep
+        if (i > 0) out.byte(sep)
         const v = values[i] as Value
         if (v === null) {
-          if (!csv) text += '\\N'
-        } else if (plain[i]) text += String(v)
-        else {
-          const t = valueText(v) as string
-          text += csv ? csvField(t, ',') : tsvField(t)
-        }
+          if (!csv) out.ascii('\\N')
+        } else if (typeof v === 'number' && Number.isSafeInteger(v)) out.int(v)
+        else if (typeof v === 'bigint' && v <= MAX_SAFE && v >= MIN_SAFE) out.int(Number(v))
+        else if (plain[i]) out.ascii(String(v))
+        else if (v instanceof Date) writeTimestamp(out, v)
+        else if (typeof v === 'string') {
+          if (csv ? csvNeedsQuotes(v) : /[\\\t\n\r]/.test(v)) this.#field(v)
+          else out.text(v)
+        } else this.#field(valueText(v) as string)
       }
-      text += '\n'
+      out.byte(NEWLINE)
     }
-    await this.#out.write(text)
+    await out.flush()
   }
 
-  async end(): Promise<void> {}
+  async end(): Promise<void> {
+    await this.#out.flush()
+  }
 }

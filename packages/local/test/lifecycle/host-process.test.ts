@@ -8,7 +8,9 @@ const slow = { timeout: 90_000 }
 import { postgresGone, runFixture } from './processes.js'
 
 // The library must leave its host process alone: no exit hook, no signal handler, no exit code of its own.
-describe('a process that uses @redshift-kit/local keeps its exit code and signals', () => {
+// Concurrent: each test waits mostly on its own child's engine start-up, so running them together
+// takes the time of the slowest rather than the sum.
+describe.concurrent('a process that uses @redshift-kit/local keeps its exit code and signals', () => {
   it('exits with the exit code the user set (3) after start and stop', slow, async () => {
     const run = runFixture('exit-code.mts')
     const { code } = await run.exit

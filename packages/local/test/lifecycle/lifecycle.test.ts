@@ -30,7 +30,8 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'rk-lifecycle-'))
 chmodSync(scratch, 0o755)
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-describe('startLocalRedshift lifecycle', () => {
+// Concurrent: independent engines; each test waits mostly on its own start-up.
+describe.concurrent('startLocalRedshift lifecycle', () => {
   it('starts, serves, and stop() leaves no process or temporary file', async () => {
     // The start-up time goal (< 3 s warm) is measured by `npm run bench`, not asserted here.
     const redshift = await startLocalRedshift()

@@ -3,9 +3,11 @@
  * the local S3 store (CSV, TEXTFILE, JSON, Parquet), partitions and pruning, pseudocolumns, joins
  * with local tables, new files on the next query, and Redshift's rules and errors.
  */
+
+import { execFile } from 'node:child_process'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { connect, failure, IAM_ROLE, sharedStore, uniqueBucket } from '../load/s3-test-kit.js'
 
 const bucket = uniqueBucket('spectrum')
@@ -14,6 +16,20 @@ const tag = Math.random().toString(36).slice(2, 8)
 const ext = `spectrum_${tag}`
 const glueDb = `spectrumdb_${tag}`
 let client: pg.Client
+
+/** Runs a client program without blocking the test's event loop; resolves with its stdout. */
+function run(
+  program: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv },
+  last: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(program, [...args, last], options, (error, stdout, stderr) =>
+      error ? reject(new Error(`${program} failed: ${stderr || error.message}`)) : resolve(stdout),
+    )
+  })
+}
 
 beforeAll(async () => {
   ;({ client } = await connect())
@@ -102,6 +118,15 @@ describe('external tables', () => {
       { name: 'one', score: 90 },
       { name: 'three', score: 70 },
     ])
+    // psql, as a user would: the external table reads the same through a foreign client.
+    const db = inject('redshift')
+    const psql = await run(
+      'psql',
+      ['-h', db.host, '-p', String(db.port), '-U', db.admin.name, '-d', db.database, '-AtF', ',', '-c'],
+      { env: { ...process.env, PGPASSWORD: db.admin.password } },
+      `SELECT id, name FROM ${ext}.names WHERE id > 1 ORDER BY id`,
+    )
+    expect(psql).toBe('2,two\n3,three\n')
   })
 
   it('reads JSON (keys matched case-insensitively) and pipe-delimited text, skipping hidden files', async () => {

@@ -7,10 +7,28 @@ import type { PoolConnectionFactory, PoolLease, PoolOptions, ShareRequest } from
 
 export type { PoolConnectionFactory, PoolLease, PoolOptions, ShareRequest } from './pool-types.js'
 
+/** Replaced once per event-loop turn in which a connection was released: `currentTurn()`'s value. */
+let turn: object = {}
+let turnEnding = false
+
+/** A token of the current event-loop turn: equal for calls in the same turn, different across turns. */
+function currentTurn(): object {
+  if (!turnEnding) {
+    turnEnding = true
+    nextTurn(() => {
+      turn = {}
+      turnEnding = false
+    })
+  }
+  return turn
+}
+
 interface Entry<C> {
   connection: C
   readonly createdAt: number
   idleSince: number
+  /** The event-loop turn it was last released in (see {@link currentTurn}). */
+  releasedIn: object | undefined
   state: 'active' | 'idle' | 'destroyed'
   broken: boolean
   /** Leases out on it: 1 when lent exclusively, up to `maxShared` when shared. */
@@ -278,7 +296,9 @@ export class Pool<C> {
     // the socket already, but that news is only read in the event loop's next poll: one turn of the
     // loop before use lets it arrive, so the statement goes out on a fresh connection, not into a
     // dead one. (setImmediate runs right after the poll phase: no measurable wait.)
-    await new Promise<void>((resolve) => nextTurn(resolve))
+    // Released earlier in this same turn, no poll has run since: there is no news to wait for, and
+    // a caller running statements back to back is not charged a turn of the loop for each.
+    if (entry.releasedIn !== turn) await new Promise<void>((resolve) => nextTurn(resolve))
     if (entry.broken || this.#expired(entry)) return false
     const validate = this.#factory.validate
     if (!validate || Date.now() - entry.idleSince < this.#validateAfterIdleMs) return true
@@ -359,6 +379,7 @@ export class Pool<C> {
       return
     }
     entry.idleSince = Date.now()
+    entry.releasedIn = currentTurn()
     const waiter = this.#waiters.shift()
     if (waiter) {
       waiter.grant(entry, false, false)
@@ -402,6 +423,7 @@ export class Pool<C> {
       connection: undefined as C,
       createdAt: now,
       idleSince: now,
+      releasedIn: undefined,
       state: 'active',
       broken: false,
       leases: 1,
