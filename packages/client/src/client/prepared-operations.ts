@@ -77,6 +77,7 @@ export async function batchExecute(
   assertCallOptions(options)
   if (paramSets.length === 0) return []
   const started = performance.now()
+  const insert = parseSingleRowInsert(spec.sql)
   const atOnce = ctx.transport.executeBatch
   if (atOnce !== undefined) {
     // A transport with an atomic batch call (the Data API) runs the whole batch in it when it fits.
@@ -87,7 +88,17 @@ export async function batchExecute(
       settings,
       signal: options.signal,
       options,
-      run: (call) => atOnce.call(ctx.transport, spec.sql, paramSets, settings, call),
+      run: (call) =>
+        atOnce.call(
+          ctx.transport,
+          {
+            sql: spec.sql,
+            paramSets,
+            insert: insert?.paramCount === statement.parameterCount ? insert : undefined,
+          },
+          settings,
+          call,
+        ),
       describe: (done) => ({ rowsAffected: done?.reduce((n, o) => n + o.rowsAffected, 0) ?? 0 }),
     })
     if (outcomes !== null) {
@@ -103,7 +114,6 @@ export async function batchExecute(
       return outcomes.map((o) => new QueryResult({ ...o, executionTimeMs }))
     }
   }
-  const insert = parseSingleRowInsert(spec.sql)
   // Each statement of the batch runs through the executor (tx.query / tx.executePrepared) with the
   // call's signal and timeout; the batch as a whole is one transaction, retried on conflicts.
   const call: CallOptions = {

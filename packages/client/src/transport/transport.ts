@@ -1,3 +1,4 @@
+import type { SingleRowInsert } from '../query/batch.js'
 import type { ColumnMetadata } from '../types/column-metadata.js'
 import type { QueryId } from '../types/query-id.js'
 import type { QueryParam, Value } from '../types/value.js'
@@ -212,6 +213,19 @@ export interface TransportDiagnostics {
 }
 
 /**
+ * A batch as {@link Transport.executeBatch} gets it: the statement, its parameter sets and, when the
+ * statement is a single-row INSERT, where rows can be added to it.
+ *
+ * @example
+ * const batch: TransportBatch = { sql: 'INSERT INTO t VALUES ($1)', paramSets: [[1], [2]], insert: parseSingleRowInsert('INSERT INTO t VALUES ($1)') }
+ */
+export interface TransportBatch {
+  readonly sql: string
+  readonly paramSets: readonly (readonly QueryParam[])[]
+  readonly insert: SingleRowInsert | undefined
+}
+
+/**
  * What one parameter set of a batch run by {@link Transport.executeBatch} did.
  *
  * @example
@@ -265,8 +279,7 @@ export interface Transport {
    * batch does not fit such a call; `batchExecute` then runs it in a transaction on a session.
    */
   executeBatch?(
-    sql: string,
-    paramSets: readonly (readonly QueryParam[])[],
+    batch: TransportBatch,
     settings: StatementSettings,
     call?: TransportCall,
   ): Promise<readonly BatchStatementOutcome[] | null>

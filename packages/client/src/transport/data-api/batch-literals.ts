@@ -1,4 +1,4 @@
-import { parseSingleRowInsert } from '../../query/batch.js'
+import type { SingleRowInsert } from '../../query/batch.js'
 import { serializeParam } from '../../types/param-serializer.js'
 import { CODE_LEX_RULES, lexSql } from '../../types/sql-scan.js'
 import type { QueryParam } from '../../types/value.js'
@@ -54,14 +54,14 @@ export function withLiterals(sql: string, params: readonly QueryParam[]): string
  * The statements of a `batchExecute` as one BatchExecuteStatement call, or undefined when the batch
  * does not fit one (more than 40 statements, a statement over 100 KB, a value that cannot be a
  * literal): the caller then runs it in a transaction on a session, with parameters. A single-row
- * INSERT becomes multi-row INSERTs, as many rows to a statement as fit under 100 KB; any other
+ * INSERT (`insert`, from `parseSingleRowInsert`) becomes multi-row INSERTs, as many rows to a statement as fit under 100 KB; any other
  * statement is one statement per parameter set. `rows` says how many parameter sets each covers.
  */
 export function batchStatements(
   sql: string,
   paramSets: readonly (readonly QueryParam[])[],
+  insert: SingleRowInsert | undefined,
 ): { readonly sql: string; readonly rows: number }[] | undefined {
-  const insert = parseSingleRowInsert(sql)
   const out: { sql: string; rows: number }[] = []
   if (insert === undefined || paramSets.some((set) => set.length !== insert.paramCount)) {
     if (paramSets.length > MAX_BATCH_STATEMENTS) return undefined

@@ -12,6 +12,7 @@ import type {
   PreparedStatementSpec,
   StatementSettings,
   Transport,
+  TransportBatch,
   TransportCall,
   TransportCapabilities,
   TransportCursor,
@@ -133,13 +134,13 @@ export class DataApiTransport implements Transport {
    * a session setting (a query group).
    */
   async executeBatch(
-    sql: string,
-    paramSets: readonly (readonly QueryParam[])[],
+    batch: TransportBatch,
     settings: StatementSettings,
     call: TransportCall = {},
   ): Promise<readonly BatchStatementOutcome[] | null> {
+    const { sql, paramSets } = batch
     if (settings.queryGroup !== null || paramSets.length === 0) return null
-    const planned = batchStatements(sql, paramSets)
+    const planned = batchStatements(sql, paramSets, batch.insert)
     if (planned === undefined) return null
     const statements = await this.#client()
     const done = await statements.batch(

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { adversarialStrings } from '../../../test/data-api/adversarial-strings.js'
+import { parseSingleRowInsert } from '../../query/batch.js'
 import { createTypeParsers } from '../../types/type-parsers.js'
-import type { Value } from '../../types/value.js'
+import type { QueryParam, Value } from '../../types/value.js'
 import { batchStatements, sqlLiteral } from './batch-literals.js'
 import { toNamedStatement } from './named-parameters.js'
 import { pageText } from './page-text.js'
@@ -160,34 +161,30 @@ describe('literals for BatchExecuteStatement (which takes no parameters)', () =>
   })
 
   it('plans multi-row INSERTs under 100 KB each, at most 40, else leaves the batch to a session', () => {
-    const insert = 'INSERT INTO t (a, b) VALUES ($1, $2)'
-    const small = batchStatements(insert, [
-      [1, "it's"],
-      [null, 'a\\b'],
-    ])
-    expect(small).toEqual([
+    const sql = 'INSERT INTO t (a, b) VALUES ($1, $2)'
+    const insert = parseSingleRowInsert(sql)
+    const plan = (sets: QueryParam[][]) => batchStatements(sql, sets, insert)
+    expect(
+      plan([
+        [1, "it's"],
+        [null, 'a\\b'],
+      ]),
+    ).toEqual([
       { sql: "INSERT INTO t (a, b) VALUES ('1', 'it''s'), (NULL, ('a' || CHR(92) || 'b'))", rows: 2 },
     ])
-    const wide =
-      batchStatements(
-        insert,
-        Array.from({ length: 300 }, (_, i) => [i, 'x'.repeat(1000)]),
-      ) ?? []
+    const wide = plan(Array.from({ length: 300 }, (_, i) => [i, 'x'.repeat(1000)])) ?? []
     expect(wide.length).toBeGreaterThan(2)
     expect(wide.every((s) => Buffer.byteLength(s.sql) <= 100 * 1024)).toBe(true)
     expect(wide.reduce((n, s) => n + s.rows, 0)).toBe(300)
+    expect(plan(Array.from({ length: 5000 }, () => [1, 'y'.repeat(1000)]))).toBeUndefined()
+    const update = 'UPDATE t SET a = $1'
     expect(
       batchStatements(
-        insert,
-        Array.from({ length: 5000 }, () => [1, 'y'.repeat(1000)]),
-      ),
-    ).toBeUndefined()
-    expect(
-      batchStatements(
-        'UPDATE t SET a = $1',
+        update,
         Array.from({ length: 41 }, () => [1]),
+        undefined,
       ),
     ).toBeUndefined()
-    expect(() => batchStatements('UPDATE t SET a = $1', [['\0']])).toThrow(/NUL character/)
+    expect(() => batchStatements(update, [['\0']], undefined)).toThrow(/NUL character/)
   })
 })
