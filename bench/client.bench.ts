@@ -8,6 +8,7 @@ import {
 } from '../packages/client/src/index.js'
 import type { LocalRedshift } from '../packages/local/src/index.js'
 import { alternate, type BenchReport, ms, percentile, perSecond } from './harness.js'
+import { startServerProcess } from './server-process.js'
 
 const ROUND_TRIP_ROUNDS = 10
 const ROUND_TRIP_PER_ROUND = 1000
@@ -252,12 +253,23 @@ async function headOfLine(t: Target): Promise<{ pipelined: number; exclusive: nu
 
 /** The client's cost against `pg` used directly, through the same local Redshift gateway, in the same run. */
 export async function clientBench(redshift: LocalRedshift): Promise<BenchReport> {
-  const t = targetOf(redshift)
-  const rt = await roundTrip(t)
-  const cc = await concurrency(t)
-  const ccOff = await concurrency(t, false)
-  const bt = await batch(t)
-  const hol = await headOfLine(t)
+  // CLIENT_BENCH_SERVER=in-process measures against the bench's own redshift-local, in this process.
+  const server = process.env.CLIENT_BENCH_SERVER === 'in-process' ? undefined : await startServerProcess()
+  const t = server ?? targetOf(redshift)
+  let rt: Awaited<ReturnType<typeof roundTrip>>
+  let cc: Awaited<ReturnType<typeof concurrency>>
+  let ccOff: Awaited<ReturnType<typeof concurrency>>
+  let bt: Awaited<ReturnType<typeof batch>>
+  let hol: Awaited<ReturnType<typeof headOfLine>>
+  try {
+    rt = await roundTrip(t)
+    cc = await concurrency(t)
+    ccOff = await concurrency(t, false)
+    bt = await batch(t)
+    hol = await headOfLine(t)
+  } finally {
+    await server?.stop()
+  }
   return {
     title: 'Client: RedshiftClient vs pg',
     rows: [
@@ -337,7 +349,7 @@ export async function clientBench(redshift: LocalRedshift): Promise<BenchReport>
       },
     ],
     notes: [
-      'Every contender goes through the same local Redshift gateway in the same process; round trips alternate in rounds, throughput runs alternate, best of each kept.',
+      `Every contender goes through the same local Redshift gateway, ${server ? 'running in a process of its own (`redshift-local`), as a real server would: the client process runs only the client' : 'in the same process as the clients (CLIENT_BENCH_SERVER=in-process)'}; round trips alternate in rounds, throughput runs alternate, best of each kept.`,
       "`executeQuery` also fetches Redshift's query id (`pg_last_query_id()`) and keeps the session settings in step, in the same round trip; `pg.Pool.query` does neither.",
     ],
   }

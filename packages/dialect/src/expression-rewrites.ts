@@ -162,14 +162,22 @@ export function rewriteLastQueryId(rw: Rewriter, at: number, to: number): Rewrit
 }
 
 /**
- * `APPROXIMATE COUNT(DISTINCT x)` / `APPROXIMATE PERCENTILE_DISC(...)` -> the exact aggregate: Redshift's
- * HyperLogLog estimate is within about 2% of it, and the exact value is always an acceptable answer.
+ * `APPROXIMATE COUNT(DISTINCT x)` -> `pg_catalog.hll(x)`: the HyperLogLog estimate, the same one HLL(x)
+ * and HLL_CARDINALITY(HLL_CREATE_SKETCH(x)) give, as on Redshift. `APPROXIMATE PERCENTILE_DISC(...)`
+ * -> the exact aggregate (an exact value is always within Redshift's error bound).
  */
-export function rewriteApproximate(rw: Rewriter, at: number): Rewrite | null {
+export function rewriteApproximate(rw: Rewriter, at: number, to: number): Rewrite | null {
   const { ts } = rw
   const next = ts.next(at)
   const fn = ts.word(next)
   if ((fn !== 'count' && fn !== 'percentile_disc') || afterDot(ts, at)) return null
+  const open = ts.next(next)
+  const close = fn === 'count' && ts.is(open, '(') ? ts.closing(open, to) : -1
+  if (close > 0 && ts.word(ts.next(open)) === 'distinct') {
+    // Redshift names the column "count"; hll() would name it "hll".
+    const alias = isSelectListItem(ts, at, close) ? ' AS count' : ''
+    return { text: `pg_catalog.hll(${rw.render(ts.next(ts.next(open)), close)})${alias}`, next: close + 1 }
+  }
   return { text: '', next }
 }
 

@@ -26,6 +26,7 @@ import { rewriteIntervalTypeName } from './interval-types.js'
 import { rewriteLateBindingView } from './late-binding-views.js'
 import { leaderOnlyStatement } from './leader-statements.js'
 import type { Token } from './lexer.js'
+import { rewritePercentile } from './percentile-window.js'
 import { POSTGRES_ONLY_TRIGGERS, postgresOnlyError } from './postgres-only.js'
 import { rewriteQualify } from './qualify.js'
 import { type RewriteHandler, Rewriter } from './rewriter.js'
@@ -62,6 +63,8 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['extract', rewriteExtract],
   ['approximate', rewriteApproximate],
   ['ratio_to_report', rewriteRatioToReport],
+  ['percentile_cont', rewritePercentile],
+  ['percentile_disc', rewritePercentile],
   ['intervaly2m', rewriteIntervalTypeName],
   ['intervald2s', rewriteIntervalTypeName],
   ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),

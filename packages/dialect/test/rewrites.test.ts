@@ -220,3 +220,33 @@ describe('MINUS', () => {
     expect(sql('select a from t MINUS (select a from u)')).toBe('select a from t EXCEPT (select a from u)')
   })
 })
+
+describe('percentiles and approximate counts', () => {
+  it('PERCENTILE_* ... OVER (PARTITION BY) sort the partition in the window and pick from it', () => {
+    expect(
+      sql('SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x DESC) OVER (PARTITION BY g) AS p FROM t'),
+    ).toBe(
+      'SELECT rk_internal.percentile_cont((0.5)::double precision, pg_catalog.array_agg(x) OVER (PARTITION BY g ORDER BY x DESC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), pg_catalog.count(x) OVER (PARTITION BY g)) AS p FROM t',
+    )
+    expect(sql('select percentile_disc(0.9) within group (order by t.v) over () from t')).toBe(
+      'select rk_internal.percentile_disc((0.9)::double precision, pg_catalog.array_agg(t.v) OVER (ORDER BY t.v ASC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), pg_catalog.count(t.v) OVER ()) from t',
+    )
+  })
+  it('the aggregate PERCENTILE_CONT over a descending order takes 1 - p; other forms stay as written', () => {
+    expect(sql('SELECT PERCENTILE_CONT(0.25) WITHIN GROUP (ORDER BY d DESC) FROM t')).toBe(
+      'SELECT pg_catalog.percentile_cont(1 - (0.25)) WITHIN GROUP (ORDER BY d) FROM t',
+    )
+    for (const text of [
+      'SELECT PERCENTILE_CONT(0.25) WITHIN GROUP (ORDER BY d) FROM t',
+      'SELECT PERCENTILE_DISC(0.25) WITHIN GROUP (ORDER BY d DESC) FROM t',
+      'SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY d) OVER (ORDER BY d) FROM t',
+    ]) {
+      expect(sql(text)).toBe(text)
+    }
+  })
+  it('APPROXIMATE COUNT(DISTINCT x) is the HyperLogLog estimate, named count', () => {
+    expect(sql('SELECT APPROXIMATE COUNT(DISTINCT a + 1), approximate count(distinct b) AS n FROM t')).toBe(
+      'SELECT pg_catalog.hll(a + 1) AS count, pg_catalog.hll(b) AS n FROM t',
+    )
+  })
+})

@@ -27,18 +27,34 @@ const NOISE_WORDS = new Set(['as'])
 const HAS_SECRET_KEYWORD =
   /password|credentials|access_key_id|secret_access_key|session_token|master_symmetric_key/i
 
-// Free text that is not SQL: connection strings, URLs, and AWS key ids quoted in messages.
-const TEXT_PATTERNS: readonly [RegExp, string][] = [
+// Free text that is not SQL: connection strings, URLs, and AWS key ids quoted in messages. Each
+// pattern comes with text it cannot match without (checked first with indexOf: every error the client
+// makes passes through here, and most messages contain none of it).
+const TEXT_PATTERNS: readonly (readonly [RegExp, string, (text: string) => boolean])[] = [
   // password=secret, pwd=secret, aws_secret_access_key=..., token=... (connection strings, CREDENTIALS values).
   [
     /\b(password|pwd|secret_access_key|aws_secret_access_key|session_token|aws_session_token|token|aws_access_key_id)(\s*=\s*)[^;&\s']+/gi,
     `$1$2${REDACTED}`,
+    (text) => text.includes('='),
   ],
   // Userinfo of a URL: scheme://user:secret@host
-  [/(\b[a-z][a-z0-9+.:-]*:\/\/[^/\s:@]*:)[^@\s/]*@/gi, `$1${REDACTED}@`],
+  [
+    /(\b[a-z][a-z0-9+.:-]*:\/\/[^/\s:@]*:)[^@\s/]*@/gi,
+    `$1${REDACTED}@`,
+    (text) => text.includes('://') && text.includes('@'),
+  ],
   // AWS access key ids anywhere (AKIA... long-term, ASIA... temporary).
-  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, REDACTED],
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, REDACTED, (text) => text.includes('AKIA') || text.includes('ASIA')],
 ]
+
+/** `text` with the free-text patterns applied (those whose anchor text is present). */
+function redactTextPatterns(text: string): string {
+  let out = text
+  for (const [pattern, replacement, possible] of TEXT_PATTERNS) {
+    if (possible(out)) out = out.replace(pattern, replacement)
+  }
+  return out
+}
 
 /**
  * Where a plain `'...'` literal opened at `open` ends when backslashes escape (Redshift's reading of
@@ -154,11 +170,10 @@ function secretLiteralSpans(text: string): [number, number][] {
  * redactSecrets("ALTER USER bob PASSWORD /* new *\/ $$Secret1$$") // "ALTER USER bob PASSWORD /* new *\/ '***'"
  */
 export function redactSecrets(text: string): string {
-  let out = HAS_SECRET_KEYWORD.test(text)
+  const out = HAS_SECRET_KEYWORD.test(text)
     ? replaceSpans(text, secretLiteralSpans(text), `'${REDACTED}'`)
     : text
-  for (const [pattern, replacement] of TEXT_PATTERNS) out = out.replace(pattern, replacement)
-  return out
+  return redactTextPatterns(out)
 }
 
 /**
@@ -189,7 +204,5 @@ export function redactSqlLiterals(sql: string): string {
       if (isLiteral(token) || token.kind === 'number') spans.push([start, end])
     }
   }
-  let out = replaceSpans(sql, mergeSpans(spans), '?')
-  for (const [pattern, replacement] of TEXT_PATTERNS) out = out.replace(pattern, replacement)
-  return out
+  return redactTextPatterns(replaceSpans(sql, mergeSpans(spans), '?'))
 }

@@ -64,6 +64,17 @@ describe('the mock speaks the dialect redshift-local speaks', () => {
     expect(r.rows[0]?.toObject()).toEqual({ n: 2n, hex: '0aff', utf: '616263' })
   })
 
+  it('runs PERCENTILE_CONT over dates as a window function, MEDIAN, APPROXIMATE COUNT(DISTINCT) and HLL', async () => {
+    const w = await mock.executeQuery(
+      'SELECT id, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY placed DESC) OVER () AS mid FROM orders ORDER BY id',
+    )
+    expect(w.rows.map((row) => row.toObject().mid)).toEqual(['2024-02-29', '2024-02-29', '2024-02-29'])
+    const r = await mock.executeQuery(
+      'SELECT MEDIAN(placed) AS m, APPROXIMATE COUNT(DISTINCT customer) AS n, HLL_CARDINALITY(HLL_CREATE_SKETCH(id)) AS h FROM orders',
+    )
+    expect(r.rows[0]?.toObject()).toEqual({ m: '2024-02-29', n: 2n, h: 3n })
+  })
+
   it.each([
     ['INSERT INTO orders VALUES (1, NULL, NULL) ON CONFLICT DO NOTHING', '42601'],
     ['INSERT INTO orders VALUES (4, NULL, NULL) RETURNING id', '42601'],

@@ -1,6 +1,8 @@
 import { DATETIME_FUNCTIONS_SQL } from './datetime-functions-sql.js'
+import { HLL_FUNCTIONS_SQL } from './hll-functions-sql.js'
 import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
 import { MORE_FUNCTIONS_SQL } from './more-functions-sql.js'
+import { PERCENTILE_FUNCTIONS_SQL } from './percentile-functions-sql.js'
 import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
 import { SHOW_COMMANDS_SQL } from './show-commands-sql.js'
 import { SHOW_OBJECTS_SQL } from './show-objects-sql.js'
@@ -31,4 +33,6 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   SHOW_COMMANDS_SQL,
   SHOW_OBJECTS_SQL,
   MORE_FUNCTIONS_SQL,
+  HLL_FUNCTIONS_SQL,
+  PERCENTILE_FUNCTIONS_SQL,
 ].join('\n')

@@ -248,3 +248,164 @@ describe('functions (AWS documentation examples)', () => {
     expect((await q(`SHOW server_version`)).server_version).toMatch(/^18\./)
   })
 })
+
+describe('spatial functions over a real geometry model (AWS documentation examples)', () => {
+  const q = async (sql: string) => one(fx.db, sql)
+  const LINE = `'LINESTRING(3.141592653589793 -6.283185307179586,2.718281828459045 -1.414213562373095)'`
+
+  it('constructors give hex EWKB as Redshift prints it; the text forms print as documented', async () => {
+    expect(
+      await q(`SELECT ST_GeomFromText('POLYGON((0 0,0 1,1 1,1 0,0 0))', 4326) AS a, ST_Point(1, 2) AS b,
+        ST_AsText(ST_GeomFromText(${LINE}, 4326)) AS c, ST_AsText(ST_GeomFromText(${LINE}), 6) AS d,
+        ST_AsGeoJSON(ST_GeomFromText(${LINE})) AS e,
+        ST_AsEWKT(ST_GeomFromEWKT('SRID=4326;MULTIPOINT(1 0,EMPTY)')) AS f,
+        ST_AsText(ST_GeogFromText('LINESTRING(110 40, 2 3, -10 80, -7 9)')) AS g,
+        ST_AsText(ST_GeomFromWKB(ST_AsBinary(ST_GeomFromText('GEOMETRYCOLLECTION(POINT(1 2),POLYGON((0 0,0 1,1 1,0 0)))')))) AS h,
+        ST_AsEWKB(ST_Point(1, 2, 4326)) AS i`),
+    ).toEqual({
+      a: '0103000020E61000000100000005000000000000000000000000000000000000000000000000000000000000000000F03F000000000000F03F000000000000F03F000000000000F03F000000000000000000000000000000000000000000000000',
+      b: '0101000000000000000000F03F0000000000000040',
+      c: 'LINESTRING(3.14159265358979 -6.28318530717959,2.71828182845905 -1.41421356237309)',
+      d: 'LINESTRING(3.14159 -6.28319,2.71828 -1.41421)',
+      e: '{"type":"LineString","coordinates":[[3.14159265358979,-6.28318530717959],[2.71828182845905,-1.41421356237309]]}',
+      f: 'SRID=4326;MULTIPOINT((1 0),EMPTY)',
+      g: 'LINESTRING(110 40,2 3,-10 80,-7 9)',
+      h: 'GEOMETRYCOLLECTION(POINT(1 2),POLYGON((0 0,0 1,1 1,0 0)))',
+      i: '\\x0101000020e6100000000000000000f03f0000000000000040',
+    })
+  })
+
+  it('accessors, also of WKT put into a GEOMETRY column as written', async () => {
+    await fx.db.query(`CREATE TABLE public.places (g geometry);
+      INSERT INTO public.places VALUES ('POINT(1.5 -2)'), (ST_GeomFromText('MULTIPOLYGON(((0 0,0 1,1 1,0 0)),((5 5,5 6,6 6,5 5)))', 3857))`)
+    const r = await fx.db.query(`SELECT ST_GeometryType(g) AS t, ST_SRID(g) AS s, ST_NPoints(g) AS n,
+      ST_NumGeometries(g) AS m, ST_IsEmpty(g) AS e FROM public.places ORDER BY 1`)
+    expect(r.rows).toEqual([
+      { t: 'ST_MultiPolygon', s: 3857, n: 8, m: 2, e: false },
+      { t: 'ST_Point', s: 0, n: 1, m: 1, e: false },
+    ])
+    expect(
+      await q(`SELECT ST_X(g) AS x, ST_Y(g) AS y, ST_SRID(ST_SetSRID(g, 4326)) AS s,
+        ST_IsEmpty(ST_GeomFromText('POINT EMPTY')) AS e FROM public.places WHERE ST_GeometryType(g) = 'ST_Point'`),
+    ).toEqual({ x: 1.5, y: -2, s: 4326, e: true })
+  })
+
+  it('planar measures and predicates', async () => {
+    const square = `ST_GeomFromText('POLYGON((0 0,10 0,10 10,0 10,0 0),(2 2,2 4,4 4,4 2,2 2))')`
+    expect(
+      await q(`SELECT ST_Distance(ST_GeomFromText('POLYGON((0 2,1 1,0 -1,0 2))'),
+          ST_GeomFromText('POLYGON((-1 -3,-2 -1,0 -3,-1 -3))')) AS d,
+        ST_DWithin(ST_Point(0, 0), ST_Point(3, 4), 5) AS w1, ST_DWithin(ST_Point(0, 0), ST_Point(3, 4), 4.9) AS w2,
+        ST_Length(ST_GeomFromText('MULTILINESTRING((0 0,10 0,0 10),(10 0,20 0,20 10))')) AS l,
+        ST_Area(ST_GeomFromText('MULTIPOLYGON(((0 0,10 0,0 10,0 0)),((10 0,20 0,20 10,10 0)))')) AS a,
+        ST_Perimeter(ST_GeomFromText('MULTIPOLYGON(((0 0,10 0,0 10,0 0)),((10 0,20 0,20 10,10 0)))')) AS p,
+        ST_Area(${square}) AS holed, ST_Contains(${square}, ST_Point(5, 5)) AS c1, ST_Contains(${square}, ST_Point(3, 3)) AS c2,
+        ST_Contains(${square}, ST_Point(0, 5)) AS c3, ST_Within(ST_Point(5, 5), ${square}) AS w,
+        ST_Contains(ST_GeomFromText('POLYGON((-1 3,2 1,0 -3,-1 3))'), ST_GeomFromText('POLYGON((0 2,1 1,0 -1,0 2))')) AS c4,
+        ST_Intersects(${square}, ST_Point(0, 5)) AS i1, ST_Intersects(${square}, ST_GeomFromText('LINESTRING(20 20,30 30)')) AS i2,
+        ST_AsText(ST_Envelope(ST_GeomFromText('GEOMETRYCOLLECTION(POLYGON((0 0,10 0,0 10,0 0)),LINESTRING(20 10,20 0,10 0))'))) AS e,
+        ST_AsEWKT(ST_Centroid(ST_GeomFromText('POLYGON((0 0,10 0,10 10,0 10,0 0))', 4326))) AS ce`),
+    ).toEqual({
+      d: Math.SQRT2,
+      w1: true,
+      w2: false,
+      l: 44.14213562373095,
+      a: 100,
+      p: 68.2842712474619,
+      holed: 96,
+      c1: true,
+      c2: false,
+      c3: false,
+      w: true,
+      c4: true,
+      i1: true,
+      i2: false,
+      e: 'POLYGON((0 0,0 10,20 10,20 0,0 0))',
+      ce: 'SRID=4326;POINT(5 5)',
+    })
+  })
+
+  it('bad WKT or WKB, Z coordinates and mixed SRIDs fail with an error that says what is wrong', async () => {
+    for (const [sql, code, message] of [
+      [`ST_GeomFromText('POINT(1)')`, '22023', /ST_GeomFromText: invalid WKT: expected a coordinate/],
+      [`ST_GeomFromText('LINESTRING(1 2,3 4')`, '22023', /invalid WKT "LINESTRING\(1 2,3 4"/],
+      [`ST_GeomFromText('POLYGON((0 0,0 1,1 1,1 0))')`, '22023', /ring must end where it starts/],
+      [`ST_GeomFromText('CIRCLE(1 2)')`, '22023', /unknown geometry type CIRCLE/],
+      [`ST_GeomFromWKB('0101')`, '22023', /ST_GeomFromWKB: invalid WKB: the input ends too early/],
+      [`ST_GeomFromText('POINT Z (1 2 3)')`, '0A000', /Z or M coordinates are not available/],
+      [`ST_Distance(ST_Point(0, 0), ST_Point(1, 1, 4326))`, '22023', /different SRIDs \(0 and 4326\)/],
+      [
+        `ST_X(ST_GeomFromText('LINESTRING(0 0,1 1)'))`,
+        '22023',
+        /ST_X: the argument is a LineString, not a point/,
+      ],
+    ] as const) {
+      await expect(fx.db.query(`SELECT ${sql}`), sql).rejects.toMatchObject({
+        code,
+        message: expect.stringMatching(message),
+      })
+    }
+  })
+})
+
+describe('HyperLogLog sketches', () => {
+  const q = async (sql: string) => one(fx.db, sql)
+
+  it('print in Redshift sparse JSON form, and an empty one as documented', async () => {
+    const r = await q(`SELECT hll_create_sketch(v) AS s FROM (VALUES (1), (2), (3), (4), (NULL)) AS t(v)`)
+    expect(r.s).toMatch(
+      /^\{"version":1,"logm":15,"sparse":\{"indices":\[\d+(,\d+){3}\],"values":\[\d+(,\d+){3}\]\}\}$/,
+    )
+    expect(
+      await q(`SELECT hll_create_sketch(v) AS s, hll(v) AS n FROM (SELECT 1 AS v WHERE false) AS t`),
+    ).toEqual({
+      s: '{"version":1,"logm":15,"sparse":{"indices":[],"values":[]}}',
+      n: '0',
+    })
+    expect(await q(`SELECT hll_cardinality('${r.s}'::hllsketch) AS n`)).toEqual({ n: '4' })
+  })
+
+  it('estimate 100k distinct values within 2 %, dense past the sparse limit; sketches combine', async () => {
+    const r = await q(`SELECT hll_cardinality(s) AS c, left(s::text, 1) AS f
+      FROM (SELECT hll_create_sketch(v % 100000) AS s FROM generate_series(1, 120000) AS v) AS t`)
+    expect(Math.abs(Number(r.c) - 100_000)).toBeLessThan(2_000)
+    expect(r.f).not.toBe('{')
+    // HLL and APPROXIMATE COUNT(DISTINCT), which the dialect turns into HLL, give the sketch's estimate.
+    const h = await q(
+      `SELECT hll(v) AS h, hll_cardinality(hll_create_sketch(v)) AS c FROM generate_series(1, 6000) AS v`,
+    )
+    expect(h.h).toBe(h.c)
+    const c = await q(`SELECT hll_cardinality(hll_combine(s)) AS a,
+        hll_cardinality(hll_combine_sketches(min(s::text)::hllsketch, max(s::text)::hllsketch)) AS b
+      FROM (SELECT v % 2 AS g, hll_create_sketch(v) AS s FROM generate_series(1, 1000) AS v GROUP BY 1) AS t`)
+    expect(c).toEqual({ a: '1000', b: '1000' })
+    await expect(fx.db.query(`SELECT hll_cardinality('{"a":1}'::hllsketch)`)).rejects.toMatchObject({
+      code: '22023',
+    })
+  })
+})
+
+describe('percentiles with Redshift result types', () => {
+  it('PERCENTILE_CONT over integers gives DECIMAL, over dates a DATE; MEDIAN of timestamps', async () => {
+    const r = await one(
+      fx.db,
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) AS a, pg_typeof(percentile_cont(0.5) WITHIN GROUP (ORDER BY v))::text AS at,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY d)::text AS b, percentile_disc(0.5) WITHIN GROUP (ORDER BY d)::text AS c,
+        median(d)::text AS e, median(d::timestamp + interval '1 hour')::text AS f
+      FROM (VALUES (1, date '2024-01-01'), (2, date '2024-01-05'), (4, date '2024-01-09'), (5, NULL)) AS t(v, d)`,
+    )
+    expect(r).toEqual({
+      a: '3',
+      at: 'numeric',
+      b: '2024-01-05',
+      c: '2024-01-05',
+      e: '2024-01-05',
+      f: '2024-01-05 01:00:00',
+    })
+    await expect(
+      fx.db.query(`SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY v) FROM (VALUES (1)) AS t(v)`),
+    ).rejects.toMatchObject({
+      code: '22003',
+    })
+  })
+})

@@ -172,7 +172,7 @@ describe('Redshift functions from the SQL reference', () => {
     })
   })
 
-  it('MEDIAN (aggregate and window), RATIO_TO_REPORT, APPROXIMATE COUNT(DISTINCT)', async () => {
+  it('MEDIAN and PERCENTILE_* (aggregate and window), RATIO_TO_REPORT, APPROXIMATE COUNT(DISTINCT)', async () => {
     await admin.query(`CREATE TABLE public.scores (team VARCHAR(5), points INTEGER);
       INSERT INTO public.scores VALUES ('a', 1), ('a', 2), ('a', 10), ('b', 4), ('b', 6);
       GRANT SELECT ON public.scores TO alice`)
@@ -183,11 +183,18 @@ describe('Redshift functions from the SQL reference', () => {
       { team: 'b', med: '5', n: '2' },
     ])
     const w = await alice.query(`SELECT points, RATIO_TO_REPORT(points) OVER (PARTITION BY team) AS share,
-      MEDIAN(points) OVER (PARTITION BY team) AS med FROM public.scores WHERE team = 'b' ORDER BY points`)
-    expect(w.rows.map((x) => [x.points, Number(x.share), x.med])).toEqual([
-      [4, 0.4, '5'],
-      [6, 0.6, '5'],
+      MEDIAN(points) OVER (PARTITION BY team) AS med,
+      PERCENTILE_CONT(0.25) WITHIN GROUP (ORDER BY points DESC) OVER (PARTITION BY team) AS pc,
+      PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY points) OVER () AS pd
+      FROM public.scores WHERE team = 'b' ORDER BY points`)
+    expect(w.rows.map((x) => [x.points, Number(x.share), x.med, x.pc, x.pd])).toEqual([
+      [4, 0.4, '5', '5.5', 4],
+      [6, 0.6, '5', '5.5', 4],
     ])
+    // Redshift's result types on the wire: DECIMAL (1700) from integers, GEOMETRY (3000), HLLSKETCH (2935).
+    const t = await alice.query(`SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY points) OVER () AS p,
+      ST_Point(points, 0) AS g, HLL_CREATE_SKETCH(points) OVER () AS h FROM public.scores LIMIT 1`)
+    expect(t.fields.map((f) => f.dataTypeID)).toEqual([1700, 3000, 2935])
   })
 })
 

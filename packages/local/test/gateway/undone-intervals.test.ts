@@ -34,7 +34,10 @@ it('takes intervaly2m / intervald2s as type names in casts and columns', async (
   )
   // YEAR TO MONTH drops the days, as the type says.
   expect(r.rows).toEqual([{ y2m: '1 year 2 mons', d2s: '1 day 02:03:04' }])
-  await analyst.query('CREATE TEMP TABLE interval_probe (a intervaly2m, b intervald2s)')
+  await analyst.query('CREATE TEMP TABLE interval_probe (a intervaly2m, b intervald2s, c interval)')
+  // On the wire, as Redshift: INTERVALY2M 1188, INTERVALD2S 1190, a plain interval 1186.
+  const t = await analyst.query("SELECT a, b, c, '1 month'::intervaly2m AS d, b + b AS e FROM interval_probe")
+  expect(t.fields.map((f) => f.dataTypeID)).toEqual([1188, 1190, 1186, 1188, 1186])
   await analyst.query('DROP TABLE interval_probe')
 })
 

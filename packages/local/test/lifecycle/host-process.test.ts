@@ -35,15 +35,20 @@ describe.concurrent('a process that uses @redshift-kit/local keeps its exit code
     expect(existsSync(path.dirname(socketDir))).toBe(false)
   })
 
-  it('a killed process (SIGKILL) still ends its engine and removes its temporary folders', slow, async () => {
-    const run = runFixture('killed.mts')
-    const [socketDir, s3Dir] = (await run.line('READY ')).split(' ') as [string, string]
-    const root = path.dirname(socketDir)
-    run.child.kill('SIGKILL')
-    await run.exit
-    await postgresGone(root)
-    await expect.poll(() => existsSync(root) || existsSync(s3Dir), { timeout: 30_000 }).toBe(false)
-  })
+  // A concurrent test must poll with its own context's expect.
+  it(
+    'a killed process (SIGKILL) still ends its engine and removes its temporary folders',
+    slow,
+    async ({ expect }) => {
+      const run = runFixture('killed.mts')
+      const [socketDir, s3Dir] = (await run.line('READY ')).split(' ') as [string, string]
+      const root = path.dirname(socketDir)
+      run.child.kill('SIGKILL')
+      await run.exit
+      await postgresGone(root)
+      await expect.poll(() => existsSync(root) || existsSync(s3Dir), { timeout: 30_000 }).toBe(false)
+    },
+  )
 })
 
 describe('the redshift-local command', () => {

@@ -10,6 +10,7 @@ import {
 import { LOAD_UNLOAD_TABLES_SQL, LOAD_UNLOAD_VIEW_NAMES, LOAD_UNLOAD_VIEWS_SQL } from './load-unload-sql.js'
 import { DATABASE_GRANT_SQL, PRIVILEGES_SQL } from './privileges-sql.js'
 import { QUERY_VIEW_NAMES, QUERY_VIEWS_SQL } from './query-views-sql.js'
+import { SPATIAL_SQL } from './spatial-sql.js'
 import { SPECTRUM_TABLES_SQL, SPECTRUM_VIEW_NAMES, SPECTRUM_VIEWS_SQL } from './spectrum-views-sql.js'
 import { VIEW_HELPERS_SQL } from './visibility-sql.js'
 
@@ -31,6 +32,7 @@ const BODY = [
   INTERNAL_TABLES_SQL,
   LOAD_UNLOAD_TABLES_SQL,
   REDSHIFT_FUNCTIONS_SQL,
+  SPATIAL_SQL,
   VIEW_HELPERS_SQL,
   QUERY_VIEWS_SQL,
   LOAD_UNLOAD_VIEWS_SQL,
@@ -54,6 +56,9 @@ SET LOCAL client_min_messages = warning;
 SET LOCAL allow_system_table_mods = on;
 -- Only pg_catalog: a kept cluster's users may have planted look-alike functions or operators in public.
 SET LOCAL search_path = pg_catalog;
+-- As pg_dump restores: a function's string body is checked at its first call, not here, so a start
+-- does not pay for parsing every body (RETURN bodies are still parsed: they are not strings).
+SET LOCAL check_function_bodies = off;
 ${BODY}
 -- Ordinary users call helpers in rk_internal through the pg_catalog functions and views; the
 -- gateway's tables there stay unreadable to them (no table privilege is granted).

@@ -129,8 +129,36 @@ export function parseRowDescription(frame: Buffer): FieldDescription[] {
   return fields
 }
 
+/** PostgreSQL's INTERVAL; Redshift gives its qualified forms their own OIDs. */
+const INTERVAL_OID = 1186
+/** PostgreSQL's range bits in an interval's type modifier: YEAR | MONTH, and DAY | HOUR | MINUTE | SECOND. */
+const YEAR_MONTH = 4 | 2
+const DAY_SECOND = 8 | 1024 | 2048 | 4096
+
 /**
- * True when a RowDescription has a column whose type OID is in `typeMap`, or (with `upper`) a name that
+ * Redshift's OID for an INTERVAL column of this type modifier: 1188 (INTERVALY2M) for YEAR / MONTH
+ * fields, 1190 (INTERVALD2S) for DAY ... SECOND fields, undefined for a plain interval.
+ */
+export function intervalTypeOid(typeModifier: number): number | undefined {
+  if (typeModifier < 0) return undefined
+  const range = (typeModifier >>> 16) & 0x7fff
+  if (range === 0 || range === 0x7fff) return undefined
+  if ((range & ~YEAR_MONTH) === 0) return 1188
+  if ((range & ~DAY_SECOND) === 0) return 1190
+  return undefined
+}
+
+/** Redshift's OID for a column of engine type `oid` and modifier `typeModifier`, or undefined when it is the same. */
+export function redshiftTypeOid(
+  typeMap: ReadonlyMap<number, number>,
+  oid: number,
+  typeModifier: number,
+): number | undefined {
+  return oid === INTERVAL_OID ? intervalTypeOid(typeModifier) : typeMap.get(oid)
+}
+
+/**
+ * True when a RowDescription has a column whose type OID is in `typeMap` or is a qualified interval, or (with `upper`) a name that
  * upper-casing could change: read in place, so the common answer (no) costs no decoding.
  */
 export function rowDescriptionNeedsRewrite(
@@ -151,7 +179,9 @@ export function rowDescriptionNeedsRewrite(
       }
     }
     at = nameEnd + 1
-    if (typeMap.size > 0 && typeMap.has(frame.readUInt32BE(at + 6))) return true
+    const oid = frame.readUInt32BE(at + 6)
+    if (typeMap.size > 0 && typeMap.has(oid)) return true
+    if (oid === INTERVAL_OID && intervalTypeOid(frame.readInt32BE(at + 12)) !== undefined) return true
     at += 18
   }
   return false

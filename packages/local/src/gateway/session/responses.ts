@@ -16,6 +16,7 @@ import {
   parseCommandTag,
   parseNoticeFields,
   parseRowDescription,
+  redshiftTypeOid,
   remapParameterDescription,
   rowDescriptionNeedsRewrite,
 } from '../protocol/backend.js'
@@ -289,7 +290,7 @@ export class ResponseRouter implements BackendHandler {
     const fields = parseRowDescription(frame)
     let changed = false
     for (const field of fields) {
-      const mapped = typeMap.get(field.typeOid)
+      const mapped = redshiftTypeOid(typeMap, field.typeOid, field.typeModifier)
       if (mapped !== undefined) {
         field.typeOid = mapped
         changed = true
