@@ -218,7 +218,7 @@ export async function dataApiClientBench(redshift: LocalRedshift): Promise<Bench
       ],
       notes: [
         'The client and the SDK talk to the local Data API over HTTP on the same machine; each stream runs in a child process of its own so its peak RSS is the client alone (Node itself and the AWS SDK included), bundled with esbuild as a user would ship it.',
-        "The endpoint's own time is DescribeStatement's Duration (or UpdatedAt - CreatedAt when larger): what the server spent, without the client's HTTP round trips.",
+        "The endpoint's own time is DescribeStatement's Duration (or UpdatedAt - CreatedAt when larger): what the server spent, without the client's HTTP round trips. The client's `select 1` is ExecuteStatement, then a DescribeStatement long poll and a GetStatementResult waiting on the service side by side: two round trips after the submission.",
         `Rows of BIGINT, VARCHAR, DECIMAL(18,2), TIMESTAMP, BOOLEAN; the stream rates include running the statement (the Data API runs it to completion before the first page).`,
         'The machine is shared (2 cores, several agents at once): figures are noisy.',
       ],

@@ -76,8 +76,44 @@ export async function batchExecute(
   assertParamSets(paramSets, statement.parameterCount)
   assertCallOptions(options)
   if (paramSets.length === 0) return []
-  const insert = parseSingleRowInsert(spec.sql)
   const started = performance.now()
+  const insert = parseSingleRowInsert(spec.sql)
+  const atOnce = ctx.transport.executeBatch
+  if (atOnce !== undefined) {
+    // A transport with an atomic batch call (the Data API) runs the whole batch in it when it fits.
+    const settings = settingsFor(ctx, {}, options)
+    const outcomes = await ctx.execute({
+      operation: 'batch',
+      sql: spec.sql,
+      settings,
+      signal: options.signal,
+      options,
+      run: (call) =>
+        atOnce.call(
+          ctx.transport,
+          {
+            sql: spec.sql,
+            paramSets,
+            insert: insert?.paramCount === statement.parameterCount ? insert : undefined,
+          },
+          settings,
+          call,
+        ),
+      describe: (done) => ({ rowsAffected: done?.reduce((n, o) => n + o.rowsAffected, 0) ?? 0 }),
+    })
+    if (outcomes !== null) {
+      const executionTimeMs = Math.round(performance.now() - started)
+      reportProgress(options.onProgress, {
+        operation: 'batch',
+        phase: 'running',
+        elapsedMs: executionTimeMs,
+        rows: paramSets.length,
+        chunksDone: 1,
+        chunksTotal: 1,
+      })
+      return outcomes.map((o) => new QueryResult({ ...o, executionTimeMs }))
+    }
+  }
   // Each statement of the batch runs through the executor (tx.query / tx.executePrepared) with the
   // call's signal and timeout; the batch as a whole is one transaction, retried on conflicts.
   const call: CallOptions = {

@@ -1,3 +1,4 @@
+import type { SingleRowInsert } from '../query/batch.js'
 import type { ColumnMetadata } from '../types/column-metadata.js'
 import type { QueryId } from '../types/query-id.js'
 import type { QueryParam, Value } from '../types/value.js'
@@ -212,6 +213,31 @@ export interface TransportDiagnostics {
 }
 
 /**
+ * A batch as {@link Transport.executeBatch} gets it: the statement, its parameter sets and, when the
+ * statement is a single-row INSERT, where rows can be added to it.
+ *
+ * @example
+ * const batch: TransportBatch = { sql: 'INSERT INTO t VALUES ($1)', paramSets: [[1], [2]], insert: parseSingleRowInsert('INSERT INTO t VALUES ($1)') }
+ */
+export interface TransportBatch {
+  readonly sql: string
+  readonly paramSets: readonly (readonly QueryParam[])[]
+  readonly insert: SingleRowInsert | undefined
+}
+
+/**
+ * What one parameter set of a batch run by {@link Transport.executeBatch} did.
+ *
+ * @example
+ * const outcome: BatchStatementOutcome = { rowsAffected: 1, queryId: '1042', command: 'INSERT' }
+ */
+export interface BatchStatementOutcome {
+  readonly rowsAffected: number
+  readonly queryId: string
+  readonly command: string
+}
+
+/**
  * The seam between the client and a way of reaching Redshift (the wire protocol, the Data API, an
  * in-memory mock, a replay). The client's pipeline runs every operation through it, so retries,
  * hooks and recording behave the same over any transport.
@@ -247,6 +273,16 @@ export interface Transport {
   openSession(signal?: AbortSignal): Promise<TransportSession>
   /** Asks the server to cancel what session `sessionId` is running; false when nothing was cancelled. */
   cancel(sessionId: string): Promise<boolean>
+  /**
+   * Runs every parameter set of `sql` in one atomic call, where the transport has one (the Data
+   * API's BatchExecuteStatement): each set's rows affected and query id, in order. Null when this
+   * batch does not fit such a call; `batchExecute` then runs it in a transaction on a session.
+   */
+  executeBatch?(
+    batch: TransportBatch,
+    settings: StatementSettings,
+    call?: TransportCall,
+  ): Promise<readonly BatchStatementOutcome[] | null>
   /** Opens a cursor over `statement` on a connection of its own (transports with `cursors`). */
   openCursor?(statement: TransportStatement, options: TransportCursorOptions): Promise<TransportCursor>
   /** The pool's counts (synchronous). */

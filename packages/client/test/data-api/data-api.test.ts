@@ -1,10 +1,24 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data'
+import {
+  DescribeStatementCommand,
+  ListStatementsCommand,
+  RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createClient, type RedshiftClient } from '../../src/client.js'
 import { RedshiftConfig } from '../../src/config/redshift-config.js'
+import { RateLimitedError } from '../../src/errors/connection-errors.js'
 import { QueryBuilder } from '../../src/query/query-builder.js'
+import type { QueryResult } from '../../src/query/query-result.js'
+import {
+  MockRedshiftClient,
+  QueryRecorder,
+  QueryReplayer,
+  type RedshiftClientApi,
+} from '../../src/simulation/index.js'
+import { ColumnMetadata } from '../../src/types/column-metadata.js'
+import { adversarialStrings } from './adversarial-strings.js'
 import { dataApiConfig } from './transports.js'
 
 describe('the Data API transport', () => {
@@ -50,6 +64,57 @@ describe('the Data API transport', () => {
       ])
     } finally {
       await csv.close()
+    }
+  })
+
+  it('streams a result of several pages in fetchSize slices, JSON BIGINTs exact', async () => {
+    // Over 1 MiB of records: several GetStatementResult pages from the local Data API.
+    const sql = `SELECT g::int8 + 9007199254740000 AS big, repeat('é"\\', 60) || g AS text
+      FROM generate_series(1, 3000) AS g ORDER BY 1`
+    const stream = await client.streamResults(sql, { fetchSize: 700 })
+    let count = 0
+    let largest = 0
+    let last: readonly unknown[] = []
+    for await (const batch of stream.batches()) {
+      largest = Math.max(largest, batch.length)
+      count += batch.length
+      last = (batch.at(-1) as { values: readonly unknown[] }).values
+    }
+    expect([count, largest]).toEqual([3000, 700])
+    expect(last).toEqual([9007199254743000n, `${'é"\\'.repeat(60)}3000`])
+    const whole = await client.executeQuery(sql)
+    expect(whole.rows.length).toBe(3000)
+    expect(whole.rows[0]?.values).toEqual([9007199254740001n, `${'é"\\'.repeat(60)}1`])
+  })
+
+  it('runs batchExecute as one BatchExecuteStatement with literals that adversarial strings cannot escape', async () => {
+    const table = `batch_literals_${Date.now()}`
+    await client.executeQuery(`CREATE TABLE ${table} (id int NOT NULL, note varchar(400))`)
+    try {
+      const values = [...adversarialStrings(120), '', '\\', "'", "\\'); DROP TABLE x; --"]
+      const insert = await client.prepare('adversarial', `INSERT INTO ${table} VALUES ($1, $2)`)
+      const results = await client.batchExecute(
+        insert,
+        values.map((v, i) => [i, v]),
+      )
+      expect(results.map((r) => r.rowsAffected)).toEqual(values.map(() => 1))
+      const { Statements } = await sdk.send(new ListStatementsCommand({ MaxResults: 5 }))
+      expect(
+        Statements?.some((s) => s.IsBatchStatement === true && s.QueryStrings?.[0]?.includes(table)),
+      ).toBe(true)
+      const back = await client.executeQuery(`SELECT id, note FROM ${table} ORDER BY id`)
+      expect(back.rows.map((r) => r.values[1])).toEqual(values.map((v) => (v === '' ? '' : v)))
+      // All or nothing: a batch with a failing statement leaves no row behind.
+      await expect(
+        client.batchExecute(insert, [
+          [1000, 'kept?'],
+          [null, 'fails NOT NULL'],
+        ]),
+      ).rejects.toThrow()
+      const after = await client.executeQuery(`SELECT count(*) FROM ${table} WHERE id >= 1000`)
+      expect(after.rows[0]?.values[0]).toBe(0n)
+    } finally {
+      await client.executeQuery(`DROP TABLE ${table}`)
     }
   })
 
@@ -161,5 +226,116 @@ describe('the Data API transport', () => {
       await fromEnv.close()
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
     }
+  })
+})
+
+describe('the simulation kit over the Data API transport', () => {
+  const table = `sim_data_api_${process.pid}`
+
+  /** A workload written against the shared client interface: a real client, a replayer and a mock run it alike. */
+  async function workload(client: RedshiftClientApi): Promise<unknown[]> {
+    const out: unknown[] = []
+    const rows = (r: QueryResult) => r.rows.map((row) => row.values)
+    await client.executeQuery(`DROP TABLE IF EXISTS ${table}`)
+    await client.executeQuery(`CREATE TABLE ${table} (id BIGINT, label VARCHAR(40), price DECIMAL(12,2))`)
+    const insert = await client.prepare('sim_insert', `INSERT INTO ${table} VALUES ($1, $2, $3)`)
+    out.push(
+      (
+        await client.batchExecute(insert, [
+          [9_007_199_254_740_993n, "it's", '12.50'],
+          [2n, '', null],
+          [3n, null, '-0.01'],
+        ])
+      ).map((r) => r.rowsAffected),
+    )
+    out.push(
+      rows(
+        await client.executeQuery(
+          new QueryBuilder(`SELECT id, label, price FROM ${table} WHERE id > $1 ORDER BY id`)
+            .param(0n)
+            .build(),
+        ),
+      ),
+    )
+    out.push(
+      await client.executeQuery('SELECT nope FROM nowhere_at_all').catch((e: unknown) => (e as Error).name),
+    )
+    out.push(
+      await client.executeInTransaction((tx) =>
+        tx.execute(`UPDATE ${table} SET label = 'changed' WHERE id = 3`),
+      ),
+    )
+    const stream = await client.streamResults(`SELECT id, label FROM ${table} ORDER BY id`, { fetchSize: 2 })
+    const batches: unknown[] = []
+    for await (const batch of stream.batches()) batches.push(batch.map((r) => r.values))
+    out.push(batches)
+    await client.executeQuery(`DROP TABLE ${table}`)
+    return out
+  }
+
+  const expected = [
+    [1, 1, 1],
+    [
+      [2n, '', null],
+      [3n, null, '-0.01'],
+      [9_007_199_254_740_993n, "it's", '12.50'],
+    ],
+    'NotFoundError',
+    1,
+    [
+      [
+        [2n, ''],
+        [3n, 'changed'],
+      ],
+      [[9_007_199_254_740_993n, "it's"]],
+    ],
+  ]
+
+  it('records a workload over the Data API and replays it with no service at all', async () => {
+    const recorder = new QueryRecorder()
+    const real = recorder.createClient(dataApiConfig().build())
+    recorder.startRecording()
+    const recorded = await workload(real)
+    recorder.stopRecording()
+    await real.close()
+    expect(recorded).toEqual(expected)
+    expect(recorder.exchanges.length).toBeGreaterThan(5)
+    const replayer = QueryReplayer.fromRecorder(recorder)
+    const offline = replayer.createClient(
+      dataApiConfig()
+        .awsEndpoint('http://127.0.0.1:9')
+        .awsCredentials({ accessKeyId: 'x', secretAccessKey: 'y' })
+        .build(),
+    )
+    expect(await workload(offline)).toEqual(recorded)
+    expect(replayer.remaining).toBe(0)
+    await offline.close()
+  })
+
+  it('stands a mock in for a Data API client: answers, injected errors and checks, no service', async () => {
+    /** Application code (a Lambda handler's logic) written against the client interface. */
+    async function regionTotal(client: RedshiftClientApi, region: string): Promise<unknown> {
+      const r = await client.executeQuery(
+        new QueryBuilder('SELECT SUM(amount) AS total FROM lambda_orders WHERE region = $1')
+          .param(region)
+          .build(),
+      )
+      return r.rows[0]?.get('total') ?? null
+    }
+    const mock = new MockRedshiftClient({ config: dataApiConfig().build() })
+    mock.setQueryResponse('FROM lambda_orders', ({ params }) => ({
+      columns: [new ColumnMetadata('total', 'DECIMAL')],
+      rows: [[params[0] === 'west' ? '42.50' : null]],
+    }))
+    expect(await regionTotal(mock, 'west')).toBe('42.50')
+    expect(await regionTotal(mock, 'east')).toBeNull()
+    mock.assertQueryExecuted('FROM lambda_orders', 2)
+    mock.injectError(
+      'FROM lambda_orders',
+      new RateLimitedError('Data API ExecuteStatement failed: slow down'),
+    )
+    await expect(regionTotal(mock, 'west')).rejects.toThrow(/slow down/)
+    expect(mock.config.transport).toBe('data-api')
+    await mock.close()
   })
 })

@@ -3,13 +3,17 @@ import { UnsupportedError, ValidationError } from '../../errors/client-errors.js
 import { PoolClosedError } from '../../errors/connection-errors.js'
 import { NotFoundError } from '../../errors/query-errors.js'
 import type { ColumnMetadata } from '../../types/column-metadata.js'
+import { leadingKeyword } from '../../types/sql-scan.js'
 import { createTypeParsers } from '../../types/type-parsers.js'
 import type { QueryParam } from '../../types/value.js'
 import { type PoolStats, poolStatsWith } from '../pool-stats.js'
 import type {
+  BatchStatementOutcome,
   PreparedStatementSpec,
   StatementSettings,
   Transport,
+  TransportBatch,
+  TransportCall,
   TransportCapabilities,
   TransportCursor,
   TransportCursorOptions,
@@ -18,6 +22,7 @@ import type {
   TransportSession,
   TransportStatement,
 } from '../transport.js'
+import { batchStatements } from './batch-literals.js'
 import { DataApiCursor } from './data-api-cursor.js'
 import { DataApiSession } from './data-api-session.js'
 import { createDataApiSdk, dataApiTarget } from './sdk-client.js'
@@ -120,6 +125,39 @@ export class DataApiTransport implements Transport {
     return this.execute({ sql: prepared.sql, params, settings, signal, deadline })
   }
 
+  /**
+   * A batch as one BatchExecuteStatement: the service runs its statements in one transaction, in one
+   * call and one poll, instead of BEGIN, a statement per chunk and COMMIT each submitted, polled and
+   * read on a session. The call takes no parameters, so values are written as literals that read
+   * the same under either backslash rule (see `sqlLiteral`). Null (the session path) when the batch
+   * does not fit one call (over 40 statements, a statement over 100 KB, a value with a NUL) or needs
+   * a session setting (a query group).
+   */
+  async executeBatch(
+    batch: TransportBatch,
+    settings: StatementSettings,
+    call: TransportCall = {},
+  ): Promise<readonly BatchStatementOutcome[] | null> {
+    const { sql, paramSets } = batch
+    if (settings.queryGroup !== null || paramSets.length === 0) return null
+    const planned = batchStatements(sql, paramSets, batch.insert)
+    if (planned === undefined) return null
+    const statements = await this.#client()
+    const done = await statements.batch(
+      planned.map((p) => p.sql),
+      { signal: call.signal, deadline: call.deadline, timeoutMs: settings.timeoutMs },
+    )
+    const command = leadingKeyword(sql).toUpperCase()
+    const outcomes: BatchStatementOutcome[] = []
+    planned.forEach((p, i) => {
+      const sub = done[i]
+      // A multi-row INSERT made of single-row INSERTs: each parameter set inserted one row.
+      const rowsAffected = p.rows > 1 ? 1 : (sub?.rowsAffected ?? 0)
+      for (let r = 0; r < p.rows; r++) outcomes.push({ rowsAffected, queryId: sub?.queryId ?? '', command })
+    })
+    return outcomes
+  }
+
   async deallocate(): Promise<void> {
     // Nothing was prepared on the service.
   }
@@ -184,7 +222,7 @@ export class DataApiTransport implements Transport {
       },
       format,
     )
-    return DataApiCursor.open(statements, finished)
+    return DataApiCursor.open(statements, finished, options.fetchSize)
   }
 
   stats(): PoolStats {

@@ -1,4 +1,4 @@
-import type { Field, ColumnMetadata as SdkColumnMetadata } from '@aws-sdk/client-redshift-data'
+import type { ColumnMetadata as SdkColumnMetadata } from '@aws-sdk/client-redshift-data'
 import { ColumnMetadata } from '../../types/column-metadata.js'
 import { DataType, dataTypeFromName } from '../../types/data-type.js'
 import { oidForDataType, TypeOid } from '../../types/oids.js'
@@ -22,64 +22,35 @@ export function columnOf(meta: SdkColumnMetadata): ColumnMetadata {
 }
 
 /** A JDBC-style `2022-02-22 00:00:00.0` back to the engine's `2022-02-22 00:00:00`. */
-function engineTimestamp(text: string): string {
+export function engineTimestamp(text: string): string {
   return text.endsWith('.0') && /\d\d:\d\d:\d\d\.0$/.test(text) ? text.slice(0, -2) : text
 }
 
-/** One `Field` as the text the wire transport would have received for the same value. */
-function fieldText(field: Field, oid: number): string | null {
-  if (field.isNull === true) return null
-  if (field.stringValue !== undefined) {
-    return oid === TypeOid.TIMESTAMP || oid === TypeOid.TIMESTAMPTZ
-      ? engineTimestamp(field.stringValue)
-      : field.stringValue
-  }
-  if (field.longValue !== undefined) return String(field.longValue)
-  if (field.doubleValue !== undefined) return String(field.doubleValue)
-  if (field.booleanValue !== undefined) return field.booleanValue ? 't' : 'f'
-  if (field.blobValue !== undefined) return Buffer.from(field.blobValue).toString('hex')
-  return null
+/** Reads CSV text a row at a time from a position, so a page is decoded in slices. */
+export interface CsvDecoder {
+  /**
+   * Appends at most `max` rows read from `text` at `at` to `out`; returns the position after the
+   * last row read. A row is never split: text is a whole page (or the whole of a page's chunk).
+   */
+  rows(text: string, at: number, max: number, out: Value[][]): number
+  /** The position after the line starting at `at` (the column names' line of a first page). */
+  skipLine(text: string, at: number): number
 }
 
 /**
- * Decodes records of `Field`s into the same values as the wire transport: each field becomes the
- * text the wire would carry, then goes through the client's type parsers (so `typeParsers` options
- * apply alike). One exception the service imposes: a BIGINT arrives as a JSON number (`longValue`),
- * exact only up to 2^53; CSV pages carry it as text, exact.
+ * Decodes CSV (`GetStatementResultV2`, RFC 4180 quoting) into rows. CSV has no NULL: an empty
+ * field reads as NULL, so an empty string also reads as NULL (use JSON pages where that matters).
  */
-export function recordDecoder(
-  columns: readonly ColumnMetadata[],
-  parsers: TypeParsers,
-): (record: readonly Field[]) => Value[] {
+export function csvDecoder(columns: readonly ColumnMetadata[], parsers: TypeParsers): CsvDecoder {
   const read: TextParser[] = columns.map((c) => parsers(c.typeOid))
-  return (record) =>
-    record.map((field, i) => {
-      const column = columns[i]
-      const text = fieldText(field, column?.typeOid ?? TypeOid.UNKNOWN)
-      return text === null ? null : (read[i] as TextParser)(text)
-    })
-}
-
-/**
- * Decodes a CSV page (`GetStatementResultV2`, RFC 4180 quoting) into rows. CSV has no NULL: an
- * empty field reads as NULL, so an empty string also reads as NULL (use JSON pages where that matters).
- * The first page starts with the column names: `header` skips that line.
- */
-export function csvDecoder(
-  columns: readonly ColumnMetadata[],
-  parsers: TypeParsers,
-): (text: string, header: boolean) => Value[][] {
-  const read: TextParser[] = columns.map((c) => parsers(c.typeOid))
-  return (text, header) => {
-    let skip = header
-    const rows: Value[][] = []
-    let row: Value[] = []
-    let i = 0
+  const timestamps = columns.map((c) => c.typeOid === TypeOid.TIMESTAMP || c.typeOid === TypeOid.TIMESTAMPTZ)
+  /** Reads one row at `i` into `row` (raw text when `raw`); returns the position after its line end. */
+  const line = (text: string, i: number, row: Value[], raw: boolean): number => {
     const n = text.length
-    while (i < n) {
+    for (;;) {
       let value: string
       let quoted = false
-      if (text[i] === '"') {
+      if (text.charCodeAt(i) === 34) {
         quoted = true
         let end = i + 1
         let piece = ''
@@ -91,7 +62,7 @@ export function csvDecoder(
             break
           }
           piece += text.slice(end, q)
-          if (text[q + 1] === '"') {
+          if (text.charCodeAt(q + 1) === 34) {
             piece += '"'
             end = q + 2
           } else {
@@ -103,32 +74,44 @@ export function csvDecoder(
         i = end
       } else {
         let end = i
-        while (end < n && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++
+        for (;;) {
+          const c = text.charCodeAt(end)
+          if (end >= n || c === 44 || c === 10 || c === 13) break
+          end++
+        }
         value = text.slice(i, end)
         i = end
       }
       const column = row.length
-      const oid = columns[column]?.typeOid ?? TypeOid.UNKNOWN
       row.push(
-        skip
+        raw
           ? value
           : value === '' && !quoted
             ? null
-            : (read[column] as TextParser)(
-                oid === TypeOid.TIMESTAMP || oid === TypeOid.TIMESTAMPTZ ? engineTimestamp(value) : value,
-              ),
+            : (read[column] as TextParser)(timestamps[column] === true ? engineTimestamp(value) : value),
       )
-      const sep = text[i]
-      if (sep === ',') i++
-      else {
-        if (sep === '\r') i++
-        if (text[i] === '\n') i++
-        if (skip) skip = false
-        else rows.push(row)
-        row = []
+      const sep = text.charCodeAt(i)
+      if (sep === 44) {
+        i++
+        continue
       }
+      if (sep === 13) i++
+      if (text.charCodeAt(i) === 10) i++
+      return i
     }
-    if (row.length > 0 && !skip) rows.push(row)
-    return rows
+  }
+  return {
+    rows(text, at, max, out) {
+      let i = at
+      for (let taken = 0; taken < max && i < text.length; taken++) {
+        const row: Value[] = []
+        i = line(text, i, row, false)
+        out.push(row)
+      }
+      return i
+    },
+    skipLine(text, at) {
+      return at < text.length ? line(text, at, [], true) : at
+    },
   }
 }

@@ -41,3 +41,21 @@ describe('statementFailure', () => {
     expect([e.name, e.sqlState, e.metadata.statementId]).toEqual(['NotFoundError', '42P01', 'id-1'])
   })
 })
+
+describe('statementFailure over the service result limits', () => {
+  it('says a result or a row is too large for the Data API, and what to do instead', () => {
+    const whole = statementFailure(
+      "Database response exceeded size limit: the result is larger than the Data API's limit of 524288000 bytes.",
+      'st-1',
+      'SELECT * FROM big',
+    )
+    expect([whole.name, whole.retryable]).toEqual(['ResultTooLargeError', false])
+    expect(whole.message).toMatch(/500 MB.*LIMIT.*UNLOAD/)
+    const row = statementFailure(
+      'Packet for query is too large: a row of the result has 70000 bytes',
+      'st-2',
+      'SELECT',
+    )
+    expect([row.name, row.message]).toEqual(['ResultTooLargeError', expect.stringMatching(/64 KB per row/)])
+  })
+})

@@ -3,7 +3,7 @@ import { safeAwsError } from '../../credentials/aws-sdk.js'
 import { classifyError } from '../../errors/classify.js'
 import { ValidationError } from '../../errors/client-errors.js'
 import { ConnectionFailedError, RateLimitedError } from '../../errors/connection-errors.js'
-import { NotFoundError, QueryTimeoutError } from '../../errors/query-errors.js'
+import { NotFoundError, QueryTimeoutError, ResultTooLargeError } from '../../errors/query-errors.js'
 import { isRedshiftError, type RedshiftError } from '../../errors/redshift-error.js'
 
 /** Exceptions that say "too much at once": retryable, and counted by the resilience policies as such. */
@@ -51,16 +51,34 @@ export function serviceFailure(error: unknown, operation: string, statementId?: 
   }
 }
 
+/** The Data API's limits on a result (AWS: "Troubleshooting issues for Amazon Redshift Data API"). */
+const DATA_API_MAX_RESULT = '500 MB'
+const DATA_API_MAX_ROW = '64 KB'
+
 /**
  * The error of a statement the service ran and reported FAILED (DescribeStatement's `Error`): the
- * database's message, classified as the wire transport classifies the same message.
+ * database's message, classified as the wire transport classifies the same message; a result over
+ * the service's size limits (500 MB in all, 64 KB a row) a `ResultTooLargeError` saying what to do.
  */
 export function statementFailure(text: string, statementId: string, sql: string): RedshiftError {
+  const metadata = { transport: 'data-api', statementId }
+  if (/Database response exceeded size limit/i.test(text)) {
+    return new ResultTooLargeError(
+      `the result is larger than the Data API returns (${DATA_API_MAX_RESULT}): add a LIMIT and read it in parts, UNLOAD it to S3, or use the wire transport. The service said: ${text}`,
+      { metadata },
+    )
+  }
+  if (/Packet for query is too large/i.test(text)) {
+    return new ResultTooLargeError(
+      `a row of the result is larger than the Data API returns (${DATA_API_MAX_ROW} per row): select fewer or shorter columns, UNLOAD it to S3, or use the wire transport. The service said: ${text}`,
+      { metadata },
+    )
+  }
   const code = sqlStateOf(text)
   const message = text.replace(/^\s*ERROR:\s*/i, '')
   return classifyError(code === undefined ? text : { message, code, severity: 'ERROR' }, {
     sql,
-    metadata: { transport: 'data-api', statementId },
+    metadata,
   })
 }
 

@@ -1,18 +1,24 @@
-import type { ExecuteStatementCommandInput, Field } from '@aws-sdk/client-redshift-data'
+import type { ExecuteStatementCommandInput } from '@aws-sdk/client-redshift-data'
 import { ValidationError } from '../../errors/client-errors.js'
-import type { ColumnMetadata } from '../../types/column-metadata.js'
 import { leadingKeyword } from '../../types/sql-scan.js'
 import type { TypeParsers } from '../../types/type-parsers.js'
 import type { QueryParam, Value } from '../../types/value.js'
 import type { TransportResult } from '../transport.js'
 import { toNamedStatement } from './named-parameters.js'
-import { columnOf, csvDecoder, recordDecoder } from './result-decoding.js'
+import { type PageText, pageText } from './page-text.js'
+import { fetchPageBody } from './raw-page.js'
 import type { DataApiSdk, DataApiTarget } from './sdk-client.js'
 import { serviceFailure } from './service-errors.js'
-import { awaitStatement, type StatementStops } from './statement-poll.js'
+import { awaitStatement, type StatementStops, waitSecondsWithin } from './statement-poll.js'
 
 /** The service's limit on the SQL text of one statement (100 KB). */
 export const MAX_SQL_BYTES = 100 * 1024
+
+/** Statements that return rows (a first page is worth asking for while they run). */
+const RESULT_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'SHOW', 'TABLE'])
+
+/** BatchExecuteStatement's limit on the statements of one call. */
+export const MAX_BATCH_STATEMENTS = 40
 
 /** How a statement is sent: on its own, or in a Data API session. */
 export type SessionMode =
@@ -31,13 +37,6 @@ export interface FinishedStatement {
   readonly resultRows: number
   readonly redshiftQueryId: number
   readonly format: PageFormat
-}
-
-/** One page of a result. */
-export interface ResultPage {
-  readonly columns: readonly ColumnMetadata[]
-  readonly rows: Value[][]
-  readonly nextToken: string | undefined
 }
 
 /** Refuses SQL over the service's 100 KB before any call is made. */
@@ -120,25 +119,21 @@ export class StatementClient {
     }
   }
 
-  /** One page of a finished statement's result. */
+  /**
+   * One page of a finished statement's result, kept as text and decoded as its rows are taken.
+   * `first`: the result's first page (a CSV one starts with the column names). `reuse`: a cursor's
+   * abort signal, and memory to read the page into and to get back once the page has been read.
+   */
   async page(
     statement: FinishedStatement,
     nextToken: string | undefined,
     first: boolean,
-  ): Promise<ResultPage> {
+    reuse?: { readonly signal?: AbortSignal; readonly into?: Buffer; readonly release: (b: Buffer) => void },
+  ): Promise<PageText> {
     const input = { Id: statement.id, ...(nextToken === undefined ? {} : { NextToken: nextToken }) }
+    let body: Buffer
     try {
-      if (statement.format === 'csv') {
-        const out = await this.#api.client.send(new this.#api.sdk.GetStatementResultV2Command(input))
-        const columns = (out.ColumnMetadata ?? []).map(columnOf)
-        const decode = csvDecoder(columns, this.#parsers)
-        const rows = (out.Records ?? []).flatMap((r, i) => decode(r.CSVRecords ?? '', first && i === 0))
-        return { columns, rows, nextToken: out.NextToken }
-      }
-      const out = await this.#api.client.send(new this.#api.sdk.GetStatementResultCommand(input))
-      const columns = (out.ColumnMetadata ?? []).map(columnOf)
-      const decode = recordDecoder(columns, this.#parsers)
-      return { columns, rows: (out.Records ?? []).map((r: Field[]) => decode(r)), nextToken: out.NextToken }
+      body = await fetchPageBody(this.#api, statement.format, input, reuse?.signal, reuse?.into)
     } catch (error) {
       throw serviceFailure(
         error,
@@ -146,23 +141,66 @@ export class StatementClient {
         statement.id,
       )
     }
+    return pageText(body, statement.format, this.#parsers, first, reuse?.release)
   }
 
   /** The whole result of a finished statement, every page read. */
-  async result(statement: FinishedStatement, sql: string): Promise<TransportResult> {
+  async result(
+    statement: FinishedStatement,
+    sql: string,
+    early?: Promise<PageText | undefined>,
+  ): Promise<TransportResult> {
     const command = leadingKeyword(sql).toUpperCase()
     const queryId = statement.redshiftQueryId > 0 ? String(statement.redshiftQueryId) : statement.id
     if (!statement.hasResultSet) {
       return { columns: [], rows: [], rowsAffected: Math.max(0, statement.resultRows), command, queryId }
     }
-    let page = await this.page(statement, undefined, true)
+    let page = (await early) ?? (await this.page(statement, undefined, true))
     const columns = page.columns
-    const rows: Value[][] = page.rows
+    const rows: Value[][] = page.take(Number.POSITIVE_INFINITY)
     while (page.nextToken !== undefined) {
       page = await this.page(statement, page.nextToken, false)
-      for (const row of page.rows) rows.push(row)
+      for (const row of page.take(Number.POSITIVE_INFINITY)) rows.push(row)
     }
     return { columns, rows, rowsAffected: rows.length, command, queryId }
+  }
+
+  /**
+   * Runs `sqls` as one BatchExecuteStatement (the service runs them in one transaction, all or
+   * nothing) and returns each statement's rows affected and Redshift query id.
+   */
+  async batch(
+    sqls: readonly string[],
+    stops: StatementStops,
+  ): Promise<{ readonly rowsAffected: number; readonly queryId: string }[]> {
+    if (sqls.length > MAX_BATCH_STATEMENTS) {
+      throw new ValidationError('the batch has too many statements for the Data API', {
+        problems: [
+          {
+            field: 'sqls',
+            message: `has ${sqls.length} statements; BatchExecuteStatement takes at most ${MAX_BATCH_STATEMENTS}`,
+          },
+        ],
+      })
+    }
+    for (const sql of sqls) assertSize(sql)
+    let id: string
+    try {
+      const out = await this.#api.client.send(
+        new this.#api.sdk.BatchExecuteStatementCommand({ Sqls: [...sqls], ...this.#target }),
+      )
+      id = out.Id as string
+    } catch (error) {
+      throw serviceFailure(error, 'BatchExecuteStatement')
+    }
+    const described = await awaitStatement(this.#api, id, sqls.join(';\n'), stops)
+    return (described.SubStatements ?? []).map((sub) => ({
+      rowsAffected: Math.max(0, sub.ResultRows ?? 0),
+      queryId:
+        sub.RedshiftQueryId !== undefined && sub.RedshiftQueryId > 0
+          ? String(sub.RedshiftQueryId)
+          : (sub.Id ?? id),
+    }))
   }
 
   /** Submits, polls and reads one statement. */
@@ -175,7 +213,33 @@ export class StatementClient {
   ): Promise<TransportResult & { readonly sessionId: string | undefined }> {
     const submitted = await this.submit(sql, params, session)
     onSubmitted?.(submitted.id, submitted.sessionId)
-    const finished = await this.finish(submitted, sql, stops)
-    return { ...(await this.result(finished, sql)), sessionId: finished.sessionId }
+    // A query's first page is asked for at once, waiting on the service alongside the poll: both
+    // answer when the statement ends, so a short query takes two round trips after its submission,
+    // not three. Anything else (no result set, a failure, a wait too short) reads it as before.
+    const early = RESULT_KEYWORDS.has(leadingKeyword(sql).toUpperCase())
+      ? this.#earlyPage(submitted.id, stops)
+      : undefined
+    try {
+      const finished = await this.finish(submitted, sql, stops)
+      return { ...(await this.result(finished, sql, early?.page)), sessionId: finished.sessionId }
+    } finally {
+      early?.stop.abort()
+    }
+  }
+
+  /** The first JSON page of a statement still running, waited for on the service; undefined on any failure. */
+  #earlyPage(
+    id: string,
+    stops: StatementStops,
+  ): { readonly page: Promise<PageText | undefined>; readonly stop: AbortController } | undefined {
+    const waitSeconds = waitSecondsWithin(stops.timeoutMs)
+    if (waitSeconds === 0) return undefined
+    const stop = new AbortController()
+    const input = { Id: id, WaitTimeSeconds: waitSeconds }
+    const page = fetchPageBody(this.#api, 'json', input, stop.signal).then(
+      (body) => pageText(body, 'json', this.#parsers, true),
+      () => undefined,
+    )
+    return { page, stop }
   }
 }

@@ -5,13 +5,28 @@ import type { DataApiSdk } from './sdk-client.js'
 import { serviceFailure, statementFailure } from './service-errors.js'
 
 /**
- * The adaptive poll: the first DescribeStatement goes out almost at once (most statements finish
- * in milliseconds), and the wait grows by half each time up to a cap, so a long query costs a few
- * calls a second rather than one per millisecond, and a short one is not held for a fixed second.
+ * The poll is a long poll: DescribeStatement with `WaitTimeSeconds` answers as soon as the statement
+ * ends (or when the wait is over), so a short statement costs one DescribeStatement, answered the
+ * moment it finishes, and a long one a call every {@link WAIT_SECONDS} seconds. Only when less than
+ * a second of the statement's timeout is left does the poll fall back to short pauses: the first
+ * after a few milliseconds, growing by half up to a cap.
  */
+export const WAIT_SECONDS = 20
 export const POLL_FIRST_MS = 4
 export const POLL_GROWTH = 1.5
 export const POLL_CAP_MS = 500
+
+/**
+ * The `WaitTimeSeconds` of a call made now, for a statement with this timeout: {@link WAIT_SECONDS}
+ * at most, and never past the timeout (0: do not wait on the service).
+ */
+export function waitSecondsWithin(timeoutMs: number | null | undefined, startedAt = Date.now()): number {
+  const endsAt =
+    timeoutMs === null || timeoutMs === undefined || timeoutMs === 0
+      ? Number.POSITIVE_INFINITY
+      : startedAt + timeoutMs
+  return Math.max(0, Math.min(WAIT_SECONDS, Math.floor((endsAt - Date.now()) / 1000)))
+}
 
 /** Why a statement was given up: the caller's signal, or its timeout. */
 export interface StatementStops {
@@ -51,16 +66,27 @@ export async function awaitStatement(
       ? undefined
       : AbortSignal.timeout(stops.timeoutMs)
   const signals = [stops.signal, stops.deadline, timeout].filter((s): s is AbortSignal => s !== undefined)
+  const stopped = signals.length === 0 ? undefined : AbortSignal.any(signals)
+  const isStopped = (): boolean => stopped?.aborted === true
+  const startedAt = Date.now()
   let wait = POLL_FIRST_MS
   for (;;) {
-    if (signals.some((s) => s.aborted)) {
+    if (isStopped()) {
       await cancelQuietly(api, id)
       throw stopError(id, stops, timeout)
     }
+    const waitSeconds = waitSecondsWithin(stops.timeoutMs, startedAt)
     let described: DescribeStatementCommandOutput
     try {
-      described = await api.client.send(new api.sdk.DescribeStatementCommand({ Id: id }))
+      described = await api.client.send(
+        new api.sdk.DescribeStatementCommand({
+          Id: id,
+          ...(waitSeconds > 0 ? { WaitTimeSeconds: waitSeconds } : {}),
+        }),
+        stopped === undefined ? {} : { abortSignal: stopped },
+      )
     } catch (error) {
+      if (isStopped()) continue // cancelled at the top of the next turn
       throw serviceFailure(error, 'DescribeStatement', id)
     }
     switch (described.Status) {
@@ -73,6 +99,7 @@ export async function awaitStatement(
           metadata: { transport: 'data-api', statementId: id },
         })
     }
+    if (waitSeconds > 0) continue // the service waited already
     await pause(wait, signals)
     wait = Math.min(POLL_CAP_MS, Math.ceil(wait * POLL_GROWTH))
   }
