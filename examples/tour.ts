@@ -106,6 +106,20 @@ try {
   for (const row of byRegion.toObjects()) show('by region', row)
   await client.deallocate(stmt)
 
+  step('Redshift query syntax: SUPER navigation and unnesting (PartiQL), PIVOT, QUALIFY')
+  const nav = await client.executeQuery(
+    'select s.attrs.channel as channel, item, at from sales s, s.attrs.items as item at at where s.attrs.channel is not null order by at',
+  )
+  for (const row of nav.toObjects()) show('unnested', row)
+  const pivoted = await client.executeQuery(
+    "select * from (select region, amount from sales) pivot (count(amount) as n for region in ('amer', 'apac', 'emea'))",
+  )
+  show('pivot', pivoted.rows[0]?.toObject())
+  const top = await client.executeQuery(
+    'select region, amount from sales qualify row_number() over (partition by region order by amount desc) = 1 order by region',
+  )
+  for (const row of top.toObjects()) show('largest sale per region', row)
+
   step('Transactions that retry Redshift serialization conflicts (error 1023)')
   let attempts = 0
   const moved = await client.executeInTransaction(async (tx) => {
