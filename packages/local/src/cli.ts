@@ -143,14 +143,12 @@ async function main(): Promise<void> {
 function watchParent(onOrphaned: () => void): void {
   const parent = process.ppid
   if (parent <= 1) return
+  // An orphan is re-parented (to init or a subreaper), so its parent pid changes: that is the sign.
+  // Probing the old pid with kill(pid, 0) is not: on a busy machine the pid can be reused at once.
   const timer = setInterval(() => {
-    try {
-      process.kill(parent, 0)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EPERM') return
-      clearInterval(timer)
-      onOrphaned()
-    }
+    if (process.ppid === parent) return
+    clearInterval(timer)
+    onOrphaned()
   }, 500)
   timer.unref()
 }
