@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createClient, type RedshiftClient } from '../../src/client.js'
 import { QueryBuilder } from '../../src/query/query-builder.js'
 import { TRANSPORTS } from './transports.js'
@@ -113,9 +113,13 @@ describe.each(TRANSPORTS)('over the $name transport', ({ name, config }) => {
 
   it('cancels a running async query', async () => {
     const handle = await client.executeQueryAsync('SELECT pg_sleep(20)')
-    for (let i = 0; i < 200 && (await client.getQueryStatus(handle)).state !== 'running'; i++) {
-      await new Promise((r) => setTimeout(r, 10))
-    }
+    // Until it runs, however long a loaded machine takes to start it (the sleep outlasts the wait).
+    await vi.waitFor(
+      async () => {
+        expect((await client.getQueryStatus(handle)).state).toBe('running')
+      },
+      { timeout: 15_000, interval: 10 },
+    )
     const outcome = await client.cancelQuery(handle)
     expect(outcome.cancelled).toBe(true)
     expect((await client.getQueryStatus(handle)).state).toBe('cancelled')
