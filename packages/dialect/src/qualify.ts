@@ -87,6 +87,9 @@ function singleRelation(ts: TokenStream, from: number, end: number): string | nu
  */
 export function rewriteQualify(rw: Rewriter, select: number, to: number): Rewrite | null {
   const { ts } = rw
+  // A SELECT with nothing after it has no QUALIFY (and scanning from "no next token" would find the
+  // words before it, whose rendering would come back here).
+  if (ts.next(select) < 0) return null
   const end = selectEnd(ts, select, to)
   const level = topLevel(ts, ts.next(select), end)
   const qualifyAt = level.findIndex((j) => ts.word(j) === 'qualify')

@@ -21,6 +21,18 @@ export interface RewriteOptions {
 }
 
 /**
+ * Where rendering goes on after a rewrite at `i`. A rewrite that does not move past its own start
+ * (a bug, on input its author did not foresee) would render the same text for ever, growing the
+ * output until memory runs out: a statement from any client could stall the gateway. It fails the
+ * statement instead (the gateway answers the error).
+ */
+function advanced(i: number, next: number): number {
+  if (next <= i)
+    throw new Error(`the statement could not be translated (a rewrite at token ${i} did not advance)`)
+  return next
+}
+
+/**
  * Renders a statement's tokens back to SQL, applying fixed replacements registered up front (CREATE
  * TABLE attribute stripping) and word-triggered rewrites found on the way (SYSDATE, TOP, LISTAGG, ...).
  * Handlers render the inner parts of what they rewrite through `render`, so rewrites nest (a TOP inside
@@ -78,7 +90,7 @@ export class Rewriter {
       const fixed = this.#replacements.get(i)
       if (fixed !== undefined) {
         out += fixed.text
-        i = fixed.next
+        i = advanced(i, fixed.next)
         continue
       }
       const token = tokens[i] as Token
@@ -88,7 +100,7 @@ export class Rewriter {
         if (rewrite) {
           this.#changed = true
           out += rewrite.text
-          i = rewrite.next
+          i = advanced(i, rewrite.next)
           continue
         }
       }

@@ -91,7 +91,12 @@ function itemTail(
   if (ts.name(k) !== undefined && (as || w === undefined || !NOT_ALIASES.has(w))) {
     alias = ts.name(k) as string
     last = k
-    if (ts.is(ts.next(k), '(')) last = ts.closing(ts.next(k))
+    if (ts.is(ts.next(k), '(')) {
+      const close = ts.closing(ts.next(k))
+      // Unbalanced: the item ends at its alias (the engine reports the syntax error).
+      if (close < 0) return { alias, index, last }
+      last = close
+    }
     k = ts.next(last)
   }
   if (ts.word(k) === 'at' && ts.name(ts.next(k)) !== undefined) {
@@ -153,6 +158,7 @@ function parseItem(ts: TokenStream, at: number): FromItem | null {
     let end = k
     while (!ts.is(ts.next(end), '(')) end = ts.next(end)
     const close = ts.closing(ts.next(end))
+    if (close < 0) return null
     const tail = itemTail(ts, close)
     return {
       first: k,
@@ -401,7 +407,12 @@ export function rewriteSuperPaths(rw: Rewriter): void {
     if (it.kind !== 'unnest' && it.kind !== 'unpivot') continue
     const exprFirst = it.unpivot ? ts.next(it.first) : it.first
     const source = navigate(exprFirst, it.chainLast) ?? ts.text(exprFirst, it.chainLast)
-    const alias = quoteIdentifier(it.alias ?? (it.parts?.[it.parts.length - 1] as string))
+    const aliasName = it.alias ?? it.parts?.[it.parts.length - 1]
+    if (aliasName === undefined) {
+      rw.fail({ sqlState: '42601', message: 'syntax error: UNPIVOT over a SUPER object needs AS alias' })
+      continue
+    }
+    const alias = quoteIdentifier(aliasName)
     const index = it.index === null ? null : quoteIdentifier(it.index)
     const lateral = ts.word(it.first) === 'lateral' ? '' : 'LATERAL '
     let text: string

@@ -336,3 +336,38 @@ describe('percentiles and approximate counts', () => {
     )
   })
 })
+
+describe('hostile token soup', () => {
+  // Statements a fuzzer found: each once grew the output without end, recursed without end, or threw
+  // a TypeError (the gateway runs the translation on its event loop, for any client).
+  const found = [
+    'with into unpivot insert update ( .',
+    'from qualify select',
+    'insert . , into unpivot set',
+    'update update compression . join over (',
+  ]
+  const words =
+    `select * from t s . c a ( ) , pivot unpivot for in as at x 1 'v' count sum include nulls where = [ ] 0
+    join on with qualify lateral percentile_cont within group order by over partition approximate distinct
+    analyze compression comprows "q" :: super union values set update into insert`.split(/\s+/)
+
+  it('translates what a fuzzer found, and 20,000 random statements, in bounded time and size', () => {
+    let seed = 7
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+      return seed / 2_147_483_648
+    }
+    const random20k = Array.from({ length: 20_000 }, () =>
+      Array.from(
+        { length: 1 + Math.floor(random() * 40) },
+        () => words[Math.floor(random() * words.length)],
+      ).join(' '),
+    )
+    for (const text of [...found, ...random20k]) {
+      const started = performance.now()
+      const out = translateStatement(text, ctx)
+      expect(performance.now() - started, text).toBeLessThan(1_000)
+      expect(out.sql.length, text).toBeLessThan(text.length * 50 + 1_000)
+    }
+  })
+})
