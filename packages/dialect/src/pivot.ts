@@ -6,8 +6,8 @@ import type { TokenStream } from './token-stream.js'
 /** The aggregates Redshift allows in PIVOT. */
 const PIVOT_AGGREGATES = new Set(['count', 'sum', 'min', 'max', 'avg'])
 
-/** Words that may follow a FROM item and so cannot be its alias. */
-export const NOT_ALIASES = new Set([
+/** Words that end a FROM list at their level (the clauses that may follow it). */
+export const FROM_LIST_ENDS: ReadonlySet<string> = new Set([
   'where',
   'group',
   'having',
@@ -21,6 +21,14 @@ export const NOT_ALIASES = new Set([
   'intersect',
   'except',
   'minus',
+  'returning',
+  'set',
+  'values',
+])
+
+/** Words that may follow a FROM item and so cannot be its alias. */
+export const NOT_ALIASES: ReadonlySet<string> = new Set([
+  ...FROM_LIST_ENDS,
   'join',
   'inner',
   'left',
@@ -34,10 +42,7 @@ export const NOT_ALIASES = new Set([
   'unpivot',
   'at',
   'for',
-  'returning',
-  'set',
   'select',
-  'values',
   'with',
   'default',
 ])

@@ -1,5 +1,5 @@
 import { quoteIdentifier, quoteLiteral } from './lexer.js'
-import { NOT_ALIASES } from './pivot.js'
+import { FROM_LIST_ENDS, NOT_ALIASES } from './pivot.js'
 import type { Rewriter } from './rewriter.js'
 import type { TokenStream } from './token-stream.js'
 
@@ -35,26 +35,6 @@ const ITEM_LEADERS = new Set([
   'references',
   'using',
 ])
-/** Words that end a FROM list at their level. */
-const FROM_ENDS = new Set([
-  'where',
-  'group',
-  'having',
-  'order',
-  'limit',
-  'offset',
-  'fetch',
-  'qualify',
-  'window',
-  'union',
-  'intersect',
-  'except',
-  'minus',
-  'returning',
-  'set',
-  'values',
-])
-
 interface FromItem {
   readonly first: number
   /** The last token of the item (alias, column list and AT index included). */
@@ -301,7 +281,7 @@ export function rewriteSuperPaths(rw: Rewriter): void {
       continue
     }
     if (w === 'qualify') qualify = true
-    if (w !== undefined && FROM_ENDS.has(w)) {
+    if (w !== undefined && FROM_LIST_ENDS.has(w)) {
       fromList[depth] = false
       selectList[depth] = false
       continue

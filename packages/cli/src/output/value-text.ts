@@ -32,6 +32,7 @@ function dayText(t: number, d: Date): string {
   return lastDayText
 }
 
+/** The UTC time of day of an instant, in its parts. */
 function timeOfDay(t: number): { hours: number; minutes: number; seconds: number; ms: number } {
   let rest = t - Math.floor(t / DAY_MS) * DAY_MS
   const ms = rest % 1000
@@ -49,8 +50,8 @@ export interface AsciiOut {
 }
 
 /**
- * Writes a TIMESTAMP as {@link valueText} prints it, byte by byte, without making a string: exports
- * write one per row, and each string made is garbage the collector must chase.
+ * Writes a TIMESTAMP as {@link valueText} prints it, byte by byte, without making a string per value
+ * (exports write one per row).
  *
  * @example
  * writeTimestamp(byteWriter, new Date(0)) // 1970-01-01 00:00:00
@@ -62,13 +63,7 @@ export function writeTimestamp(out: AsciiOut, d: Date): void {
     return
   }
   out.ascii(dayText(t, d))
-  let rest = t - Math.floor(t / DAY_MS) * DAY_MS
-  const ms = rest % 1000
-  rest = (rest - ms) / 1000
-  const seconds = rest % 60
-  rest = (rest - seconds) / 60
-  const minutes = rest % 60
-  const hours = (rest - minutes) / 60
+  const { hours, minutes, seconds, ms } = timeOfDay(t)
   out.byte(0x20)
   two(out, hours)
   out.byte(0x3a)

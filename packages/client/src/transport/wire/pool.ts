@@ -2,26 +2,11 @@ import { setImmediate as nextTurn } from 'node:timers'
 import { PoolClosedError, PoolExhaustedError } from '../../errors/connection-errors.js'
 import { onAbort as onAbortOf } from '../abort-hub.js'
 import type { PoolStats } from '../pool-stats.js'
+import { currentTurn, isCurrentTurn } from './event-loop-turn.js'
 import { LatencyWindow } from './latency-window.js'
 import type { PoolConnectionFactory, PoolLease, PoolOptions, ShareRequest } from './pool-types.js'
 
 export type { PoolConnectionFactory, PoolLease, PoolOptions, ShareRequest } from './pool-types.js'
-
-/** Replaced once per event-loop turn in which a connection was released: `currentTurn()`'s value. */
-let turn: object = {}
-let turnEnding = false
-
-/** A token of the current event-loop turn: equal for calls in the same turn, different across turns. */
-function currentTurn(): object {
-  if (!turnEnding) {
-    turnEnding = true
-    nextTurn(() => {
-      turn = {}
-      turnEnding = false
-    })
-  }
-  return turn
-}
 
 interface Entry<C> {
   connection: C
@@ -298,7 +283,7 @@ export class Pool<C> {
     // dead one. (setImmediate runs right after the poll phase: no measurable wait.)
     // Released earlier in this same turn, no poll has run since: there is no news to wait for, and
     // a caller running statements back to back is not charged a turn of the loop for each.
-    if (entry.releasedIn !== turn) await new Promise<void>((resolve) => nextTurn(resolve))
+    if (!isCurrentTurn(entry.releasedIn)) await new Promise<void>((resolve) => nextTurn(resolve))
     if (entry.broken || this.#expired(entry)) return false
     const validate = this.#factory.validate
     if (!validate || Date.now() - entry.idleSince < this.#validateAfterIdleMs) return true
