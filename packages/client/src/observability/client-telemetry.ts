@@ -20,6 +20,7 @@ import {
   type TelemetryOptions,
   type TracerProviderLike,
 } from './telemetry-options.js'
+import type { WlmQueueLookup } from './wlm-queue-lookup.js'
 
 /** Where the client connects, for the attributes every span and metric carries. */
 export interface TelemetryTarget {
@@ -71,6 +72,8 @@ export class ClientTelemetry {
   /** `db.client.connection.pool.name` of the pool metrics. */
   readonly poolAttributes: Attributes
   readonly counters: Counters
+  /** Set by the client when `wlmQueue` is on: the queue each operation span names. */
+  wlmQueue: WlmQueueLookup | undefined
   readonly #meter: Meter
   readonly #operationAttributes = new Map<string, Attributes>()
   readonly #spanAttributes = new Map<string, Attributes>()
@@ -234,7 +237,6 @@ export class ClientTelemetry {
       ...(operationName === '' ? {} : { 'db.operation.name': operationName }),
     }))
   }
-
 
   /** Sets a span's status to error, with `error.type` and the (already redacted) exception. */
   markError(span: Span, error: unknown): void {

@@ -80,11 +80,16 @@ function startSpan(telemetry: ClientTelemetry, ctx: ObservedStatement, operation
   const api = telemetry.api
   const common = telemetry.spanAttributes(ctx.operation, operationName)
   let attributes = common
-  if (ctx.queryGroup !== undefined || ctx.label !== undefined || ctx.operation === 'batch') {
+  const queue = telemetry.wlmQueue?.queueFor(ctx.queryGroup)
+  if (ctx.queryGroup !== undefined || ctx.label !== undefined || ctx.operation === 'batch' || queue) {
     const own: Attributes = { ...common }
     if (ctx.queryGroup !== undefined) own['redshift.query_group'] = ctx.queryGroup
     if (ctx.label !== undefined) own['redshift.label'] = ctx.label
     if (ctx.operation === 'batch') own['db.operation.batch.size'] = ctx.paramCount
+    if (queue !== undefined) {
+      own['redshift.wlm.queue'] = queue.name
+      own['redshift.wlm.service_class'] = queue.serviceClass
+    }
     attributes = own
   }
   const name = `${operationName === '' ? ctx.operation : operationName} ${telemetry.target.database}`
