@@ -1,6 +1,6 @@
 import { routeToQueue } from '@redshift-kit/dialect'
 import { type SqlRunner, text } from '../workload/sql-runner.js'
-import { getQueueState, type QueueState } from '../workload/workload.js'
+import { getQueueState, type QueueState, WORKLOAD_MARK } from '../workload/workload.js'
 
 /** The queue a statement is routed to, for its span. */
 export interface RoutedQueue {
@@ -12,7 +12,7 @@ export interface RoutedQueue {
 export const WLM_LOOKUP_REFRESH_MS = 300_000
 
 // The session user's superuser flag and groups, in one catalog read (leader-node tables on Redshift).
-const WHO_SQL = `SELECT u.usesuper, g.groname
+const WHO_SQL = `${WORKLOAD_MARK} SELECT u.usesuper, g.groname
 FROM pg_user u LEFT JOIN pg_group g ON u.usesysid = ANY(g.grolist)
 WHERE u.usename = current_user`
 
