@@ -271,4 +271,32 @@ export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift
       (e: Error) => e.name,
     ),
   )
+
+  step('The command line: redshift-kit local runs a local Redshift in the foreground; Ctrl+C stops it')
+  const bin = fileURLToPath(new URL('../packages/cli/src/bin.ts', import.meta.url))
+  const local = spawn(
+    process.execPath,
+    ['--import', 'tsx', bin, 'local', '--port', '0', '--no-tls', '--no-aws'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  const exited = new Promise<number | null>((resolve) => local.once('exit', resolve))
+  let banner = ''
+  const address = await new Promise<string | undefined>((resolve) => {
+    local.stdout.on('data', (d: Buffer) => {
+      banner += d.toString()
+      const m = /listening on ([\d.]+:\d+) \(database (\w+)\)/.exec(banner)
+      if (m && banner.includes('Ctrl+C')) resolve(`${m[1]}/${m[2]}`)
+    })
+    void exited.then(() => resolve(undefined))
+  })
+  show('redshift-kit local', address === undefined ? banner : `listening on ${address}`)
+  if (address !== undefined) {
+    const at = `redshift://awsuser:Password1@${address}?sslmode=disable`
+    const sql = 'select current_database() as db, version() like $1 as redshift'
+    process.stdout.write(await cli(['query', sql, '-p', '%Redshift%', '--format', 'table'], at))
+  }
+  local.kill('SIGINT')
+  show('after Ctrl+C, exit code', await exited)
 }
