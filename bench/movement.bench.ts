@@ -138,10 +138,19 @@ async function bundleChild(): Promise<string> {
 
 function runChild(bundle: string, contender: Contender, target: Target, rows: number): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, contender, JSON.stringify(target), String(rows)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    })
+    // MOVEMENT_BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there (open in Chrome DevTools).
+    const prof = process.env.MOVEMENT_BENCH_CPU_PROF
+    const flags = prof
+      ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${contender}.cpuprofile`]
+      : []
+    const child = spawn(
+      process.execPath,
+      [...flags, bundle, contender, JSON.stringify(target), String(rows)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    )
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8')
