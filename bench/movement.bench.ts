@@ -71,6 +71,14 @@ export async function runMovementContender(argv: readonly string[]): Promise<voi
     await import('@aws-sdk/lib-storage')
     await import(contender === 'unload-stream' ? 'hyparquet' : 'hyparquet-writer')
   }
+  const debugTimer = process.env.DEBUG_MV
+    ? setInterval(() => {
+        const m = process.memoryUsage()
+        console.error(
+          `mem rss ${(m.rss / 2 ** 20).toFixed(0)} heap ${(m.heapUsed / 2 ** 20).toFixed(0)}/${(m.heapTotal / 2 ** 20).toFixed(0)} ext ${(m.external / 2 ** 20).toFixed(0)} ab ${(m.arrayBuffers / 2 ** 20).toFixed(0)}`,
+        )
+      }, 500)
+    : undefined
   const baselineRssMb = Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10
   const t0 = performance.now()
   const phases: Record<string, number> = {}
@@ -96,6 +104,7 @@ export async function runMovementContender(argv: readonly string[]): Promise<voi
       for (let b = await stream.nextBatch(); b !== null; b = await stream.nextBatch()) done += b.length
     }
   } finally {
+    clearInterval(debugTimer)
     await client.close()
   }
   const result: ChildResult = {

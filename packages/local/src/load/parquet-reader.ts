@@ -258,12 +258,31 @@ function unscaledOf(raw: unknown): bigint {
   return bytes.length > 0 && value >= 1n << (bits - 1n) ? value - (1n << bits) : value
 }
 
+/** Two-digit texts 00..59, for times of day without a padStart per field. */
+const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
+const MICROS_PER_DAY = 86_400_000_000
+/** The date part of the last day written: a column's timestamps mostly share a few days. */
+let lastDay = Number.NaN
+let lastDayText = ''
+
 /** Microseconds since the epoch as `YYYY-MM-DD HH:MI:SS.ffffff` (UTC). */
 function microsText(us: bigint): string {
-  const ms = us / 1000n - (us % 1000n < 0n ? 1n : 0n)
-  const rest = ((us % 1_000_000n) + 1_000_000n) % 1_000_000n
-  const iso = new Date(Number(ms)).toISOString()
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${rest.toString().padStart(6, '0')}`
+  const n = Number(us)
+  if (!Number.isSafeInteger(n)) {
+    const ms = us / 1000n - (us % 1000n < 0n ? 1n : 0n)
+    const rest = ((us % 1_000_000n) + 1_000_000n) % 1_000_000n
+    const iso = new Date(Number(ms)).toISOString()
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${rest.toString().padStart(6, '0')}`
+  }
+  const day = Math.floor(n / MICROS_PER_DAY)
+  if (day !== lastDay) {
+    lastDay = day
+    lastDayText = new Date(day * 86_400_000).toISOString().slice(0, 10)
+  }
+  const inDay = n - day * MICROS_PER_DAY
+  const seconds = Math.floor(inDay / 1_000_000)
+  const fraction = inDay - seconds * 1_000_000
+  return `${lastDayText} ${TWO[Math.floor(seconds / 3600)]}:${TWO[Math.floor(seconds / 60) % 60]}:${TWO[seconds % 60]}.${String(fraction).padStart(6, '0')}`
 }
 
 /** `unscaled × 10^-scale` as exact decimal text. */
