@@ -179,6 +179,7 @@ export async function unloadToStream(
     const { parquetMetadataAsync, parquetRead } = await import('hyparquet')
     let rows = 0
     try {
+      options.onProgress?.({ phase: 'reading', files: 0, rows: 0 })
       for (const [i, key] of files.entries()) {
         if (closed) return
         signal?.throwIfAborted()
