@@ -52,8 +52,37 @@ const INT8_MAX = 2n ** 63n - 1n
 const MICROS_MIN = -62_135_596_800_000_000n
 const MICROS_MAX = 253_402_300_799_999_999n
 
-function fastText(column: TargetColumn, micros: boolean): FastText | undefined {
+function fastText(
+  column: TargetColumn,
+  micros: boolean,
+  decimalScale: number | undefined,
+): FastText | undefined {
   switch (column.category) {
+    case 'varchar': {
+      // Text the converter would return unchanged whatever the options: not empty, no blank at either
+      // end (BLANKSASNULL, TRIMBLANKS), no U+FFFD (invalid UTF-8), within the byte length.
+      const max = column.length
+      return (raw) => {
+        if (typeof raw !== 'string' || raw.length === 0) return undefined
+        const first = raw.charCodeAt(0)
+        const last = raw.charCodeAt(raw.length - 1)
+        // (Trimming also takes Unicode spaces: an end outside printable ASCII goes the general way.)
+        if (first <= 32 || first >= 127 || last <= 32 || last >= 127 || raw.includes('\uFFFD'))
+          return undefined
+        return max === null || raw.length * 3 <= max || Buffer.byteLength(raw) <= max ? raw : undefined
+      }
+    }
+    case 'numeric': {
+      // A DECIMAL of the column's scale whose digits fit its precision is already the engine's text.
+      const { precision, scale } = column
+      if (decimalScale === undefined || precision === null || scale !== decimalScale) return undefined
+      return (raw) => {
+        if (raw === null || raw === undefined) return undefined
+        const text = decimalText(unscaledOf(raw), decimalScale)
+        const digits = text.length - (text.charCodeAt(0) === 45 ? 1 : 0) - (decimalScale > 0 ? 1 : 0)
+        return digits <= precision ? text : undefined
+      }
+    }
     case 'int2':
     case 'int4': {
       const [min, max] = INT_LIMITS[column.category] as readonly [number, number]
@@ -92,7 +121,7 @@ function cellConverter(
   micros: boolean,
   decimalScale: number | undefined,
 ): { convert: (raw: unknown) => Converted; text: (raw: unknown) => string | null } {
-  const fast = fastText(column, micros)
+  const fast = fastText(column, micros, decimalScale)
   const text = (raw: unknown): string | null => {
     if (decimalScale !== undefined && raw !== null && raw !== undefined)
       return decimalText(unscaledOf(raw), decimalScale)
