@@ -144,10 +144,14 @@ interface FileBuilder {
   finish(): Promise<Uint8Array>
 }
 
-/** gzip CSV: each row's line made when it is added; the lines joined and compressed at the end. */
+/**
+ * gzip CSV: each row's line made when it is added and written into one growing buffer as UTF-8 (no
+ * string kept per line), compressed at the end.
+ */
 class CsvFileBuilder implements FileBuilder {
   readonly #columns: readonly TargetColumn[]
-  #lines: string[] = []
+  #buffer = Buffer.allocUnsafe(1024 * 1024)
+  #used = 0
   rows = 0
   bytes = 0
   constructor(columns: readonly TargetColumn[]) {
@@ -155,16 +159,22 @@ class CsvFileBuilder implements FileBuilder {
   }
   add(row: readonly LoadValue[]): void {
     const line = csvLine(this.#columns, row)
-    this.#lines.push(line)
+    if (this.#used + line.length * 3 > this.#buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#used + line.length * 3))
+      this.#buffer.copy(grown, 0, 0, this.#used)
+      this.#buffer = grown
+    }
+    this.#used += this.#buffer.write(line, this.#used, 'utf8')
     this.rows++
-    this.bytes += line.length
+    this.bytes = this.#used
   }
   async finish(): Promise<Uint8Array> {
-    const text = this.#lines.join('')
-    this.#lines = []
+    const text = this.#buffer.subarray(0, this.#used)
+    const body = new Uint8Array(await gzipAsync(text))
+    this.#used = 0
     this.rows = 0
     this.bytes = 0
-    return new Uint8Array(await gzipAsync(text))
+    return body
   }
 }
 
