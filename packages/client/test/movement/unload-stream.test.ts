@@ -62,6 +62,49 @@ describe('unloadToStream', () => {
     expect(await filesLeft()).toEqual([])
   })
 
+  it('keeps streamResults types for REAL, SMALLINT, CHAR, TIMESTAMPTZ and early dates, and with parser options', async () => {
+    await client.executeQuery('DROP TABLE IF EXISTS us_more')
+    await client.executeQuery(
+      'CREATE TABLE us_more (r REAL, s SMALLINT, c CHAR(3), tz TIMESTAMPTZ, old TIMESTAMP, id BIGINT, d DECIMAL(10,2))',
+    )
+    await client.executeQuery(
+      `INSERT INTO us_more VALUES (1.1, -3, 'ab', '2024-06-01 12:34:56.5+00', '1969-12-31 23:59:59.9985', -9007199254740993, -12.5),
+       (3.4028235e38, 32767, NULL, NULL, '0001-01-01 00:00:00', 1, NULL)`,
+    )
+    const sql = 'SELECT * FROM us_more ORDER BY s'
+    const read = async (c: ReturnType<typeof createClient>) => {
+      const viaUnload = []
+      for await (const row of await c.unloadToStream(sql, { staging })) viaUnload.push(row.values)
+      const direct = []
+      for await (const row of await c.streamResults(sql)) direct.push(row.values)
+      return { viaUnload, direct }
+    }
+    const plain = await read(client)
+    expect(plain.viaUnload).toEqual(plain.direct)
+    expect(plain.viaUnload[0]?.[0]).toBe(1.1)
+    const options = createClient(
+      configFor(await startTestServer())
+        .awsEndpoint(shared.aws.endpoint)
+        .awsCredentials({ accessKeyId: shared.aws.accessKeyId, secretAccessKey: shared.aws.secretAccessKey })
+        .region(shared.aws.region)
+        .defaultUnloadIamRole(role)
+        .typeParsers({
+          bigint: 'string',
+          timestamps: 'string',
+          numeric: 'number',
+          overrides: { 21: (t) => `s${t}` },
+        })
+        .build(),
+    )
+    try {
+      const parsed = await read(options)
+      expect(parsed.viaUnload).toEqual(parsed.direct)
+      expect(parsed.viaUnload[0]?.[1]).toBe('s-3')
+    } finally {
+      await options.close()
+    }
+  })
+
   it('many files, read in batches; leaving early removes the files', async () => {
     const sql = 'SELECT g AS i, md5(g::text) AS h FROM generate_series(1, 20000) AS g'
     let count = 0

@@ -51,7 +51,7 @@ function escapeClass(ch: string): string {
   return ch.replace(/[\\\]^-]/g, '\\$&')
 }
 
-/** Bytes (or characters of converted rows) that make a chunk worth sending. */
+/** Bytes that make a chunk worth sending. */
 const CHUNK_SIZE = 128 * 1024
 
 /**
@@ -66,8 +66,9 @@ export class CopyOutput {
   readonly #special: RegExp
   #ready: Uint8Array[] = []
   #readyBytes = 0
-  #text: string[] = []
-  #textChars = 0
+  /** Converted rows, written as UTF-8 as they come (no string kept per row). */
+  #text: Buffer = Buffer.allocUnsafe(CHUNK_SIZE * 2)
+  #textBytes = 0
 
   constructor(d: CopyDialect) {
     this.#delimiter = d.delimiter
@@ -89,8 +90,12 @@ export class CopyOutput {
           : v
     }
     line += '\n'
-    this.#text.push(line)
-    this.#textChars += line.length
+    if (this.#textBytes + line.length * 3 > this.#text.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#text.length * 2, this.#textBytes + line.length * 3))
+      this.#text.copy(grown, 0, 0, this.#textBytes)
+      this.#text = grown
+    }
+    this.#textBytes += this.#text.write(line, this.#textBytes, 'utf8')
   }
 
   /** Appends records already in the output's CSV (UTF-8), each ending with a newline. */
@@ -101,17 +106,18 @@ export class CopyOutput {
   }
 
   #endText(): void {
-    if (this.#textChars === 0) return
-    const bytes = Buffer.from(this.#text.join(''), 'utf8')
-    this.#text = []
-    this.#textChars = 0
+    if (this.#textBytes === 0) return
+    // The chunk keeps the bytes written; the next rows go to a fresh buffer.
+    const bytes = this.#text.subarray(0, this.#textBytes)
+    this.#text = Buffer.allocUnsafe(Math.max(CHUNK_SIZE * 2, this.#textBytes + 1024))
+    this.#textBytes = 0
     this.#ready.push(bytes)
     this.#readyBytes += bytes.length
   }
 
   /** The chunks collected, when there are enough of them (or any, with `all`); else none. */
   take(all = false): Uint8Array[] {
-    if (!all && this.#readyBytes + this.#textChars < CHUNK_SIZE) return []
+    if (!all && this.#readyBytes + this.#textBytes < CHUNK_SIZE) return []
     this.#endText()
     const ready = this.#ready
     this.#ready = []

@@ -1,6 +1,6 @@
 import type { CopyOptions } from '@redshift-kit/dialect'
 import type { ObjectInfo, ObjectStore } from '../s3/index.js'
-import type { CopyOutput } from './copy-output.js'
+import { type CopyOutput, copyDialect } from './copy-output.js'
 import { csvByteReader, csvReader } from './csv-reader.js'
 import { decodedText, decompressed, type InputCompression } from './decompress.js'
 import type { FastCheck } from './fast-check.js'
@@ -79,7 +79,9 @@ async function* records(plan: LoadPlan, file: ObjectInfo): AsyncIterable<readonl
   if (plan.options.format === 'parquet') {
     const chunks: Buffer[] = []
     for await (const chunk of raw as AsyncIterable<Buffer>) chunks.push(chunk)
-    yield await readParquet(Buffer.concat(chunks), file.url, plan.table.columns)
+    const bytes = Buffer.concat(chunks)
+    chunks.length = 0
+    yield* readParquet(bytes, file.url, plan.table.columns, plan.converters, copyDialect(plan.options))
     return
   }
   const bytes = decompressed(raw, plan.options.compression as InputCompression) as AsyncIterable<Buffer>

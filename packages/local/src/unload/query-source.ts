@@ -5,7 +5,7 @@ import {
   tokenize,
   translateStatement,
 } from '@redshift-kit/dialect'
-import type { SqlRunner } from '../load/sql-runner.js'
+import type { SqlResult, SqlRunner } from '../load/sql-runner.js'
 import { quoteIdent } from '../load/target-table.js'
 
 /** A column of the UNLOAD's result. */
@@ -120,15 +120,23 @@ export async function* fetchRows(
   const order = orderBy.length === 0 ? '' : ` ORDER BY ${orderBy.map((p) => String(p + 1)).join(', ')}`
   const body = order === '' ? sql : `SELECT * FROM (${sql}) AS rk_unload${order}`
   await query(`DECLARE ${cursor} NO SCROLL CURSOR WITH HOLD FOR ${body}`)
+  const fetch = () => query(`FETCH FORWARD ${FETCH_ROWS} FROM ${cursor}`)
+  // The next FETCH is asked for before a batch is handed on: the engine reads it while the batch is
+  // encoded (the session pipelines the statements).
+  let next: Promise<SqlResult> | undefined = fetch()
   try {
     for (;;) {
       signal.throwIfAborted()
-      const batch = await query(`FETCH FORWARD ${FETCH_ROWS} FROM ${cursor}`)
+      const batch = await (next as Promise<SqlResult>)
+      next = undefined
       if (batch.rows.length === 0) break
+      const more = batch.rows.length === FETCH_ROWS
+      if (more) next = fetch()
       yield batch.rows
-      if (batch.rows.length < FETCH_ROWS) break
+      if (!more) break
     }
   } finally {
+    if (next !== undefined) await next.catch(() => undefined)
     await query(`CLOSE ${cursor}`).catch(() => undefined)
   }
 }

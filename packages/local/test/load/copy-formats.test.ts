@@ -1,3 +1,4 @@
+import { parquetWriteBuffer } from 'hyparquet-writer'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bzip2, gzip, manifest, parquetFile, zstdCompress } from './fixtures.js'
@@ -168,6 +169,100 @@ describe('COPY formats', () => {
     expect(e.message).toMatch(
       /^Unmatched number of columns between table and file. Table columns: 2, Data columns: 3/,
     )
+  })
+
+  it('loads Parquet row groups exactly (BIGINT, DECIMAL, TIMESTAMP micros, BOOLEAN, REAL), and one bad value fails the whole load', async () => {
+    const t = await table(
+      'id bigint, amount decimal(38,6), at timestamp, tz timestamptz, ok boolean, r real, s smallint, name varchar(3)',
+    )
+    const micros = 1_717_245_296_123_456n
+    const file = (names: (string | null)[], small: number) =>
+      Buffer.from(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'id', data: names.map((_, i) => 9007199254740993n + BigInt(i)) },
+            { name: 'amount', data: names.map((_, i) => (i === 1 ? null : -12345678901234567890123456n)) },
+            { name: 'at', data: names.map(() => micros) },
+            { name: 'tz', data: names.map(() => micros) },
+            { name: 'ok', data: names.map((_, i) => i % 2 === 0) },
+            { name: 'r', data: names.map(() => 1.1) },
+            { name: 's', data: names.map(() => small) },
+            { name: 'name', data: names },
+          ],
+          schema: [
+            { name: 'root', num_children: 8 },
+            { name: 'id', type: 'INT64', repetition_type: 'OPTIONAL' },
+            {
+              name: 'amount',
+              type: 'FIXED_LEN_BYTE_ARRAY',
+              type_length: 16,
+              converted_type: 'DECIMAL',
+              precision: 38,
+              scale: 6,
+              repetition_type: 'OPTIONAL',
+            },
+            { name: 'at', type: 'INT64', converted_type: 'TIMESTAMP_MICROS', repetition_type: 'OPTIONAL' },
+            { name: 'tz', type: 'INT64', converted_type: 'TIMESTAMP_MICROS', repetition_type: 'OPTIONAL' },
+            { name: 'ok', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
+            { name: 'r', type: 'FLOAT', repetition_type: 'OPTIONAL' },
+            { name: 's', type: 'INT32', repetition_type: 'OPTIONAL' },
+            { name: 'name', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+          ],
+          rowGroupSize: 2,
+        }),
+      )
+    await store.put(bucket, 'pq/exact.parquet', file(['a', null, 'ccc'], -7))
+    await client.query(`COPY ${t} FROM 's3://${bucket}/pq/exact.parquet' ${IAM_ROLE} FORMAT AS PARQUET`)
+    const r = await client.query({
+      text: `SELECT id::text, amount::text, at::text, tz AT TIME ZONE 'UTC', ok, r, s, name FROM ${t} ORDER BY id`,
+      rowMode: 'array',
+    })
+    expect(r.rows.map((row) => [...row.slice(0, 3), String(row[3]).length > 0, ...row.slice(4)])).toEqual([
+      [
+        '9007199254740993',
+        '-12345678901234567890.123456',
+        '2024-06-01 12:34:56.123456',
+        true,
+        true,
+        1.1,
+        -7,
+        'a',
+      ],
+      ['9007199254740994', null, '2024-06-01 12:34:56.123456', true, false, 1.1, -7, null],
+      [
+        '9007199254740995',
+        '-12345678901234567890.123456',
+        '2024-06-01 12:34:56.123456',
+        true,
+        true,
+        1.1,
+        -7,
+        'ccc',
+      ],
+    ])
+    // SMALLINT out of range in the second row group, and a name too long: nothing of the file is loaded.
+    for (const [name, bad, reason] of [
+      ['pq/overflow.parquet', file(['x', 'y', 'z'], 40000), /Overflow, Value '40000'/],
+      ['pq/long.parquet', file(['x', 'y', 'long'], 1), /String length exceeds DDL length/],
+    ] as const) {
+      const before = (await rows(t)).length
+      await store.put(bucket, name, bad)
+      const e = await failure(client.query(`COPY ${t} FROM 's3://${bucket}/${name}' ${IAM_ROLE} PARQUET`))
+      expect(e.message).toMatch(/^Load into table '.*' failed/)
+      expect((await rows(t)).length).toBe(before)
+      const errors = await client.query(
+        `SELECT trim(filename) AS f, line_number::int AS line, trim(err_reason) AS reason FROM stl_load_errors
+         WHERE trim(filename) = $1`,
+        [`s3://${bucket}/${name}`],
+      )
+      expect(errors.rows).toEqual([
+        {
+          f: `s3://${bucket}/${name}`,
+          line: name.includes('long') ? 3 : 1,
+          reason: expect.stringMatching(reason),
+        },
+      ])
+    }
   })
 
   it('loads the files a manifest lists: mandatory, optional, meta.content_length', async () => {

@@ -19,13 +19,17 @@ function field(text: string): string {
  */
 export function encodeCsv(columns: readonly TargetColumn[], rows: readonly (readonly LoadValue[])[]): string {
   let out = ''
-  for (const row of rows) {
-    for (let i = 0; i < columns.length; i++) {
-      if (i > 0) out += ','
-      const v = row[i]
-      out += v === null || v === undefined ? CSV_NULL : field(columnText(columns[i] as TargetColumn, v))
-    }
-    out += '\n'
-  }
+  for (const row of rows) out += csvLine(columns, row)
   return out
+}
+
+/** One row as a CSV line for COPY ... CSV NULL AS '\N', newline included (see {@link encodeCsv}). */
+export function csvLine(columns: readonly TargetColumn[], row: readonly LoadValue[]): string {
+  let out = ''
+  for (let i = 0; i < columns.length; i++) {
+    if (i > 0) out += ','
+    const v = row[i]
+    out += v === null || v === undefined ? CSV_NULL : field(columnText(columns[i] as TargetColumn, v))
+  }
+  return `${out}\n`
 }

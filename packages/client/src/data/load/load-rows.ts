@@ -8,10 +8,10 @@ import type { CopyResult } from '../data-results.js'
 import { S3Staging, type StagedObject } from '../staging/s3-staging.js'
 import { StagedUploads } from '../staging/staged-uploads.js'
 import { TableRef } from '../table-ref.js'
-import { CSV_NULL, encodeCsv } from './csv-encoder.js'
+import { CSV_NULL, csvLine } from './csv-encoder.js'
 import { createTableSql, inferColumns } from './infer-schema.js'
 import type { MovementClient } from './movement-client.js'
-import { encodeParquet, parquetPlan } from './parquet-encoder.js'
+import { ParquetFileBuilder, parquetPlan } from './parquet-encoder.js'
 import { alignedBatches, type LoadRow, type LoadRows } from './row-source.js'
 import { type LoadProgress, runStagedCopy, type StagedLoadOptions } from './staged-copy.js'
 import { type RunSql, type TargetColumn, targetColumns } from './target-columns.js'
@@ -83,13 +83,6 @@ function checkOptions(options: LoadRowsOptions, iamRole: string | undefined): vo
   if (problems.length) throw new ValidationError('invalid loadRows options', { problems })
 }
 
-/** A cheap size estimate of a row as staged text, to cut files near the asked size. */
-function rowBytes(row: readonly LoadValue[]): number {
-  let n = row.length
-  for (const v of row) n += typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.length * 2 : 8
-  return n
-}
-
 /** A statement runner over the client's public path (for catalog reads). */
 export function sqlRunner(client: MovementClient, signal: AbortSignal | undefined): RunSql {
   return (sql, params) => {
@@ -133,20 +126,62 @@ export interface RowsToStage {
 }
 
 /**
- * Rows per staged file at most, whatever `fileSizeMb` allows: rows held as JavaScript values weigh
- * several times their text, and a file is built in memory, so this is what bounds memory (about
- * 100 MB at the peak for six mixed columns; see docs/benchmarks.md).
+ * Rows per staged file at most, whatever `fileSizeMb` allows: a file is built in memory (its columns'
+ * values, or its CSV text), so this with `concurrency` is what bounds memory (see docs/benchmarks.md).
  */
-export const MAX_ROWS_PER_FILE = 50_000
+export const MAX_ROWS_PER_FILE = 20_000
 
 /** The format rows are staged in: Parquet unless asked otherwise or a column needs text (SUPER, VARBYTE). */
 export function rowsFormat(columns: readonly TargetColumn[], asked: 'parquet' | 'csv' | undefined) {
   return asked === 'csv' || !columns.every(parquetCarries) ? 'csv' : 'parquet'
 }
 
+/** One staged file being built from rows as they come (each row converted when added, not held). */
+interface FileBuilder {
+  add(row: readonly LoadValue[]): void
+  readonly rows: number
+  readonly bytes: number
+  finish(): Promise<Uint8Array>
+}
+
 /**
- * Encodes and uploads the rows as files of about `fileSizeMb` each, `concurrency` uploads at once:
- * memory holds at most one file being built and `concurrency` being uploaded.
+ * gzip CSV: each row's line made when it is added and written into one growing buffer as UTF-8 (no
+ * string kept per line), compressed at the end.
+ */
+class CsvFileBuilder implements FileBuilder {
+  readonly #columns: readonly TargetColumn[]
+  #buffer = Buffer.allocUnsafe(1024 * 1024)
+  #used = 0
+  rows = 0
+  bytes = 0
+  constructor(columns: readonly TargetColumn[]) {
+    this.#columns = columns
+  }
+  add(row: readonly LoadValue[]): void {
+    const line = csvLine(this.#columns, row)
+    if (this.#used + line.length * 3 > this.#buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#used + line.length * 3))
+      this.#buffer.copy(grown, 0, 0, this.#used)
+      this.#buffer = grown
+    }
+    this.#used += this.#buffer.write(line, this.#used, 'utf8')
+    this.rows++
+    this.bytes = this.#used
+  }
+  async finish(): Promise<Uint8Array> {
+    const text = this.#buffer.subarray(0, this.#used)
+    const body = new Uint8Array(await gzipAsync(text))
+    this.#used = 0
+    this.rows = 0
+    this.bytes = 0
+    return body
+  }
+}
+
+/**
+ * Encodes and uploads the rows as files of about `fileSizeMb` each (at most
+ * {@link MAX_ROWS_PER_FILE} rows), `concurrency` uploads at once: memory holds one file being built
+ * (its values, not the caller's rows) and at most `concurrency` encoded files being uploaded.
  */
 export async function stageRows(
   staging: S3Staging,
@@ -155,32 +190,36 @@ export async function stageRows(
   progress: ProgressReporter,
 ): Promise<StagedObject[]> {
   const { columns, format } = input
-  const plans = format === 'parquet' ? columns.map(parquetPlan) : []
-  const writer = format === 'parquet' ? await import('hyparquet-writer') : undefined
+  let file: FileBuilder
+  if (format === 'parquet') {
+    const parquet = new ParquetFileBuilder(await import('hyparquet-writer'), columns.map(parquetPlan))
+    file = {
+      add: (row) => parquet.add(row),
+      get rows() {
+        return parquet.rows
+      },
+      get bytes() {
+        return parquet.bytes
+      },
+      finish: async () => parquet.finish(),
+    }
+  } else {
+    file = new CsvFileBuilder(columns)
+  }
   const signal = options.signal
   const uploads = new StagedUploads(staging, options.concurrency ?? 4, signal, (o) => progress.staged(o))
   const target = (options.fileSizeMb ?? 64) * 1024 * 1024
-  let batch: LoadValue[][] = []
-  let batchBytes = 0
   const flush = async () => {
-    if (batch.length === 0) return
-    const rowsOfFile = batch
-    batch = []
-    batchBytes = 0
+    if (file.rows === 0) return
     const name = `part-${String(uploads.count).padStart(5, '0')}.${format === 'parquet' ? 'parquet' : 'csv.gz'}`
-    const body =
-      format === 'parquet'
-        ? encodeParquet(writer as typeof import('hyparquet-writer'), plans, rowsOfFile)
-        : new Uint8Array(await gzipAsync(encodeCsv(columns, rowsOfFile)))
-    await uploads.add(name, body)
+    await uploads.add(name, await file.finish())
   }
   for await (const rows of input.rows) {
     signal?.throwIfAborted()
     for (const row of rows) {
-      batch.push(row)
-      batchBytes += rowBytes(row)
+      file.add(row)
       progress.state.rows++
-      if (batchBytes >= target || batch.length >= MAX_ROWS_PER_FILE) await flush()
+      if (file.bytes >= target || file.rows >= MAX_ROWS_PER_FILE) await flush()
     }
   }
   await flush()

@@ -128,46 +128,52 @@ export class S3Staging {
 
   /**
    * A file read by byte ranges (what hyparquet calls an AsyncBuffer): its size from one HEAD, then
-   * only the ranges asked for, so a reader holds one row group's bytes, not the whole object.
+   * only the ranges asked for, so a reader holds one window of the file, not the whole object. With
+   * `window`, each GET reads at least that many bytes from where it starts, and ranges that fall in
+   * the last bytes read are served from them: a run of small reads costs one request.
    */
   async ranged(
     key: string,
     signal?: AbortSignal,
+    window = 0,
   ): Promise<{ byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> }> {
     const call = signal ? { abortSignal: signal } : {}
-    try {
-      const head = await this.#client.send(
-        new this.#sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }),
-        call,
-      )
-      const byteLength = Number(head.ContentLength ?? 0)
-      return {
-        byteLength,
-        slice: async (start: number, end = byteLength) => {
-          try {
-            const out = await this.#client.send(
-              new this.#sdk.GetObjectCommand({
-                Bucket: this.bucket,
-                Key: key,
-                Range: `bytes=${start}-${end - 1}`,
-              }),
-              call,
-            )
-            const bytes = await (
-              out.Body as { transformToByteArray(): Promise<Uint8Array> }
-            ).transformToByteArray()
-            return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-              ? (bytes.buffer as ArrayBuffer)
-              : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)
-          } catch (error) {
-            if (signal?.aborted) throw signal.reason
-            throw this.#error(`cannot read ${this.url(key)}`, error)
-          }
-        },
+    const get = async (start: number, end: number): Promise<Uint8Array> => {
+      try {
+        const out = await this.#client.send(
+          new this.#sdk.GetObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Range: `bytes=${start}-${end - 1}`,
+          }),
+          call,
+        )
+        return await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason
+        throw this.#error(`cannot read ${this.url(key)}`, error)
       }
+    }
+    let head: { ContentLength?: number | undefined }
+    try {
+      head = await this.#client.send(new this.#sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }), call)
     } catch (error) {
       if (signal?.aborted) throw signal.reason
       throw this.#error(`cannot read ${this.url(key)}`, error)
+    }
+    const byteLength = Number(head.ContentLength ?? 0)
+    let held: { start: number; bytes: Uint8Array } | undefined
+    return {
+      byteLength,
+      slice: async (start: number, end = byteLength) => {
+        if (held === undefined || start < held.start || end > held.start + held.bytes.byteLength) {
+          const bytes = await get(start, Math.min(byteLength, Math.max(end, start + window)))
+          held = { start, bytes }
+        }
+        const from = held.bytes.byteOffset + (start - held.start)
+        // A copy: hyparquet keeps what it is given, the window moves on.
+        return held.bytes.buffer.slice(from, from + (end - start)) as ArrayBuffer
+      },
     }
   }
 

@@ -16,11 +16,14 @@ export type ToText = (raw: unknown) => string
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
+/** Microseconds since the epoch as the server writes a TIMESTAMP: `0001-01-01 00:00:00`, `... 12:00:00.5`, `... BC`. */
 function microsText(us: bigint): string {
   const ms = us / 1000n - (us % 1000n < 0n ? 1n : 0n)
   const rest = ((us % 1_000_000n) + 1_000_000n) % 1_000_000n
   const d = new Date(Number(ms))
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${rest.toString().padStart(6, '0')}`
+  const year = d.getUTCFullYear()
+  const fraction = rest === 0n ? '' : `.${rest.toString().padStart(6, '0').replace(/0+$/, '')}`
+  return `${pad(year > 0 ? year : 1 - year, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction}${year > 0 ? '' : ' BC'}`
 }
 
 function unscaledOf(raw: unknown): bigint {
@@ -38,6 +41,19 @@ function decimalText(unscaled: bigint, scale: number): string {
   const negative = unscaled < 0n
   const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0')
   return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`
+}
+
+/**
+ * The shortest decimal that reads back as the same 32-bit float: the text REAL travels as on the wire
+ * (1.1, where the float widened to a double prints 1.100000023841858).
+ */
+export function shortestFloat4(v: number): number {
+  if (!Number.isFinite(v) || v === 0) return v
+  for (let digits = 1; digits < 9; digits++) {
+    const n = Number(v.toPrecision(digits))
+    if (Math.fround(n) === v) return n
+  }
+  return Number(v.toPrecision(9))
 }
 
 /**
@@ -62,6 +78,8 @@ export function wireTextPlan(schema: Element[]): ToText[] {
       plans.push((raw) => microsText(BigInt(raw as bigint)))
     } else if (ct === 'DATE' || lt?.type === 'DATE') {
       plans.push((raw) => (raw instanceof Date ? raw.toISOString().slice(0, 10) : String(raw)))
+    } else if (e.type === 'FLOAT') {
+      plans.push((raw) => (typeof raw === 'number' ? String(shortestFloat4(raw)) : String(raw)))
     } else if (e.type === 'BOOLEAN') {
       plans.push((raw) => (raw ? 't' : 'f'))
     } else {

@@ -3,17 +3,78 @@ import { UnloadFailedError } from '../../errors/query-errors.js'
 import type { ColumnMetadata } from '../../query/column-metadata.js'
 import type { Query } from '../../query/query.js'
 import { Row } from '../../query/row.js'
-import { createTypeParsers } from '../../types/type-parsers.js'
 import type { Value } from '../../types/value.js'
 import type { MovementClient } from '../load/movement-client.js'
 import { S3Staging } from '../staging/s3-staging.js'
 import { UnloadCommandBuilder } from '../unload-command-builder.js'
-import { wireTextPlan } from './parquet-text.js'
+import { type ToValue, valuePlan } from './parquet-values.js'
 
 /** Default largest UNLOAD file (MB): a decoded file's rows weigh several times its bytes. */
 const DEFAULT_FILE_MB = 8
 /** Rows per batch handed out. */
 const ROWS_PER_BATCH = 10_000
+/**
+ * Bytes asked of S3 at a time: row groups are read in runs of about this size, not one request each
+ * (a file's row groups may be small: one GET per group cost more than decoding it).
+ */
+const READ_WINDOW_BYTES = 4 * 1024 * 1024
+
+type Hyparquet = typeof import('hyparquet')
+type Metadata = Awaited<ReturnType<Hyparquet['parquetMetadataAsync']>>
+
+/** The names of the top-level columns, in order (each group followed by its descendants). */
+function topLevelNames(schema: Metadata['schema']): string[] {
+  const names: string[] = []
+  const skip = (at: number): number => {
+    let next = at + 1
+    for (let i = 0; i < (schema[at]?.num_children ?? 0); i++) next = skip(next)
+    return next
+  }
+  for (let at = 1; at < schema.length; at = skip(at)) names.push(schema[at]?.name ?? '')
+  return names
+}
+
+/**
+ * One row group's top-level columns, decoded (no row objects in between). Columns are told apart by
+ * name; a file whose names repeat is read as rows and turned into columns.
+ */
+async function readGroup(
+  parquetRead: Hyparquet['parquetRead'],
+  file: Parameters<Hyparquet['parquetRead']>[0]['file'],
+  metadata: Metadata,
+  names: readonly string[],
+  start: number,
+  count: number,
+): Promise<ArrayLike<unknown>[]> {
+  const data = names.map(() => new Array<unknown>(count))
+  const index = new Map(names.map((n, i) => [n, i]))
+  if (index.size === names.length) {
+    await parquetRead({
+      file,
+      metadata,
+      rowStart: start,
+      rowEnd: start + count,
+      onChunk: (chunk) => {
+        const column = data[index.get(chunk.columnName) as number] as unknown[]
+        const values = chunk.columnData
+        for (let r = Math.max(chunk.rowStart, start); r < Math.min(chunk.rowEnd, start + count); r++)
+          column[r - start] = values[r - chunk.rowStart]
+      },
+    })
+    return data
+  }
+  await parquetRead({
+    file,
+    metadata,
+    rowStart: start,
+    rowEnd: start + count,
+    onComplete: (rows: unknown[][]) => {
+      for (let r = 0; r < rows.length; r++)
+        for (let c = 0; c < names.length; c++) (data[c] as unknown[])[r] = rows[r]?.[c]
+    },
+  })
+  return data
+}
 
 /**
  * Options of `unloadToStream`.
@@ -108,8 +169,6 @@ export async function unloadToStream(
     await staging.cleanUp()
     throw error
   }
-  const parsers = createTypeParsers(client.config.typeParsers)
-  const parse = columns.map((c) => parsers(c.typeOid))
   let closed = false
   let cleaned: Promise<void> | undefined
   const cleanUp = () => {
@@ -120,46 +179,36 @@ export async function unloadToStream(
     const { parquetMetadataAsync, parquetRead } = await import('hyparquet')
     let rows = 0
     try {
+      options.onProgress?.({ phase: 'reading', files: 0, rows: 0 })
       for (const [i, key] of files.entries()) {
         if (closed) return
         signal?.throwIfAborted()
-        // Read by ranges: the footer, then one row group's column chunks at a time.
-        const file = await staging.ranged(key, signal)
+        // Read by ranges: the footer, then the row groups a window of bytes at a time.
+        const file = await staging.ranged(key, signal, READ_WINDOW_BYTES)
         const metadata = await parquetMetadataAsync(file)
-        const toText = wireTextPlan(metadata.schema as never)
+        const names = topLevelNames(metadata.schema)
+        const toValue = valuePlan(metadata.schema as never, columns, client.config.typeParsers)
         let start = 0
         for (const group of metadata.row_groups) {
-          const end = start + Number(group.num_rows)
-          let raw: unknown[][] = []
-          await parquetRead({
-            file,
-            metadata,
-            rowStart: start,
-            rowEnd: end,
-            onComplete: (data: unknown[][]) => {
-              raw = data
-            },
-          })
-          start = end
-          // Rows are made a slice at a time: the decoded group and one slice of Rows, never two copies of the group.
-          for (let from = 0; from < raw.length; from += ROWS_PER_BATCH) {
-            const out: Row[] = raw.slice(from, from + ROWS_PER_BATCH).map(
-              (values) =>
-                new Row(
-                  columns.map((_, c) => {
-                    const v = values[c]
-                    return v === null || v === undefined
-                      ? null
-                      : (parse[c] as (t: string) => Value)((toText[c] as (r: unknown) => string)(v))
-                  }),
-                  columns,
-                ),
-            )
+          const count = Number(group.num_rows)
+          const data = await readGroup(parquetRead, file, metadata, names, start, count)
+          start += count
+          // Rows are made from the decoded columns a slice at a time: never the group twice over as rows.
+          for (let from = 0; from < count; from += ROWS_PER_BATCH) {
+            const to = Math.min(count, from + ROWS_PER_BATCH)
+            const out = new Array<Row>(to - from)
+            for (let r = from; r < to; r++) {
+              const values = new Array<Value>(columns.length)
+              for (let c = 0; c < columns.length; c++) {
+                const v = (data[c] as ArrayLike<unknown>)[r]
+                values[c] = v === null || v === undefined ? null : (toValue[c] as ToValue)(v)
+              }
+              out[r - from] = new Row(Object.freeze(values), columns)
+            }
             rows += out.length
             yield out
             if (closed) return
           }
-          raw = []
           if (closed) return
         }
         options.onProgress?.({ phase: 'reading', files: i + 1, rows })
