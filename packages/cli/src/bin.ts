@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { tuneGcForStreaming } from './gc-tuning.js'
 
-// Before the commands are loaded, so that the heap is sized this way from the start.
-tuneGcForStreaming()
+// Before the commands are loaded, so that the heap is sized this way from the start. Not for
+// `local`: it runs redshift-local as its own bin does, with Node's defaults for a server.
+if (process.argv[2] !== 'local') tuneGcForStreaming()
 const { runCli } = await import('./run.js')
 
 // The first Ctrl+C cancels the running statement on the server and ends the command cleanly; a second
