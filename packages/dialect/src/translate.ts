@@ -37,6 +37,13 @@ import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
 import { translateShowMetadata } from './show-metadata.js'
 import { classifyStatement, firstKeyword } from './statement-kind.js'
+import {
+  rewriteConvert,
+  rewriteCurrentUserId,
+  rewriteObjectTransform,
+  rewriteRegexpReplace,
+  rewriteSuperConstructor,
+} from './super-calls.js'
 import { rewriteSuperPaths } from './super-paths.js'
 import { TokenStream } from './token-stream.js'
 import type {
@@ -68,6 +75,12 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['ratio_to_report', rewriteRatioToReport],
   ['percentile_cont', rewritePercentile],
   ['percentile_disc', rewritePercentile],
+  ['array', rewriteSuperConstructor],
+  ['object', rewriteSuperConstructor],
+  ['object_transform', rewriteObjectTransform],
+  ['convert', rewriteConvert],
+  ['regexp_replace', rewriteRegexpReplace],
+  ['current_user_id', rewriteCurrentUserId],
   ['intervaly2m', rewriteIntervalTypeName],
   ['intervald2s', rewriteIntervalTypeName],
   ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
