@@ -273,7 +273,7 @@ describe('SUPER navigation and unnesting', () => {
   it('leaves relation-qualified columns, function calls, types and t.* alone', () => {
     for (const text of [
       'select t.a, u.b, s.f(t.a), x::pg_catalog.int4, cast(y as pg_catalog.text), t.* from s.t join u on t.id = u.id',
-      'select extract(year from t.d) from t',
+      "select date_part('year', t.d) from t",
       'insert into s.t (a) select a from s.u',
       'update s.t set a = 1 where s.t.b = 2',
       'UPDATE "public"."t" SET "n" = "stage"."n" FROM "stage" WHERE "public"."t"."id" = "stage"."id"',

@@ -1,4 +1,5 @@
 import { DATETIME_FUNCTIONS_SQL } from './datetime-functions-sql.js'
+import { FNV_HASH_SQL, MURMUR3_SQL } from './fnv-hash-sql.js'
 import { HLL_FUNCTIONS_SQL } from './hll-functions-sql.js'
 import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
 import { MORE_FUNCTIONS_SQL } from './more-functions-sql.js'
@@ -41,4 +42,6 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   HLL_FUNCTIONS_SQL,
   PERCENTILE_FUNCTIONS_SQL,
   STRING_HASH_FUNCTIONS_SQL,
+  FNV_HASH_SQL,
+  MURMUR3_SQL,
 ].join('\n')

@@ -1,7 +1,8 @@
 /**
  * String, hash, VARBYTE and system functions found missing by the pass over the AWS function list
  * (packages/local/docs/functions.md): SOUNDEX, DIFFERENCE, OCTETINDEX, SHA, GETBIT, Redshift's
- * REGEXP_REPLACE (every match replaced), the three-argument TO_DATE, CURRENT_USER_ID, and string
+ * REGEXP_REPLACE (every match replaced), the three-argument TO_DATE, CURRENT_USER_ID, PG_GET_COLS,
+ * SLICE_NUM, TEXT_TO_INT_ALT (without a format), and string
  * overloads that settle untyped literals for LAST_DAY / NEXT_DAY (ambiguous between DATE and TIMESTAMP).
  */
 export const STRING_HASH_FUNCTIONS_SQL = `
@@ -41,6 +42,9 @@ CREATE OR REPLACE FUNCTION pg_catalog.octetindex(text, text) RETURNS integer
     ELSE pg_catalog.octet_length(pg_catalog.left($2, pg_catalog.strpos($2, $1) - 1)) + 1 END;
 CREATE OR REPLACE FUNCTION pg_catalog.sha(text) RETURNS varchar
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT pg_catalog.sha1($1)';
+-- VARBYTE || VARBYTE is the engine's bytea concatenation: its result takes VARBYTE's functions too.
+CREATE OR REPLACE FUNCTION pg_catalog.to_hex(bytea) RETURNS varchar
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT pg_catalog.to_hex($1::pg_catalog.varbyte)';
 CREATE OR REPLACE FUNCTION pg_catalog.getbit(pg_catalog.varbyte, integer) RETURNS integer
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE RETURN pg_catalog.get_bit($1::bytea, $2);
 
@@ -61,4 +65,36 @@ CREATE OR REPLACE FUNCTION pg_catalog.last_day(text) RETURNS date
   LANGUAGE sql STABLE STRICT PARALLEL SAFE RETURN pg_catalog.last_day($1::timestamp);
 CREATE OR REPLACE FUNCTION pg_catalog.next_day(text, text) RETURNS date
   LANGUAGE sql STABLE STRICT PARALLEL SAFE RETURN pg_catalog.next_day($1::timestamp, $2);
+
+-- SELECT * FROM pg_get_cols('s.v') cols(view_schema name, view_name name, col_name name, col_type varchar, col_num int)
+CREATE OR REPLACE FUNCTION pg_catalog.pg_get_cols(text) RETURNS SETOF record
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $fn$
+  SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)::varchar, a.attnum::integer
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  WHERE c.oid = $1::regclass AND (pg_catalog.pg_has_role(c.relowner, 'USAGE') OR pg_catalog.has_table_privilege(c.oid, 'SELECT'))
+  ORDER BY a.attnum
+$fn$;
+
+-- One slice locally: every row is on slice 0.
+CREATE OR REPLACE FUNCTION pg_catalog.slice_num() RETURNS integer
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN 0;
+
+-- Teradata style: a sign before or after the digits, an exponent; the fraction is cut; blank is 0.
+CREATE OR REPLACE FUNCTION pg_catalog.text_to_int_alt(text) RETURNS integer
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE s text := pg_catalog.btrim($1); negative boolean := false;
+BEGIN
+  IF s = '' THEN RETURN 0; END IF;
+  IF pg_catalog.right(s, 1) IN ('+', '-') THEN
+    negative := pg_catalog.right(s, 1) = '-';
+    s := pg_catalog.rtrim(pg_catalog.left(s, -1));
+  END IF;
+  IF s !~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$' THEN
+    RAISE EXCEPTION 'invalid input syntax for type integer: "%"', $1 USING ERRCODE = '22P02';
+  END IF;
+  RETURN pg_catalog.trunc(CASE WHEN negative THEN -(s::numeric) ELSE s::numeric END)::integer;
+END
+$fn$;
 `
