@@ -1,3 +1,4 @@
+import { FLOAT_AGGREGATES, rewriteAvg, rewriteFloatAggregate } from './aggregates.js'
 import { translateAlterTable } from './alter-table.js'
 import { translateAnalyzeCompression } from './analyze-compression.js'
 import { translateCancel } from './cancel.js'
@@ -81,6 +82,8 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['convert', rewriteConvert],
   ['regexp_replace', rewriteRegexpReplace],
   ['current_user_id', rewriteCurrentUserId],
+  ['avg', rewriteAvg],
+  ...FLOAT_AGGREGATES.map((name): [string, RewriteHandler] => [name, rewriteFloatAggregate]),
   ['intervaly2m', rewriteIntervalTypeName],
   ['intervald2s', rewriteIntervalTypeName],
   ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),

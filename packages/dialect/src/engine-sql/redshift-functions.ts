@@ -1,3 +1,4 @@
+import { AGGREGATES_SQL } from './aggregates-sql.js'
 import { DATETIME_FUNCTIONS_SQL } from './datetime-functions-sql.js'
 import { FNV_HASH_SQL, MURMUR3_SQL } from './fnv-hash-sql.js'
 import { HLL_FUNCTIONS_SQL } from './hll-functions-sql.js'
@@ -44,4 +45,5 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   STRING_HASH_FUNCTIONS_SQL,
   FNV_HASH_SQL,
   MURMUR3_SQL,
+  AGGREGATES_SQL,
 ].join('\n')
