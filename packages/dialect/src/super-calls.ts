@@ -74,11 +74,20 @@ export function rewriteObjectTransform(rw: Rewriter, at: number, to: number): Re
 
 /**
  * `CONVERT(type, expr)` -> `CAST((expr) AS type)`. PostgreSQL's three-argument `convert(bytes, from,
- * to)` (which Redshift lacks) is left to fail in the engine.
+ * to)`, which Redshift lacks, fails as there.
  */
 export function rewriteConvert(rw: Rewriter, at: number, to: number): Rewrite | null {
   const call = callArgs(rw, at, to)
-  if (call === null || call.items.length !== 2) return null
+  if (call === null) return null
+  if (call.items.length === 3) {
+    rw.fail({
+      sqlState: '42883',
+      message: 'function convert does not exist',
+      hint: 'Amazon Redshift has no CONVERT(bytes, from, to); its CONVERT is CONVERT(type, expression)',
+    })
+    return null
+  }
+  if (call.items.length !== 2) return null
   const [type, expr] = call.items as [readonly [number, number], readonly [number, number]]
   return {
     text: `CAST((${rw.renderItem(expr[0], expr[1])}) AS ${rw.renderItem(type[0], type[1])})`,
