@@ -263,6 +263,7 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
 
   const rw = new Rewriter(ts, HANDLERS, {
     lastQueryId: ctx.lastQueryIdFromSession === true ? undefined : ctx.lastQueryId,
+    relationColumns: ctx.relationColumns,
   })
   let attributes: TableAttributes | undefined
   let ctas = false
@@ -277,7 +278,12 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   }
   // Navigation first: PIVOT renders its source and aggregates with the paths already rewritten.
   if (dotted && NAVIGATING.has(keyword as string)) rewriteSuperPaths(rw)
-  if (pivots) rewritePivots(rw)
+  if (pivots) {
+    rewritePivots(rw)
+    if (rw.error !== undefined && rw.needsColumns.size > 0) {
+      return { ...failed(classifyStatement(ts, first, false), rw.error), needsColumns: [...rw.needsColumns] }
+    }
+  }
   if (keyword === 'create' || keyword === 'alter') {
     const password = rewriteUserPassword(rw, first)
     if (password !== null) return failed('DDL', password)
