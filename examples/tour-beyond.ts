@@ -3,6 +3,9 @@
  * through S3, EXPLAIN with warnings, async queries and cancel, the mock client, and the CLI.
  */
 import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   ColumnMetadata,
@@ -24,16 +27,19 @@ type Show = (label: string, value: unknown) => void
 const ROLE = 'arn:aws:iam::123456789012:role/RedshiftTour'
 
 /** Runs `redshift-kit` as a user would (from source in this repository) and returns its output. */
-function cli(args: readonly string[], url: string): Promise<string> {
+function cli(args: readonly string[], url: string, env: Record<string, string> = {}): Promise<string> {
   const bin = fileURLToPath(new URL('../packages/cli/src/bin.ts', import.meta.url))
   const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args, '--url', url], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', ...env },
   })
   let out = ''
-  child.stdout.on('data', (d: Buffer) => {
+  const take = (d: Buffer) => {
     out += d.toString()
-  })
+  }
+  child.stdout.on('data', take)
+  // Outcome lines (`COPY: 3 row(s)`, errors) go to stderr: the tour shows both, in order.
+  child.stderr.on('data', take)
   return new Promise((resolve) => child.once('exit', () => resolve(out)))
 }
 
@@ -147,12 +153,10 @@ export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift
   }
 
   step('EXPLAIN parsed into a plan tree, with Redshift distribution warnings')
-  const plan = await client.explainQuery('select s.id from sales s join sales t on s.region = t.region')
+  // sales is distributed on region: joined on id, rows must move between nodes, and the client says so.
+  const plan = await client.explainQuery('select s.id from sales s join sales t on s.id = t.id')
   show('root', `${plan.root.operation}${plan.root.distribution ? ` ${plan.root.distribution}` : ''}`)
-  show(
-    'warnings',
-    plan.warnings.map((w) => w.code),
-  )
+  for (const w of plan.warnings) show(`warning ${w.code}`, w.message)
 
   step('Async queries and cancel')
   const handle = await client.executeQueryAsync('select pg_sleep(30)')
@@ -174,7 +178,7 @@ export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift
       const started = performance.now()
       const answer = await dataApi.executeQuery(
         new QueryBuilder('SELECT region, count(*) AS n FROM sales WHERE region = $1 GROUP BY region')
-          .param('apac')
+          .param('emea')
           .build(),
       )
       show('Data API answer', answer.toObjects())
@@ -213,4 +217,58 @@ export async function tourBeyond(client: RedshiftClient, redshift: LocalRedshift
   )
   process.stdout.write(await cli(['explain', 'select * from sales where region = $1', '-p', 'west'], url))
   process.stdout.write(await cli(['wlm', '--queues'], url))
+  const aws2 = redshift.aws
+  if (!aws2) return
+  step('The command line: copy, unload, load, load-errors and cancel')
+  const awsEnv = {
+    AWS_ENDPOINT_URL: aws2.endpoint,
+    AWS_ACCESS_KEY_ID: aws2.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: aws2.secretAccessKey,
+    AWS_REGION: aws2.region,
+  }
+  await client.executeQuery('create table tour_cli (id bigint, kind varchar(20), amount decimal(12,2))')
+  const copyArgs = ['--table', 'tour_cli', '--from', 's3://tour-data/events/', '--format', 'csv', '--header']
+  process.stdout.write(await cli(['copy', ...copyArgs, '--iam-role', ROLE], url))
+  process.stdout.write(
+    await cli(
+      [
+        'unload',
+        'select * from tour_cli',
+        '--to',
+        's3://tour-data/cli/tour_cli_',
+        '--format',
+        'csv',
+        '--iam-role',
+        ROLE,
+      ],
+      url,
+    ),
+  )
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rk-tour-'))
+  try {
+    const file = path.join(dir, 'more-events.csv')
+    await writeFile(file, 'id,kind,amount\n10,view,1.50\n11,buy,not-a-number\n12,view,0.25\n')
+    const load = ['load', 'tour_cli', file, '--staging', 's3://tour-data/staging/', '--iam-role', ROLE]
+    // One bad row: the load fails as a whole (exit 5) and prints the load errors as a table.
+    process.stdout.write(await cli(load, url, awsEnv))
+    process.stdout.write(await cli([...load, '--max-errors', '1'], url, awsEnv))
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  process.stdout.write(await cli(['load-errors', 'tour_cli'], url))
+  const sleeper = client.executeQuery(new QueryBuilder('select pg_sleep(30)').label('tour-sleeper').build())
+  sleeper.catch(() => undefined)
+  let running: string | undefined
+  for (let i = 0; i < 100 && running === undefined; i++) {
+    running = (await client.getRunningQueries()).find((q) => q.queryText.includes('pg_sleep'))?.queryId
+    if (running === undefined) await new Promise((r) => setTimeout(r, 50))
+  }
+  if (running !== undefined) process.stdout.write(await cli(['cancel', running], url))
+  show(
+    'the cancelled statement',
+    await sleeper.then(
+      () => 'finished',
+      (e: Error) => e.name,
+    ),
+  )
 }

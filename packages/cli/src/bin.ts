@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { runCli } from './run.js'
+import { tuneGcForStreaming } from './gc-tuning.js'
+
+// Before the commands are loaded, so that the heap is sized this way from the start.
+tuneGcForStreaming()
+const { runCli } = await import('./run.js')
 
 // The first Ctrl+C cancels the running statement on the server and ends the command cleanly; a second
 // one ends the process at once.

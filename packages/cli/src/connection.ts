@@ -12,6 +12,11 @@ export interface ConnectionOptions {
   readonly sslMode?: string | undefined
   readonly sslRootCert?: string | undefined
   readonly local?: boolean | undefined
+  /**
+   * TIMESTAMP/TIMESTAMPTZ as the server's text, microseconds included, instead of a `Date`
+   * (milliseconds): for commands that write values out, which must not lose a digit.
+   */
+  readonly exactTimestamps?: boolean | undefined
 }
 
 /** A connected client and what must be undone when the command ends. */
@@ -73,6 +78,7 @@ export async function connect(options: ConnectionOptions, io: CliIo): Promise<Co
   }
   if (options.sslMode) builder.sslMode(options.sslMode as SslMode)
   if (options.sslRootCert) builder.sslRootCert(options.sslRootCert)
+  if (options.exactTimestamps) builder.typeParsers({ timestamps: 'string' })
   let client: RedshiftClient
   try {
     client = new RedshiftClient(builder.build())
@@ -106,7 +112,11 @@ export const CONNECTION_HELP: readonly (readonly [string, string])[] = [
 ]
 
 /** {@link connect} with the parsed connection flags. */
-export function connectWith(flags: Flags, io: CliIo): Promise<Connection> {
+export function connectWith(
+  flags: Flags,
+  io: CliIo,
+  extra: Pick<ConnectionOptions, 'exactTimestamps'> = {},
+): Promise<Connection> {
   return connect(
     {
       url: str(flags, 'url'),
@@ -114,6 +124,7 @@ export function connectWith(flags: Flags, io: CliIo): Promise<Connection> {
       sslMode: str(flags, 'sslmode'),
       sslRootCert: str(flags, 'ssl-root-cert'),
       local: bool(flags, 'local'),
+      ...extra,
     },
     io,
   )

@@ -24,7 +24,7 @@ beforeAll(async () => {
     'create table cli_query_t (id int, name varchar(40), big bigint, amount decimal(20,6), at timestamp, note varchar(40))',
   )
   await c.query(
-    `insert into cli_query_t values (1, 'plain', 9007199254740993, 12345678901234.123456, '2024-06-01 12:34:56.789', null),
+    `insert into cli_query_t values (1, 'plain', 9007199254740993, 12345678901234.123456, '2024-06-01 12:34:56.789123', null),
      (2, 'with, comma and "quote"', -1, 0.5, '2024-06-02 00:00:00', 'line
 break')`,
   )
@@ -44,7 +44,7 @@ describe.concurrent('redshift-kit query', () => {
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toBe(
         'id,name,big,amount,at,note\n' +
-          '1,plain,9007199254740993,12345678901234.123456,2024-06-01 12:34:56.789,\n' +
+          '1,plain,9007199254740993,12345678901234.123456,2024-06-01 12:34:56.789123,\n' +
           '2,"with, comma and ""quote""",-1,0.500000,2024-06-02 00:00:00,"line\nbreak"\n',
       )
       expect(r.stderr).toBe('')
@@ -84,19 +84,19 @@ describe.concurrent('redshift-kit query', () => {
     expect(tsv.stdout).toBe('id\tnote\n1\t\\N\n2\tline\\nbreak\n')
     const jsonl = await runCli([
       'query',
-      'select id, big, amount from cli_query_t order by id',
+      "select id, big, amount, at, at::timestamptz + interval '2 hours' as tz from cli_query_t order by id",
       '--url',
       url,
       '--format',
       'jsonl',
     ])
     expect(jsonl.stdout.split('\n')[0]).toBe(
-      '{"id":1,"big":9007199254740993,"amount":"12345678901234.123456"}',
+      '{"id":1,"big":9007199254740993,"amount":"12345678901234.123456","at":"2024-06-01 12:34:56.789123","tz":"2024-06-01 14:34:56.789123+00"}',
     )
     const file = tmp('out.parquet')
     const pq = await runCli([
       'query',
-      'select id, name, big from cli_query_t order by id',
+      "select id, name, big, at, at::timestamptz + interval '2 hours' as tz from cli_query_t order by id",
       '--url',
       url,
       '--format',
@@ -106,13 +106,19 @@ describe.concurrent('redshift-kit query', () => {
     ])
     expect(pq.code, pq.stderr).toBe(0)
     const buf = await readFile(file)
-    const rows = await parquetReadObjects({
-      file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer,
-    })
+    const file2 = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer
+    const rows = await parquetReadObjects({ file: file2, columns: ['id', 'name', 'big'] })
     expect(rows).toEqual([
       { id: 1, name: 'plain', big: 9007199254740993n },
       { id: 2, name: 'with, comma and "quote"', big: -1n },
     ])
+    // TIMESTAMP_MICROS, every microsecond kept (read raw: hyparquet would make a millisecond Date).
+    const times = await parquetReadObjects({
+      file: file2,
+      columns: ['at', 'tz'],
+      parsers: { timestampFromMicroseconds: (micros: bigint) => micros },
+    })
+    expect(times[0]).toEqual({ at: 1717245296789123n, tz: 1717252496789123n })
   })
 
   it('takes SQL from stdin and typed -p parameters; --no-header drops the header', slow, async () => {

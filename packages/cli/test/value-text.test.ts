@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { timestampMicros } from '../src/output/timestamp-micros.js'
 import { valueText, writeTimestamp } from '../src/output/value-text.js'
 
 /** writeTimestamp's bytes, as text. */
@@ -30,5 +31,22 @@ describe('valueText of a TIMESTAMP', () => {
   it('prints milliseconds only when there are some', () => {
     expect(valueText(new Date(Date.UTC(2024, 5, 1, 12, 34, 56)))).toBe('2024-06-01 12:34:56')
     expect(valueText(new Date(Date.UTC(2024, 5, 1, 12, 34, 56, 7)))).toBe('2024-06-01 12:34:56.007')
+  })
+})
+
+describe('timestampMicros (Parquet TIMESTAMP_MICROS from the server text)', () => {
+  it('keeps microseconds, applies offsets, and reads years below 100 and BC as themselves', () => {
+    expect(timestampMicros('1970-01-01 00:00:01.000002')).toBe(1_000_002n)
+    expect(timestampMicros('1970-01-01 00:00:00.5')).toBe(500_000n)
+    expect(timestampMicros('1970-01-01 02:00:00+02')).toBe(0n)
+    expect(timestampMicros('1970-01-01 00:00:00-05:30')).toBe(19_800_000_000n)
+    expect(timestampMicros(new Date(1234))).toBe(1_234_000n)
+    const year50 = new Date(0)
+    year50.setUTCFullYear(50, 0, 1)
+    expect(timestampMicros('0050-01-01 00:00:00')).toBe(BigInt(year50.getTime()) * 1000n)
+    const bc = new Date(0)
+    bc.setUTCFullYear(-43, 2, 15)
+    expect(timestampMicros('0044-03-15 00:00:00 BC')).toBe(BigInt(bc.getTime()) * 1000n)
+    expect(() => timestampMicros('infinity')).toThrow(/cannot write the timestamp 'infinity' to Parquet/)
   })
 })

@@ -100,6 +100,7 @@ export class RedshiftClient {
 
   constructor(config: RedshiftConfig, options: ClientOptions = {}) {
     this.#ctx = createClientContext(config, options, () => this.#life.closed)
+    this.#ctx.observability.attachSql(this.#sql)
     this.config = config
   }
 

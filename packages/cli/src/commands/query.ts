@@ -60,7 +60,8 @@ export const queryCommand: Command = {
       header: !bool(flags, 'no-header'),
     })
     const fetch = str(flags, 'fetch-size')
-    const connection = await connectWith(flags, io)
+    // Exports keep every microsecond of a TIMESTAMP: the server's text, not a millisecond Date.
+    const connection = await connectWith(flags, io, { exactTimestamps: true })
     // On a terminal the rows are the progress; into a file or a pipe, the progress line goes to stderr.
     const progress = new Progress(
       io,

@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs'
 import type { ColumnMetadata, Row, Value } from '@redshift-kit/client'
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import type { RowSink } from './sink.js'
+import { timestampMicros } from './timestamp-micros.js'
 import { valueText } from './value-text.js'
 
 type Cell = string | number | bigint | boolean | null
@@ -36,8 +37,8 @@ function plan(column: ColumnMetadata): ColumnPlan {
     case 'TIMESTAMP':
     case 'TIMESTAMPTZ':
       return {
-        element: { ...base, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' },
-        convert: (v) => BigInt((v as Date).getTime()),
+        element: { ...base, type: 'INT64', converted_type: 'TIMESTAMP_MICROS' },
+        convert: timestampMicros,
       }
     default:
       // DECIMAL stays exact as text; SUPER as JSON; VARBYTE as hex.

@@ -7,11 +7,13 @@ import { observeStatements } from '../observability/observe-statement.js'
 import { loadOtelApi } from '../observability/otel-api.js'
 import { type ProgressListener, progressListenerOf, reportProgress } from '../observability/progress.js'
 import { statementText } from '../observability/statement-text.js'
+import { WlmQueueLookup } from '../observability/wlm-queue-lookup.js'
 import type { StatementMiddleware } from '../pipeline/statement-context.js'
 import type { StreamWatcher } from '../query/result-stream-core.js'
 import { Resilience } from '../resilience/resilience.js'
 import type { PoolStats } from '../transport/pool-stats.js'
 import type { TransportObserver, TransportStep } from '../transport/transport-observer.js'
+import type { SqlRunner } from '../workload/sql-runner.js'
 
 /** A connection that took longer than this to acquire is logged as `slow_acquire`. */
 export const SLOW_ACQUIRE_MS = 1_000
@@ -29,6 +31,8 @@ export interface ClientObservability {
   readonly watchStream: (sql: string, onProgress: ProgressListener | undefined) => StreamWatcher | undefined
   /** Connects the pool's counts once the transport exists. */
   attach(stats: () => PoolStats): void
+  /** Gives the WLM queue lookup (telemetry's `wlmQueue`) the client's SQL path; nothing when it is off. */
+  attachSql(run: SqlRunner): void
   shutdown(): void
 }
 
@@ -109,6 +113,17 @@ export function createClientObservability(
     watchStream: (sql, onProgress) => watchStream(telemetry, sql, onProgress),
     attach(read) {
       stats = read
+    },
+    attachSql(run) {
+      if (telemetry === undefined || options.wlmQueue !== true) return
+      telemetry.wlmQueue = new WlmQueueLookup(run, (error) =>
+        log?.write(
+          'warn',
+          'wlm_queue_unavailable',
+          { error: errorFields(error) },
+          'spans will not name the WLM queue: the WLM configuration views could not be read (they are for superusers)',
+        ),
+      )
     },
     shutdown() {
       telemetry?.shutdown()

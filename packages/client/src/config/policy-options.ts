@@ -180,10 +180,10 @@ function telemetryOf(r: PolicyResolver): TelemetryOptions {
   if (given === false) return { enabled: false }
   if (given === undefined) return {}
   for (const key of Object.keys(given)) {
-    if (!['tracerProvider', 'meterProvider', 'enabled', 'captureQueryText'].includes(key)) {
+    if (!['tracerProvider', 'meterProvider', 'enabled', 'captureQueryText', 'wlmQueue'].includes(key)) {
       r.problem(
         `telemetry.${key}`,
-        'is not an option of telemetry; use tracerProvider, meterProvider, enabled, captureQueryText',
+        'is not an option of telemetry; use tracerProvider, meterProvider, enabled, captureQueryText, wlmQueue',
       )
     }
   }
@@ -201,7 +201,7 @@ function telemetryOf(r: PolicyResolver): TelemetryOptions {
   }
   provider('tracerProvider', 'getTracer')
   provider('meterProvider', 'getMeter')
-  for (const key of ['enabled', 'captureQueryText']) {
+  for (const key of ['enabled', 'captureQueryText', 'wlmQueue']) {
     if (given[key] !== undefined && typeof given[key] !== 'boolean')
       r.problem(`telemetry.${key}`, 'must be true or false')
   }

@@ -20,6 +20,7 @@ import {
   type TelemetryOptions,
   type TracerProviderLike,
 } from './telemetry-options.js'
+import type { WlmQueueLookup } from './wlm-queue-lookup.js'
 
 /** Where the client connects, for the attributes every span and metric carries. */
 export interface TelemetryTarget {
@@ -71,7 +72,11 @@ export class ClientTelemetry {
   /** `db.client.connection.pool.name` of the pool metrics. */
   readonly poolAttributes: Attributes
   readonly counters: Counters
+  /** Set by the client when `wlmQueue` is on: the queue each operation span names. */
+  wlmQueue: WlmQueueLookup | undefined
   readonly #meter: Meter
+  readonly #operationAttributes = new Map<string, Attributes>()
+  readonly #spanAttributes = new Map<string, Attributes>()
   readonly #observables: Observable[]
   readonly #callback: (result: BatchObservableResult) => void
 
@@ -211,6 +216,28 @@ export class ClientTelemetry {
     }
   }
 
+  /**
+   * The metric attributes of an operation, one frozen object per (operation, operation name): the
+   * SDK hashes the attributes on every record, and a statement should not also build them anew.
+   */
+  operationAttributes(operation: string, operationName: string): Attributes {
+    return memo(this.#operationAttributes, operation, operationName, () => ({
+      ...this.baseAttributes,
+      'db.operation.name': operationName,
+      'redshift.operation': operation,
+    }))
+  }
+
+  /** The attributes an operation's span starts with (before the statement's own), memoized likewise. */
+  spanAttributes(operation: string, operationName: string): Attributes {
+    return memo(this.#spanAttributes, operation, operationName, () => ({
+      ...this.baseAttributes,
+      'db.system': 'redshift',
+      'redshift.operation': operation,
+      ...(operationName === '' ? {} : { 'db.operation.name': operationName }),
+    }))
+  }
+
   /** Sets a span's status to error, with `error.type` and the (already redacted) exception. */
   markError(span: Span, error: unknown): void {
     const e = error as { readonly code?: unknown; readonly name?: unknown; readonly message?: unknown }
@@ -224,4 +251,20 @@ export class ClientTelemetry {
   shutdown(): void {
     this.#meter.removeBatchObservableCallback(this.#callback, this.#observables)
   }
+}
+
+function memo(
+  cache: Map<string, Attributes>,
+  operation: string,
+  operationName: string,
+  make: () => Attributes,
+): Attributes {
+  const key = `${operation}\u0000${operationName}`
+  let attributes = cache.get(key)
+  if (attributes === undefined) {
+    attributes = Object.freeze(make())
+    // Operation names are a statement's leading keywords: few. The bound is for odd workloads.
+    if (cache.size < 512) cache.set(key, attributes)
+  }
+  return attributes
 }

@@ -45,6 +45,7 @@ export type LogEvent =
   | 'copy_load_errors'
   | 'unload_finished'
   | 'transfer_failed'
+  | 'wlm_queue_unavailable'
 
 /** The fields of an error that may be logged: code, class, message (already redacted), SQLSTATE. */
 export function errorFields(error: unknown): Record<string, unknown> {

@@ -78,15 +78,20 @@ export function observeStatements(options: ObserveOptions) {
 
 function startSpan(telemetry: ClientTelemetry, ctx: ObservedStatement, operationName: string): Span {
   const api = telemetry.api
-  const attributes: Attributes = {
-    ...telemetry.baseAttributes,
-    'db.system': 'redshift',
-    'redshift.operation': ctx.operation,
+  const common = telemetry.spanAttributes(ctx.operation, operationName)
+  let attributes = common
+  const queue = telemetry.wlmQueue?.queueFor(ctx.queryGroup)
+  if (ctx.queryGroup !== undefined || ctx.label !== undefined || ctx.operation === 'batch' || queue) {
+    const own: Attributes = { ...common }
+    if (ctx.queryGroup !== undefined) own['redshift.query_group'] = ctx.queryGroup
+    if (ctx.label !== undefined) own['redshift.label'] = ctx.label
+    if (ctx.operation === 'batch') own['db.operation.batch.size'] = ctx.paramCount
+    if (queue !== undefined) {
+      own['redshift.wlm.queue'] = queue.name
+      own['redshift.wlm.service_class'] = queue.serviceClass
+    }
+    attributes = own
   }
-  if (operationName !== '') attributes['db.operation.name'] = operationName
-  if (ctx.queryGroup !== undefined) attributes['redshift.query_group'] = ctx.queryGroup
-  if (ctx.label !== undefined) attributes['redshift.label'] = ctx.label
-  if (ctx.operation === 'batch') attributes['db.operation.batch.size'] = ctx.paramCount
   const name = `${operationName === '' ? ctx.operation : operationName} ${telemetry.target.database}`
   const span = telemetry.tracer.startSpan(
     name,
@@ -98,18 +103,6 @@ function startSpan(telemetry: ClientTelemetry, ctx: ObservedStatement, operation
     span.setAttribute('db.query.text', statementText(ctx.sql).text)
   }
   return span
-}
-
-function metricAttributes(
-  telemetry: ClientTelemetry,
-  ctx: ObservedStatement,
-  operationName: string,
-): Attributes {
-  return {
-    ...telemetry.baseAttributes,
-    'db.operation.name': operationName,
-    'redshift.operation': ctx.operation,
-  }
 }
 
 function succeed(
@@ -126,7 +119,7 @@ function succeed(
   if (outcome.bytes !== undefined) span.setAttribute('redshift.bytes', outcome.bytes)
   if ((ctx.attempt ?? 1) > 1) span.setAttribute('redshift.attempts', ctx.attempt ?? 1)
   span.end()
-  const attributes = metricAttributes(telemetry, ctx, operationName)
+  const attributes = telemetry.operationAttributes(ctx.operation, operationName)
   telemetry.duration.record(ms / 1000, attributes)
   if (outcome.rowCount !== undefined) telemetry.returnedRows.record(outcome.rowCount, attributes)
   if (TRANSFERS.has(ctx.operation)) {
@@ -150,7 +143,7 @@ function fail(
   span.end()
   const type = isRedshiftError(error) ? error.code : 'UNKNOWN'
   const attributes: Attributes = {
-    ...metricAttributes(telemetry, ctx, operationName),
+    ...telemetry.operationAttributes(ctx.operation, operationName),
     'error.type': type,
     ...(sqlState === undefined ? {} : { 'db.response.status_code': sqlState }),
   }

@@ -29,6 +29,15 @@ export interface TelemetryOptions {
    * Whether spans carry `db.query.text` (literals are always replaced by `?`). @default true
    */
   readonly captureQueryText?: boolean
+  /**
+   * Whether operation spans carry `redshift.wlm.queue` and `redshift.wlm.service_class`: the WLM
+   * queue the statement is routed to by Redshift's assignment rules (its query group, the user's
+   * groups), from the WLM configuration read every 5 minutes from the superuser views
+   * (STV_WLM_SERVICE_CLASS_CONFIG, STV_WLM_CLASSIFICATION_CONFIG), never per statement. Spans of
+   * statements before the first read completes, and of users who cannot read those views, have no
+   * queue. @default false
+   */
+  readonly wlmQueue?: boolean
 }
 
 /** The instrumentation scope name of every span and metric of the client. */

@@ -73,7 +73,13 @@ export interface PoolSizingHint {
   readonly advice: string | null
 }
 
-const QUEUES_SQL = `SELECT c.service_class, c.name, c.num_query_tasks, c.max_execution_time,
+/**
+ * Marks the workload views' own statements, so that a list of running queries leaves them out (the
+ * CLI's `wlm` reads the queues and the running queries at the same time).
+ */
+export const WORKLOAD_MARK = '/* redshift-kit workload */'
+
+const QUEUES_SQL = `${WORKLOAD_MARK} SELECT c.service_class, c.name, c.num_query_tasks, c.max_execution_time,
   c.query_group_wild_card, c.user_group_wild_card,
   s.num_queued_queries, s.num_executing_queries, s.num_serviced_queries
 FROM stv_wlm_service_class_config c
@@ -82,7 +88,7 @@ WHERE c.service_class >= 5
 ORDER BY c.service_class`
 
 /** WLM's routing rules: `(query group: etl)`, `(user group: analysts)`, ... per service class. */
-const RULES_SQL = `SELECT trim(condition) AS condition, action_service_class
+const RULES_SQL = `${WORKLOAD_MARK} SELECT trim(condition) AS condition, action_service_class
 FROM stv_wlm_classification_config ORDER BY id`
 
 /**
@@ -127,10 +133,7 @@ export async function getQueueState(run: SqlRunner): Promise<QueueState[]> {
   })
 }
 
-/** Marks the statement reading the list, so it can leave itself out. */
-const SELF_MARK = '/* redshift-kit getRunningQueries */'
-
-const RUNNING_SQL = `${SELF_MARK} SELECT w.query, w.service_class, trim(w.state) AS state, w.queue_time, w.exec_time,
+const RUNNING_SQL = `${WORKLOAD_MARK} SELECT w.query, w.service_class, trim(w.state) AS state, w.queue_time, w.exec_time,
   h.session_id, trim(h.query_label) AS label, h.query_text, h.start_time, trim(h.service_class_name) AS queue,
   u.usename
 FROM stv_wlm_query_state w
@@ -155,10 +158,10 @@ export function redactQueryText(sql: string, max = 200): string {
 
 /**
  * The queries queued or running in WLM queues (a regular user sees their own; a superuser every
- * user's), oldest first. The query reading the list is left out.
+ * user's), oldest first. The workload views' own statements (this one included) are left out.
  */
 export async function getRunningQueries(run: SqlRunner): Promise<RunningQuery[]> {
-  const rows = (await run(RUNNING_SQL)).filter((r) => !text(r.query_text).startsWith(SELF_MARK))
+  const rows = (await run(RUNNING_SQL)).filter((r) => !text(r.query_text).startsWith(WORKLOAD_MARK))
   const now = Date.now()
   return rows.map((r): RunningQuery => {
     const startedAt = r.start_time instanceof Date ? r.start_time : new Date(String(r.start_time ?? now))

@@ -210,6 +210,18 @@ describe('RedshiftConfig.builder', () => {
     expect(problems.every((p) => p.source === undefined)).toBe(true)
   })
 
+  it('refuses telemetry options it does not have, and wlmQueue that is not a boolean', () => {
+    const fields = problemsOf(() =>
+      RedshiftConfig.builder()
+        .endpoint('h')
+        .withDatabaseAuth('u', 'p')
+        .telemetry({ wlmQueue: 'yes', queue: true } as never)
+        .build(),
+    ).map((p) => `${p.field}: ${p.message}`)
+    expect(fields).toContain('telemetry.wlmQueue: must be true or false')
+    expect(fields.some((f) => f.startsWith('telemetry.queue: is not an option of telemetry'))).toBe(true)
+  })
+
   it('checks fields against each other', () => {
     const fields = (b: () => unknown) => problemsOf(b).map((p) => `${p.field}: ${p.message}`)
     expect(

@@ -8,7 +8,9 @@ import { createClient, type RedshiftClient } from '../../src/client.js'
 import { QueryCancelledError } from '../../src/errors/index.js'
 import { QueryBuilder } from '../../src/query/query-builder.js'
 import { poolSizingHint, redactQueryText } from '../../src/workload/workload.js'
+import { RedshiftConfig } from '../../src/config/redshift-config.js'
 import { configFor, startTestServer, type TestServer } from '../integration/server.js'
+import { capturingLogger, type LogLine, otelSdk } from '../observability/telemetry-harness.js'
 
 let server: TestServer
 let client: RedshiftClient
@@ -112,5 +114,42 @@ describe('pool sizing', () => {
     expect(redactQueryText("select * from t where name = 'ada' and id = 42")).toBe(
       'select * from t where name = ? and id = ?',
     )
+  })
+})
+
+describe('spans name the WLM queue (telemetry wlmQueue)', () => {
+  it("by Redshift's routing rules over the configuration read once; a user who cannot read it gets none, told once", async () => {
+    const sdk = otelSdk()
+    const lines: LogLine[] = []
+    const telemetry = { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider, wlmQueue: true }
+    const admin = createClient(configFor(server).poolSize(2).telemetry(telemetry).build())
+    const analyst = createClient(
+      RedshiftConfig.builder()
+        .endpoint(server.host, server.port, server.database)
+        .withDatabaseAuth('analyst', 'Analyst-pw1')
+        .sslMode('disable')
+        .telemetry(telemetry)
+        .logger(capturingLogger(lines))
+        .build(),
+    )
+    const queueOf = async (c: RedshiftClient, sql: string, queryGroup?: string) => {
+      sdk.spans.reset()
+      const q = new QueryBuilder(sql)
+      await c.executeQuery((queryGroup === undefined ? q : q.queryGroup(queryGroup)).build())
+      const span = sdk.spans.getFinishedSpans().find((s) => s.attributes['redshift.operation'] === 'query')
+      return span?.attributes['redshift.wlm.queue']
+    }
+    try {
+      // The first statements start the read and do not wait for it.
+      await expect.poll(() => queueOf(admin, 'SELECT 1', 'load_nightly'), { timeout: 10_000 }).toBe('etl')
+      expect(await queueOf(admin, 'SELECT 2')).toBe('default')
+      expect(await queueOf(admin, 'SELECT 3', 'superuser')).toBe('Superuser queue')
+      await analyst.executeQuery('SELECT 4')
+      await expect.poll(() => lines.filter((l) => l.fields.event === 'wlm_queue_unavailable').length).toBe(1)
+      expect(await queueOf(analyst, 'SELECT 5')).toBeUndefined()
+      expect(lines.filter((l) => l.fields.event === 'wlm_queue_unavailable')).toHaveLength(1)
+    } finally {
+      await Promise.all([admin.close(), analyst.close()])
+    }
   })
 })

@@ -137,8 +137,8 @@ export class QueryLog {
         queues.map((q) => q.userGroups.join('\u001f')),
         queues.map((q) => q.slots),
         queues.map((q) => q.maxExecutionTimeMs),
-        queues.map((q) => q.queryGroupWildCard),
-        queues.map((q) => q.userGroupWildCard),
+        queues.map((q) => q.queryGroupWildcard),
+        queues.map((q) => q.userGroupWildcard),
       ],
     )
   }

@@ -22,8 +22,8 @@ export interface WlmQueue {
   readonly userGroups: readonly string[]
   readonly slots: number
   readonly maxExecutionTimeMs: number
-  readonly queryGroupWildCard: boolean
-  readonly userGroupWildCard: boolean
+  readonly queryGroupWildcard: boolean
+  readonly userGroupWildcard: boolean
   /** The superuser queue (service class 5): only superusers whose query group is `superuser`. */
   readonly superuser: boolean
 }
@@ -72,8 +72,8 @@ export function resolveWlmQueues(config: readonly WlmQueueConfig[]): WlmQueue[] 
       userGroups: [],
       slots: 1,
       maxExecutionTimeMs: 0,
-      queryGroupWildCard: false,
-      userGroupWildCard: false,
+      queryGroupWildcard: false,
+      userGroupWildcard: false,
       superuser: true,
     },
   ]
@@ -104,8 +104,8 @@ export function resolveWlmQueues(config: readonly WlmQueueConfig[]): WlmQueue[] 
       userGroups,
       slots,
       maxExecutionTimeMs: max,
-      queryGroupWildCard: hasWildcard(queryGroups),
-      userGroupWildCard: hasWildcard(userGroups),
+      queryGroupWildcard: hasWildcard(queryGroups),
+      userGroupWildcard: hasWildcard(userGroups),
       superuser: false,
     })
   })

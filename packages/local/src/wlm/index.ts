@@ -1,3 +1,4 @@
+export { matchesWildcard } from '@redshift-kit/dialect'
 export type { WlmQueue, WlmQueueConfig } from './config.js'
 export {
   DEFAULT_WLM_CONFIG,
@@ -7,6 +8,6 @@ export {
   SUPERUSER_SERVICE_CLASS,
 } from './config.js'
 export type { RoutingInput } from './router.js'
-export { matchesWildcard, routeStatement } from './router.js'
+export { routeStatement } from './router.js'
 export type { SlotRelease, SlotWait, WlmQueueCounters } from './scheduler.js'
 export { isGranted, SlotCountError, WaitAbortedError, WlmScheduler } from './scheduler.js'
