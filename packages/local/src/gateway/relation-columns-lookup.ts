@@ -11,9 +11,11 @@ export type RelationColumnsLookup = (
 ) => Promise<ReadonlyMap<string, readonly string[]> | undefined>
 
 /**
- * SQL reading the columns of tables and views named `$1` (text[]) as `relation`, `columns`: an
+ * SQL reading the columns of tables and views named `$1` (text[]) as `relation`, `columns`. An
  * unqualified name is looked for in the user's own schema (`$2`) and then `public`, the default
- * search_path's order; a qualified one in its schema (a database part must be the current one).
+ * search_path's order, and else in the one schema that has a relation of that name (the gateway does
+ * not follow the session's search_path; when the name is in one schema only, the engine can resolve it
+ * to no other). A qualified name is looked for in its schema (a database part must be the current one).
  */
 export const RELATION_COLUMNS_SQL = `
 SELECT r.relation, (
@@ -21,16 +23,21 @@ SELECT r.relation, (
   FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 ) AS columns
 FROM pg_catalog.unnest($1::text[]) AS r(relation)
+CROSS JOIN LATERAL (SELECT pg_catalog.string_to_array(r.relation, '.') AS parts) AS p
 CROSS JOIN LATERAL (
-  SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  CROSS JOIN LATERAL (SELECT pg_catalog.string_to_array(r.relation, '.') AS parts) AS p
-  WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f')
-    AND c.relname = p.parts[pg_catalog.cardinality(p.parts)]
-    AND CASE pg_catalog.cardinality(p.parts)
-      WHEN 1 THEN n.nspname IN ($2, 'public')
-      WHEN 2 THEN n.nspname = p.parts[1]
-      WHEN 3 THEN n.nspname = p.parts[2] AND p.parts[1] = pg_catalog.current_database()
-      ELSE false END
-  ORDER BY n.nspname = $2 DESC
+  SELECT m.oid FROM (
+    SELECT c.oid, n.nspname, pg_catalog.count(*) OVER () AS matches
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f')
+      AND c.relname = p.parts[pg_catalog.cardinality(p.parts)]
+      AND n.nspname !~ '^pg_(toast|temp_)'
+      AND CASE pg_catalog.cardinality(p.parts)
+        WHEN 1 THEN true
+        WHEN 2 THEN n.nspname = p.parts[1]
+        WHEN 3 THEN n.nspname = p.parts[2] AND p.parts[1] = pg_catalog.current_database()
+        ELSE false END
+  ) AS m
+  WHERE m.nspname IN ($2, 'public') OR m.matches = 1
+  ORDER BY m.nspname = $2 DESC, m.nspname = 'public' DESC
   LIMIT 1
 ) AS c`
