@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createClient, type RedshiftClient } from '../../src/client.js'
+import { RedshiftConfig } from '../../src/config/redshift-config.js'
 import { QueryCancelledError } from '../../src/errors/index.js'
 import { QueryBuilder } from '../../src/query/query-builder.js'
 import { poolSizingHint, redactQueryText } from '../../src/workload/workload.js'
-import { RedshiftConfig } from '../../src/config/redshift-config.js'
 import { configFor, startTestServer, type TestServer } from '../integration/server.js'
 import { capturingLogger, type LogLine, otelSdk } from '../observability/telemetry-harness.js'
 

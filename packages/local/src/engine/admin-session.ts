@@ -22,3 +22,32 @@ export async function connectAdmin(client: pg.Client): Promise<pg.Client> {
   await client.query(`SET search_path = ${ADMIN_SEARCH_PATH}`)
   return client
 }
+
+/** The statements of a shared superuser session: `query` only, run one at a time. */
+export interface SerialSession {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>
+}
+
+/**
+ * A session shared by concurrent callers (the gateway's bookkeeping, logins looking up roles, COPY
+ * writing its system log), whose statements run one after another. `pg` queues overlapping
+ * `client.query` calls itself, but deprecates doing so and says so on the host's stderr (a warning
+ * in our users' test runs that they cannot act on); a failed statement does not stop the next one.
+ *
+ * @example
+ * const admin = serialSession(await connectAdmin(engine.client('dev')))
+ * await Promise.all([admin.query('SELECT 1'), admin.query('SELECT 2')]) // one after the other
+ */
+export function serialSession(client: pg.Client): SerialSession {
+  let tail: Promise<unknown> = Promise.resolve()
+  return {
+    query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) {
+      const run = tail.then(() => client.query<R>(text, values))
+      tail = run.catch(() => undefined)
+      return run
+    },
+  }
+}

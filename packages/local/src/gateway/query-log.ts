@@ -5,7 +5,7 @@
  */
 
 import type { QueryType, TableAttributeChange, TableAttributes } from '@redshift-kit/dialect'
-import type pg from 'pg'
+import type { SerialSession } from '../engine/admin-session.js'
 import type { WlmQueue, WlmQueueCounters } from '../wlm/index.js'
 
 /** Status values of rk_internal.queries.status. */
@@ -101,7 +101,7 @@ const iso = (d: Date | undefined): string | null => (d === undefined ? null : d.
 
 /** Writes the bookkeeping through `admin` (a superuser connection to the database holding rk_internal). */
 export class QueryLog {
-  readonly #admin: pg.Client
+  readonly #admin: SerialSession
   readonly #log: (line: string) => void
   readonly #wlmCounters: () => WlmQueueCounters[]
   #records = new Map<number, QueryRecord>()
@@ -115,7 +115,7 @@ export class QueryLog {
   #closed = false
   #lastFailure = ''
 
-  constructor(admin: pg.Client, wlmCounters: () => WlmQueueCounters[], log: (line: string) => void) {
+  constructor(admin: SerialSession, wlmCounters: () => WlmQueueCounters[], log: (line: string) => void) {
     this.#admin = admin
     this.#wlmCounters = wlmCounters
     this.#log = log

@@ -2,8 +2,7 @@
 
 import { createServer, type Socket } from 'node:net'
 import { createSecureContext } from 'node:tls'
-import type pg from 'pg'
-import { connectAdmin } from '../engine/admin-session.js'
+import { connectAdmin, type SerialSession, serialSession } from '../engine/admin-session.js'
 import { INTERNAL_TABLES_SQL } from '../engine/internal-tables.js'
 import { isRedshiftSuperuserSql } from '../engine/superuser-role.js'
 import { resolveWlmQueues, WaitAbortedError, WlmScheduler } from '../wlm/index.js'
@@ -26,7 +25,7 @@ const TOO_MANY_CONNECTIONS = (max: number): Buffer =>
   })
 
 async function loadEngineFacts(
-  admin: pg.Client,
+  admin: SerialSession,
 ): Promise<{ settings: Set<string>; typeMap: Map<number, number> }> {
   const settings = new Set(
     (await admin.query<{ name: string }>('SELECT name FROM pg_settings')).rows.map((r) =>
@@ -64,15 +63,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const admin = options.engine.client(adminDatabase)
   admin.on('error', (error) => log(`[gateway] admin connection: ${error.message}`))
   await connectAdmin(admin)
+  // One engine session for the gateway's own SQL, shared by concurrent logins and bookkeeping.
+  const internal = serialSession(admin)
   const sockets = new Set<Socket>()
   let scheduler: WlmScheduler | undefined
   let queryLog: QueryLog | undefined
   try {
-    await admin.query(INTERNAL_TABLES_SQL)
-    const facts = await loadEngineFacts(admin)
+    await internal.query(INTERNAL_TABLES_SQL)
+    const facts = await loadEngineFacts(internal)
     scheduler = new WlmScheduler(queues)
     const wlm = scheduler
-    queryLog = new QueryLog(admin, () => wlm.counters(), log)
+    queryLog = new QueryLog(internal, () => wlm.counters(), log)
     const bookkeeping = queryLog
     scheduler.onChange = () => bookkeeping.wlmChanged()
     await queryLog.writeQueues(queues)
@@ -81,7 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const loadRole = async (name: string): Promise<RoleRecord | undefined> => {
       const cached = roles.get(name)
       if (cached !== undefined) return cached
-      const r = await admin.query<{ oid: number; superuser: boolean }>(
+      const r = await internal.query<{ oid: number; superuser: boolean }>(
         `SELECT r.oid::int AS oid, ${isRedshiftSuperuserSql('r.oid')} AS superuser FROM pg_catalog.pg_roles r WHERE r.rolname = $1`,
         [name],
       )
@@ -92,7 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return role
     }
     const storedPassword = async (name: string): Promise<string | undefined> => {
-      const r = await admin.query<{ password: string }>(
+      const r = await internal.query<{ password: string }>(
         `SELECT a.rolpassword AS password FROM pg_catalog.pg_authid a
          WHERE a.rolname = $1 AND a.rolcanlogin AND a.rolpassword LIKE 'md5%'
            AND (a.rolvaliduntil IS NULL OR a.rolvaliduntil > pg_catalog.now())`,

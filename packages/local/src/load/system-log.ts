@@ -67,6 +67,7 @@ export interface UnloadSummary {
 export class SystemLog {
   readonly #connect: () => pg.Client
   #client: Promise<pg.Client> | undefined
+  #tail: Promise<unknown> = Promise.resolve()
   readonly #userIds = new Map<string, number>()
 
   /** `connect` makes a new, unconnected client to the database that holds rk_internal. */
@@ -228,7 +229,14 @@ export class SystemLog {
     )
   }
 
-  async #run(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+  /** One statement at a time on the shared session (COPYs may log at the same time). */
+  #run(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    const run = this.#tail.then(() => this.#runNow(sql, params))
+    this.#tail = run.catch(() => undefined)
+    return run
+  }
+
+  async #runNow(sql: string, params: unknown[]): Promise<pg.QueryResult> {
     this.#client ??= (async () => {
       const client = this.#connect()
       // A dropped connection is replaced at the next write.

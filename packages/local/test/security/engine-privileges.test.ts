@@ -317,3 +317,26 @@ describe('a kept cluster from an older version', () => {
     expect((await engine.query(member)).rows[0]).toEqual({ m: false, rolcreaterole: false })
   })
 })
+
+describe('a burst of logins', () => {
+  it('looks up roles and passwords without pg warning the host process about overlapping queries', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`)
+    process.on('warning', onWarning)
+    try {
+      const admin = await connect(ADMIN)
+      await admin.query("CREATE USER burst PASSWORD 'Burst-pass-1'")
+      // Uncached roles and stored passwords, looked up by every login at once.
+      const logins = await Promise.all([
+        ...Array.from({ length: 8 }, () => connect({ name: 'burst', password: 'Burst-pass-1' })),
+        ...Array.from({ length: 8 }, () => connect(MALLORY)),
+      ])
+      expect(logins).toHaveLength(16)
+      // A warning is emitted on the next tick: let it arrive.
+      await new Promise((r) => setImmediate(r))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings.filter((w) => w.startsWith('DeprecationWarning'))).toEqual([])
+  })
+})
