@@ -105,7 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // dialect's error (PIVOT over a plain table there must name its columns in a subquery).
     const relationColumns = async (database: string, user: string, relations: readonly string[]) => {
       if (database !== adminDatabase) return undefined
-      const r = await admin.query<{ relation: string; columns: string[] | null }>(RELATION_COLUMNS_SQL, [
+      const r = await internal.query<{ relation: string; columns: string[] | null }>(RELATION_COLUMNS_SQL, [
         relations,
         user,
       ])
