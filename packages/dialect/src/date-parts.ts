@@ -116,14 +116,19 @@ export function rewriteBuiltinDatePart(rw: Rewriter, at: number, to: number): Re
 }
 
 /**
- * `EXTRACT(dw FROM x)` -> `EXTRACT(dow FROM x)`, for the parts PostgreSQL spells otherwise, and
- * `EXTRACT(dec FROM x)` -> `EXTRACT('dec' FROM x)` (DEC is a type name keyword to PostgreSQL's parser).
+ * `EXTRACT(part FROM x)` -> `rk_internal.date_part('part', x)` (Redshift's part names mapped as for
+ * DATE_PART): Redshift's EXTRACT returns INTEGER from a DATE, TIMESTAMP, TIME or TIMETZ and DOUBLE
+ * PRECISION from a TIMESTAMPTZ (PostgreSQL's returns NUMERIC), counts `ms` / `us` within the second,
+ * and names its column `date_part`. A part it does not know is left to the engine's EXTRACT.
  */
 export function rewriteExtract(rw: Rewriter, at: number, to: number): Rewrite | null {
   const { ts } = rw
   if (ts.is(ts.prev(at), '.')) return null
   const part = firstArgument(ts, at, to, 'from')
-  const replacement = part < 0 ? null : builtinPart(ts, part, false)
-  if (replacement === null) return null
-  return { text: `${ts.text(at, part - 1)}${replacement}`, next: part + 1 }
+  const quoted = part < 0 ? null : builtinPart(ts, part, true)
+  if (quoted === null) return null
+  const close = ts.closing(ts.next(at), to)
+  const source = ts.next(ts.next(part))
+  if (close < 0 || source < 0 || source >= close) return null
+  return { text: `rk_internal.date_part(${quoted}, ${rw.render(source, close).trim()})`, next: close + 1 }
 }

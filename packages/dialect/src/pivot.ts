@@ -131,7 +131,20 @@ interface Source {
   readonly label: string
 }
 
-function source(ts: TokenStream, first: number, last: number): Source {
+/** `t`, `s.t` or `"S"."T"` as `relationColumns` takes it, or undefined for anything else. */
+function relationName(ts: TokenStream, first: number, body: number): string | undefined {
+  const parts: string[] = []
+  for (let k = first; ; k = ts.next(ts.next(k))) {
+    const name = ts.name(k)
+    if (name === undefined) return undefined
+    parts.push(name)
+    if (k === body) return parts.join('.')
+    if (!ts.is(ts.next(k), '.') || k > body) return undefined
+  }
+}
+
+function source(rw: Rewriter, first: number, last: number): Source {
+  const { ts } = rw
   let body: number
   let columns: string[] | null = null
   let label: string
@@ -145,9 +158,23 @@ function source(ts: TokenStream, first: number, last: number): Source {
     if (body === first) columns = cteColumns(ts, ts.name(first) as string)
   }
   let k = ts.next(body)
+  const aliasColumns =
+    body >= 0 && k <= last
+      ? ts.is(ts.next(ts.word(k) === 'as' ? ts.next(k) : k), '(')
+        ? nameList(ts, ts.next(ts.word(k) === 'as' ? ts.next(k) : k))
+        : null
+      : null
+  if (columns === null && aliasColumns === null && body >= 0 && !ts.is(first, '(')) {
+    // A plain table or view: its columns come from the caller's catalog, asked only here.
+    const name = relationName(ts, first, body)
+    const lookup = rw.options.relationColumns
+    const known = name === undefined || lookup === undefined ? undefined : lookup(name)
+    if (known !== undefined) columns = [...known]
+    else if (name !== undefined && lookup === undefined) rw.needsColumns.add(name)
+    else if (name !== undefined) rw.fail({ sqlState: '42P01', message: `relation "${name}" does not exist` })
+  }
   if (body < 0 || k > last) return { columns, aliased: false, label }
   if (ts.word(k) === 'as') k = ts.next(k)
-  const aliasColumns = ts.is(ts.next(k), '(') ? nameList(ts, ts.next(k)) : null
   return { columns: aliasColumns ?? columns, aliased: true, label }
 }
 
@@ -236,7 +263,7 @@ function pivot(rw: Rewriter, at: number): Clause | null {
     rw.fail(syntax(message))
     return { first, last: close, text: ts.text(first, close) }
   }
-  const src = source(ts, first, ts.prev(at))
+  const src = source(rw, first, ts.prev(at))
   if (src.columns === null) return fail(unknownColumns('PIVOT', src))
   const referenced = new Set<string>()
   const aggregates: { call: string; alias: string | null }[] = []
@@ -346,7 +373,7 @@ function unpivot(rw: Rewriter, at: number): Clause | null {
   const inClose = ts.is(inOpen, '(') ? ts.closing(inOpen) : -1
   if (inClose < 0 || ts.next(inClose) !== close)
     return fail('UNPIVOT needs (value_column FOR name_column IN (columns))')
-  const src = source(ts, first, ts.prev(at))
+  const src = source(rw, first, ts.prev(at))
   if (src.columns === null) return fail(unknownColumns('UNPIVOT', src))
   const listed = new Set<string>()
   const rows: string[] = []
@@ -386,7 +413,9 @@ function unpivot(rw: Rewriter, at: number): Clause | null {
  * Rewrites every tabular PIVOT / UNPIVOT of the statement (Redshift's FROM-clause operators, which
  * PostgreSQL lacks) into a subquery in its FROM item's place. Both need the source's column names for
  * its implicit columns: the translation knows them for a subquery naming its columns, a WITH query of
- * the statement, or an alias with a column list; for a plain table it answers an error saying so.
+ * the statement, or an alias with a column list; for a plain table or view it asks
+ * `TranslateContext.relationColumns`, and without one fails saying so, naming the relation in
+ * `needsColumns` (the gateway then looks it up and translates again).
  *
  * @example
  * // SELECT * FROM (SELECT partname, price FROM part) PIVOT (AVG(price) FOR partname IN ('prop', 'wing'))

@@ -80,17 +80,17 @@ export const NOT_ON_REDSHIFT_TABLES: StatementError = {
 
 /**
  * Functions PostgreSQL gained after 8.0 that Redshift does not have (AWS "Unsupported PostgreSQL
- * functions"): Redshift answers `function ... does not exist`, leader node or not. `pg_sleep` (8.2)
- * is deliberately not here: tests of timeouts and cancels need a slow statement, and Redshift offers
- * none, so the local one keeps PostgreSQL's.
+ * functions"): Redshift answers `function ... does not exist`, leader node or not. ARRAY_POSITION(S)
+ * and JSON_TYPEOF are Redshift's own (over SUPER), so they are not here. `pg_sleep` (8.2) is
+ * deliberately not here: tests of timeouts and cancels need a slow statement, and Redshift offers
+ * none, so the local one keeps PostgreSQL's. Nor is `transaction_timestamp`: tests check SYSDATE
+ * (the transaction's start on Redshift) against it.
  */
 export const FUNCTIONS_REDSHIFT_LACKS: ReadonlySet<string> = new Set([
   'string_agg',
   'array_agg',
   'unnest',
   'array_length',
-  'array_position',
-  'array_positions',
   'array_remove',
   'array_replace',
   'cardinality',
@@ -112,7 +112,6 @@ export const FUNCTIONS_REDSHIFT_LACKS: ReadonlySet<string> = new Set([
   'json_array_elements',
   'json_array_elements_text',
   'json_object_keys',
-  'json_typeof',
   'json_populate_record',
   'to_json',
   'to_jsonb',
@@ -141,6 +140,43 @@ export const FUNCTIONS_REDSHIFT_LACKS: ReadonlySet<string> = new Set([
   'make_timestamptz',
   'make_interval',
   'date_bin',
+  'every',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'regr_avgx',
+  'regr_avgy',
+  'regr_count',
+  'regr_intercept',
+  'regr_r2',
+  'regr_slope',
+  'regr_sxx',
+  'regr_sxy',
+  'regr_syy',
+  'clock_timestamp',
+  'justify_days',
+  'justify_hours',
+  'justify_interval',
+  'div',
+  'setseed',
+  'width_bucket',
+  'bit_length',
+  'overlay',
+  'convert_from',
+  'convert_to',
+  'encode',
+  'quote_nullable',
+  'current_query',
+  'inet_client_addr',
+  'inet_client_port',
+  'inet_server_addr',
+  'inet_server_port',
+  'pg_conf_load_time',
+  'pg_is_other_temp_schema',
+  'pg_listening_channels',
+  'pg_my_temp_schema',
+  'pg_postmaster_start_time',
+  'pg_trigger_depth',
 ])
 
 /** Words whose presence makes {@link postgresOnlyError} worth running (checked during the first scan). */

@@ -18,6 +18,8 @@ export type RewriteHandler = (rw: Rewriter, at: number, to: number) => Rewrite |
 export interface RewriteOptions {
   /** Substituted for `pg_last_query_id()`; undefined: the call is left to the engine (session setting). */
   readonly lastQueryId: number | undefined
+  /** See `TranslateContext.relationColumns`. */
+  readonly relationColumns?: ((relation: string) => readonly string[] | undefined) | undefined
 }
 
 /**
@@ -48,6 +50,8 @@ export class Rewriter {
   readsLastQueryId = false
   /** Set by a rewrite that found the statement cannot be translated: answer it instead of running. */
   error: StatementError | undefined
+  /** Relations whose columns a rewrite needed and `options.relationColumns` did not know. */
+  readonly needsColumns = new Set<string>()
 
   constructor(ts: TokenStream, handlers: ReadonlyMap<string, RewriteHandler>, options: RewriteOptions) {
     this.ts = ts

@@ -1,3 +1,4 @@
+import { FLOAT_AGGREGATES, rewriteAvg, rewriteFloatAggregate } from './aggregates.js'
 import { translateAlterTable } from './alter-table.js'
 import { translateAnalyzeCompression } from './analyze-compression.js'
 import { translateCancel } from './cancel.js'
@@ -37,6 +38,13 @@ import { rewriteListagg, rewriteTop } from './select-rewrites.js'
 import { translateSessionCommand } from './session-settings.js'
 import { translateShowMetadata } from './show-metadata.js'
 import { classifyStatement, firstKeyword } from './statement-kind.js'
+import {
+  rewriteConvert,
+  rewriteCurrentUserId,
+  rewriteObjectTransform,
+  rewriteRegexpReplace,
+  rewriteSuperConstructor,
+} from './super-calls.js'
 import { rewriteSuperPaths } from './super-paths.js'
 import { TokenStream } from './token-stream.js'
 import type {
@@ -68,6 +76,14 @@ const HANDLERS: ReadonlyMap<string, RewriteHandler> = new Map<string, RewriteHan
   ['ratio_to_report', rewriteRatioToReport],
   ['percentile_cont', rewritePercentile],
   ['percentile_disc', rewritePercentile],
+  ['array', rewriteSuperConstructor],
+  ['object', rewriteSuperConstructor],
+  ['object_transform', rewriteObjectTransform],
+  ['convert', rewriteConvert],
+  ['regexp_replace', rewriteRegexpReplace],
+  ['current_user_id', rewriteCurrentUserId],
+  ['avg', rewriteAvg],
+  ...FLOAT_AGGREGATES.map((name): [string, RewriteHandler] => [name, rewriteFloatAggregate]),
   ['intervaly2m', rewriteIntervalTypeName],
   ['intervald2s', rewriteIntervalTypeName],
   ...DATE_ARITHMETIC_FUNCTIONS.map((name): [string, RewriteHandler] => [name, rewriteDatePartArgument]),
@@ -247,6 +263,7 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
 
   const rw = new Rewriter(ts, HANDLERS, {
     lastQueryId: ctx.lastQueryIdFromSession === true ? undefined : ctx.lastQueryId,
+    relationColumns: ctx.relationColumns,
   })
   let attributes: TableAttributes | undefined
   let ctas = false
@@ -261,7 +278,12 @@ export function translateStatement(sql: string, ctx: TranslateContext): Translat
   }
   // Navigation first: PIVOT renders its source and aggregates with the paths already rewritten.
   if (dotted && NAVIGATING.has(keyword as string)) rewriteSuperPaths(rw)
-  if (pivots) rewritePivots(rw)
+  if (pivots) {
+    rewritePivots(rw)
+    if (rw.error !== undefined && rw.needsColumns.size > 0) {
+      return { ...failed(classifyStatement(ts, first, false), rw.error), needsColumns: [...rw.needsColumns] }
+    }
+  }
   if (keyword === 'create' || keyword === 'alter') {
     const password = rewriteUserPassword(rw, first)
     if (password !== null) return failed('DDL', password)

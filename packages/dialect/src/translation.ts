@@ -132,6 +132,12 @@ export interface TranslatedStatement {
    * the gateway must set it before each run (only with `TranslateContext.lastQueryIdFromSession`).
    */
   readonly readsLastQueryId?: true
+  /**
+   * The relations (as passed to `TranslateContext.relationColumns`) whose columns the translation
+   * needed and did not get: `error` says the statement could not be translated; translate it again with
+   * a `relationColumns` that knows them.
+   */
+  readonly needsColumns?: readonly string[]
 }
 
 /** A leader-node-only statement and what its one-row answer is made of. */
@@ -191,4 +197,12 @@ export interface TranslateContext {
   readonly lastQueryIdFromSession?: boolean
   /** Current values of the Redshift-only settings (for SHOW). */
   readonly settings: Readonly<Record<RedshiftSessionSetting, string>>
+  /**
+   * The column names of a table or view, in order, by its name as written (`t` or `s.t`, unquoted parts
+   * in lower case), or undefined when it does not know it. PIVOT and UNPIVOT over a plain relation need
+   * them (Redshift groups by, or keeps, the relation's other columns); only they call it, so a caller
+   * can fill it after a first translation reported `needsColumns`, and no other statement waits for a
+   * catalog.
+   */
+  readonly relationColumns?: (relation: string) => readonly string[] | undefined
 }

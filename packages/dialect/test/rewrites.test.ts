@@ -239,6 +239,32 @@ describe('PIVOT and UNPIVOT', () => {
     )
   })
 
+  it('over a plain table or view asks relationColumns, and without it names the relation it needs', () => {
+    const text = 'SELECT * FROM sales.part PIVOT (count(*) FOR quality IN (1, 2)) AS p'
+    const first = translateStatement(text, ctx)
+    expect(first.needsColumns).toEqual(['sales.part'])
+    expect(first.error?.sqlState).toBe('42601')
+    const asked: string[] = []
+    const relationColumns = (name: string) => {
+      asked.push(name)
+      return name === 'sales.part' ? ['partname', 'quality', 'manufacturer'] : undefined
+    }
+    const second = translateStatement(text, { ...ctx, relationColumns })
+    expect(second.error).toBeUndefined()
+    expect(second.sql).toBe(
+      'SELECT * FROM (SELECT "partname", "manufacturer", count(*) FILTER (WHERE quality = (1)) AS "1", count(*) FILTER (WHERE quality = (2)) AS "2" FROM sales.part AS rk_pivot_source GROUP BY "partname", "manufacturer") AS p',
+    )
+    expect(
+      translateStatement('SELECT * FROM nope UNPIVOT (v FOR n IN (a))', { ...ctx, relationColumns }).error,
+    ).toEqual({
+      sqlState: '42P01',
+      message: 'relation "nope" does not exist',
+    })
+    // Statements without PIVOT never ask.
+    translateStatement('SELECT * FROM sales.part', { ...ctx, relationColumns })
+    expect(asked).toEqual(['sales.part', 'nope'])
+  })
+
   it('misuse is answered with what to write instead', () => {
     expect(fails('SELECT * FROM part PIVOT (avg(price) FOR partname IN (1))')?.message).toMatch(
       /PIVOT over "part" needs its column names/,
@@ -273,7 +299,7 @@ describe('SUPER navigation and unnesting', () => {
   it('leaves relation-qualified columns, function calls, types and t.* alone', () => {
     for (const text of [
       'select t.a, u.b, s.f(t.a), x::pg_catalog.int4, cast(y as pg_catalog.text), t.* from s.t join u on t.id = u.id',
-      'select extract(year from t.d) from t',
+      "select date_part('year', t.d) from t",
       'insert into s.t (a) select a from s.u',
       'update s.t set a = 1 where s.t.b = 2',
       'UPDATE "public"."t" SET "n" = "stage"."n" FROM "stage" WHERE "public"."t"."id" = "stage"."id"',

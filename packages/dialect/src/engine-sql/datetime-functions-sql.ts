@@ -224,4 +224,32 @@ CREATE OR REPLACE FUNCTION pg_catalog.convert_timezone(text, text, timestamp) RE
 -- Redshift's DATE_TRUNC of a DATE is a TIMESTAMP (PostgreSQL would pick timestamptz).
 CREATE OR REPLACE FUNCTION pg_catalog.date_trunc(text, date) RETURNS timestamp
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE RETURN pg_catalog.date_trunc($1, $2::timestamp);
+
+-- EXTRACT as Redshift (the dialect's target): INTEGER but from a TIMESTAMPTZ (DOUBLE PRECISION);
+-- milliseconds and microseconds within the second (PostgreSQL counts the seconds in too).
+CREATE OR REPLACE FUNCTION rk_internal.extract_part(text, double precision) RETURNS double precision
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN CASE
+    WHEN pg_catalog.lower($1) IN ('ms', 'msec', 'msecs', 'msecond', 'mseconds', 'millisecond', 'milliseconds', 'millisec', 'millisecs', 'millisecon')
+      THEN $2::numeric % 1000
+    WHEN pg_catalog.lower($1) IN ('us', 'usec', 'usecs', 'usecond', 'useconds', 'microsecond', 'microseconds', 'microsec', 'microsecs')
+      THEN $2::numeric % 1000000
+    ELSE $2 END;
+CREATE OR REPLACE FUNCTION rk_internal.date_part(text, timestamp) RETURNS integer
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN pg_catalog.trunc(rk_internal.extract_part($1, pg_catalog.date_part($1, $2)))::integer;
+CREATE OR REPLACE FUNCTION rk_internal.date_part(text, date) RETURNS integer
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE RETURN rk_internal.date_part($1, $2::timestamp);
+CREATE OR REPLACE FUNCTION rk_internal.date_part(text, time) RETURNS integer
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN pg_catalog.trunc(rk_internal.extract_part($1, pg_catalog.date_part($1, $2)))::integer;
+CREATE OR REPLACE FUNCTION rk_internal.date_part(text, timetz) RETURNS integer
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN pg_catalog.trunc(rk_internal.extract_part($1, pg_catalog.date_part($1, $2)))::integer;
+CREATE OR REPLACE FUNCTION rk_internal.date_part(text, timestamptz) RETURNS double precision
+  LANGUAGE sql STABLE STRICT PARALLEL SAFE RETURN rk_internal.extract_part($1, pg_catalog.date_part($1, $2));
+CREATE OR REPLACE FUNCTION rk_internal.date_part(text, interval) RETURNS double precision
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE RETURN pg_catalog.date_part($1, $2);
+CREATE OR REPLACE FUNCTION rk_internal.date_part(text, text) RETURNS integer
+  LANGUAGE sql STABLE STRICT PARALLEL SAFE RETURN rk_internal.date_part($1, $2::timestamp);
 `

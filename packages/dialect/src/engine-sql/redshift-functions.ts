@@ -1,4 +1,6 @@
+import { AGGREGATES_SQL } from './aggregates-sql.js'
 import { DATETIME_FUNCTIONS_SQL } from './datetime-functions-sql.js'
+import { FNV_HASH_SQL, MURMUR3_SQL } from './fnv-hash-sql.js'
 import { HLL_FUNCTIONS_SQL } from './hll-functions-sql.js'
 import { JSON_FUNCTIONS_SQL } from './json-functions-sql.js'
 import { MORE_FUNCTIONS_SQL } from './more-functions-sql.js'
@@ -6,6 +8,8 @@ import { PERCENTILE_FUNCTIONS_SQL } from './percentile-functions-sql.js'
 import { SCALAR_FUNCTIONS_SQL } from './scalar-functions-sql.js'
 import { SHOW_COMMANDS_SQL } from './show-commands-sql.js'
 import { SHOW_OBJECTS_SQL } from './show-objects-sql.js'
+import { STRING_HASH_FUNCTIONS_SQL } from './string-hash-functions-sql.js'
+import { SUPER_FUNCTIONS_SQL } from './super-functions-sql.js'
 import { SUPER_OPERATORS_SQL } from './super-operators-sql.js'
 import { REDSHIFT_TYPES_SQL } from './types-sql.js'
 import { VARBYTE_FUNCTIONS_SQL } from './varbyte-functions-sql.js'
@@ -30,6 +34,7 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   SCALAR_FUNCTIONS_SQL,
   JSON_FUNCTIONS_SQL,
   SUPER_OPERATORS_SQL,
+  SUPER_FUNCTIONS_SQL,
   DATETIME_FUNCTIONS_SQL,
   VARBYTE_FUNCTIONS_SQL,
   SHOW_COMMANDS_SQL,
@@ -37,4 +42,8 @@ export const REDSHIFT_FUNCTIONS_SQL: string = [
   MORE_FUNCTIONS_SQL,
   HLL_FUNCTIONS_SQL,
   PERCENTILE_FUNCTIONS_SQL,
+  STRING_HASH_FUNCTIONS_SQL,
+  FNV_HASH_SQL,
+  MURMUR3_SQL,
+  AGGREGATES_SQL,
 ].join('\n')

@@ -9,6 +9,7 @@ import type { Dialect } from './dialect-seam.js'
 import type { ResolvedListenerLimits } from './listener-limits.js'
 import { LoginThrottle } from './login-throttle.js'
 import type { QueryLog } from './query-log.js'
+import type { RelationColumnsLookup } from './relation-columns-lookup.js'
 import { StatementCache } from './statement-cache.js'
 import type { StatementHook } from './statement-hook.js'
 
@@ -72,6 +73,8 @@ export class GatewayContext {
   readonly commandExecutor: CommandExecutor | undefined
   /** Work before each statement (Spectrum); undefined: none. */
   readonly statementHook: StatementHook | undefined
+  /** Column names from the catalog, for PIVOT / UNPIVOT over a plain relation (see relation-columns.ts). */
+  readonly relationColumns: RelationColumnsLookup | undefined
   /** Translations shared by every session. */
   readonly statementCache: StatementCache
   readonly limits: ResolvedListenerLimits
@@ -97,6 +100,7 @@ export class GatewayContext {
     log: (line: string) => void
     commandExecutor?: CommandExecutor | undefined
     statementHook?: StatementHook | undefined
+    relationColumns?: RelationColumnsLookup | undefined
     limits: ResolvedListenerLimits
   }) {
     this.limits = init.limits
@@ -118,6 +122,7 @@ export class GatewayContext {
     this.engineSocket = engineSocketPath(init.engine.socketDir, init.engine.port)
     this.commandExecutor = init.commandExecutor
     this.statementHook = init.statementHook
+    this.relationColumns = init.relationColumns
     this.statementCache = new StatementCache(init.dialect, init.commandExecutor !== undefined)
   }
 

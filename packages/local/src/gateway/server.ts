@@ -1,4 +1,5 @@
 /** The gateway's listener: starts the bookkeeping, accepts connections, and stops everything it opened. */
+
 import { createServer, type Socket } from 'node:net'
 import { createSecureContext } from 'node:tls'
 import { connectAdmin, type SerialSession, serialSession } from '../engine/admin-session.js'
@@ -13,6 +14,7 @@ import type { Gateway, GatewayOptions } from './options.js'
 import { validateGatewayOptions } from './options.js'
 import { buildNotice } from './protocol/backend.js'
 import { QueryLog } from './query-log.js'
+import { RELATION_COLUMNS_SQL } from './relation-columns-lookup.js'
 
 const TOO_MANY_CONNECTIONS = (max: number): Buffer =>
   buildNotice({
@@ -99,6 +101,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       )
       return r.rows[0]?.password
     }
+    // The admin session reads the main database's catalog; sessions of other databases keep the
+    // dialect's error (PIVOT over a plain table there must name its columns in a subquery).
+    const relationColumns = async (database: string, user: string, relations: readonly string[]) => {
+      if (database !== adminDatabase) return undefined
+      const r = await internal.query<{ relation: string; columns: string[] | null }>(RELATION_COLUMNS_SQL, [
+        relations,
+        user,
+      ])
+      return new Map(r.rows.map((row) => [row.relation, row.columns ?? []]))
+    }
     const users = new Map<string, UserRecord>(
       options.users.map((u) => [
         u.name,
@@ -122,6 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       log,
       commandExecutor: options.commandExecutor,
       statementHook: options.statementHook,
+      relationColumns,
       limits,
     })
     const secureContext =

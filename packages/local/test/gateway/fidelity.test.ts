@@ -198,6 +198,34 @@ describe('Redshift functions from the SQL reference', () => {
   })
 })
 
+describe('PIVOT over a plain table, its columns read from the catalog', () => {
+  it('groups by the other columns, over the simple and the extended protocol; privileges and names as the engine has them', async () => {
+    await admin.query(`CREATE TABLE public.part (partname VARCHAR(20), manufacturer VARCHAR(20), quality INTEGER);
+      INSERT INTO public.part VALUES ('prop', 'm1', 1), ('prop', 'm1', 2), ('wing', 'm1', 1)`)
+    const simple = await admin.query(
+      'SELECT * FROM part PIVOT (count(*) FOR quality IN (1, 2)) ORDER BY partname',
+    )
+    expect(simple.fields.map((f) => f.name)).toEqual(['partname', 'manufacturer', '1', '2'])
+    expect(simple.rows.map((r) => simple.fields.map((f) => r[f.name]).join(','))).toEqual([
+      'prop,m1,1,1',
+      'wing,m1,1,0',
+    ])
+    const extended = await admin.query(
+      'SELECT * FROM public.part PIVOT (count(*) FOR quality IN (1, 2)) AS p WHERE p.partname = $1',
+      ['wing'],
+    )
+    expect(extended.rows).toEqual([{ partname: 'wing', manufacturer: 'm1', '1': '1', '2': '0' }])
+    await expect(
+      alice.query('SELECT * FROM sales.secret PIVOT (count(*) FOR id IN (1))'),
+    ).rejects.toMatchObject({
+      code: '42501',
+    })
+    await expect(admin.query('SELECT * FROM nowhere PIVOT (count(*) FOR id IN (1))')).rejects.toMatchObject({
+      code: '42P01',
+    })
+  })
+})
+
 describe('Redshift ALTER TABLE forms over the wire', () => {
   it('ALTER DISTSTYLE / SORTKEY change what pg_table_def and svv_table_info show', async () => {
     await admin.query('CREATE TABLE public.events (id INTEGER, kind VARCHAR(10)) DISTSTYLE EVEN')

@@ -17,7 +17,7 @@ import {
   parseParse,
   parseTarget,
 } from '../protocol/frontend.js'
-import { type Execution, passThrough, RAISE_SQL } from './execution.js'
+import { type Execution, type Prepared, passThrough, RAISE_SQL } from './execution.js'
 import { setLastQueryId } from './last-query-id-setter.js'
 import {
   BIND_COMPLETE,
@@ -29,6 +29,7 @@ import {
   NO_PARAMETERS,
   PARSE_COMPLETE,
 } from './leader-answers.js'
+import { withRelationColumns } from './relation-columns.js'
 import { NO_PARAMETER_TYPES, runsCommand, type SessionHost, translateContext } from './session-host.js'
 import type { BoundPortal } from './session-state.js'
 
@@ -41,13 +42,25 @@ export function handleParse(host: SessionHost, frame: Buffer): Promise<void> | u
   }
   const msg = parseParse(frame)
   const parts = ctx.statementCache.split(msg.sql)
+  const tctx = translateContext(state, ctx.peekQueryId(), msg.name !== '')
   const prepared =
-    parts.length === 1
-      ? ctx.statementCache.prepare(
-          parts[0] as string,
-          translateContext(state, ctx.peekQueryId(), msg.name !== ''),
-        )
-      : passThrough(msg.sql)
+    parts.length === 1 ? ctx.statementCache.prepare(parts[0] as string, tctx) : passThrough(msg.sql)
+  if (prepared.translation?.needsColumns !== undefined && ctx.relationColumns !== undefined) {
+    // PIVOT over a plain relation: its columns from the catalog, then the statement again.
+    return withRelationColumns(host, parts[0] as string, prepared, tctx).then((again) =>
+      parsePrepared(host, frame, msg, again ?? prepared),
+    )
+  }
+  return parsePrepared(host, frame, msg, prepared)
+}
+
+function parsePrepared(
+  host: SessionHost,
+  frame: Buffer,
+  msg: ReturnType<typeof parseParse>,
+  prepared: Prepared,
+): Promise<void> | undefined {
+  const { state } = host
   // (A name already in use goes to the engine, which reports it: 42P05.)
   if (
     prepared.translation?.leaderOnly !== undefined &&

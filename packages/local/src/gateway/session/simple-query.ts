@@ -15,6 +15,7 @@ import {
 } from '../protocol/frontend.js'
 import { type Execution, type Prepared, RAISE_SQL } from './execution.js'
 import { IN_FAILED_TRANSACTION, leaderRowDescription, leaderRows } from './leader-answers.js'
+import { withRelationColumns } from './relation-columns.js'
 import { NO_PARAMETER_TYPES, runsCommand, type SessionHost, translateContext } from './session-host.js'
 
 /**
@@ -38,14 +39,28 @@ export function handleQuery(host: SessionHost, frame: Buffer): Promise<void> | u
   return chain(host, parts, 0)
 }
 
-function chain(host: SessionHost, parts: readonly string[], from: number): Promise<void> | undefined {
+function chain(
+  host: SessionHost,
+  parts: readonly string[],
+  from: number,
+  resolved?: Prepared,
+): Promise<void> | undefined {
   const { state, ctx } = host
   for (let i = from; i < parts.length; i++) {
     const last = i === parts.length - 1
-    const prepared = ctx.statementCache.prepare(
-      parts[i] as string,
-      translateContext(state, ctx.peekQueryId()),
-    )
+    const tctx = translateContext(state, ctx.peekQueryId())
+    const prepared =
+      i === from && resolved !== undefined ? resolved : ctx.statementCache.prepare(parts[i] as string, tctx)
+    if (
+      prepared !== resolved &&
+      prepared.translation?.needsColumns !== undefined &&
+      ctx.relationColumns !== undefined
+    ) {
+      // PIVOT over a plain relation: its columns from the catalog, then the statement again.
+      return withRelationColumns(host, parts[i] as string, prepared, tctx).then((again) =>
+        chain(host, parts, i, again ?? prepared),
+      )
+    }
     const leader = prepared.translation?.leaderOnly
     if (leader !== undefined) {
       const next = chainLeader(host, parts, i, last, leader)
