@@ -79,6 +79,19 @@ describe('the mock speaks the dialect redshift-local speaks', () => {
     const pivoted = await mock.executeQuery(`SELECT * FROM (SELECT id, customer FROM orders) PIVOT (
       count(id) FOR customer IN ('ada' AS a, NULL AS nobody))`)
     expect(pivoted.rows.map((row) => row.toObject())).toEqual([{ a: 1n, nobody: 1n }])
+    // Over the table itself: its columns come from the engine's catalog, as on redshift-local.
+    const overTable = await mock.executeQuery(`SELECT * FROM orders PIVOT (
+      count(placed) FOR customer IN ('ada' AS a, NULL AS nobody)) ORDER BY id`)
+    expect(overTable.rows.map((row) => row.toObject())).toEqual([
+      { id: 1, a: 1n, nobody: 0n },
+      { id: 2, a: 0n, nobody: 1n },
+      { id: 3, a: 0n, nobody: 0n },
+    ])
+    await expect(
+      mock.executeQuery('SELECT * FROM nowhere PIVOT (count(x) FOR y IN (1))'),
+    ).rejects.toMatchObject({
+      sqlState: '42P01',
+    })
     const unpivoted =
       await mock.executeQuery(`SELECT * FROM (SELECT id, customer, 'x' AS other FROM orders WHERE id = 1)
       UNPIVOT (v FOR k IN (customer, other))`)

@@ -24,19 +24,30 @@ function serverError(code: string, message: string, hint?: string): Error {
   return Object.assign(new Error(message), { code, severity: 'ERROR', ...(hint ? { hint } : {}) })
 }
 
+/** A statement that needs the columns of these relations (PIVOT over a plain table) to translate. */
+export interface NeedsColumns {
+  readonly needsColumns: readonly string[]
+}
+
 /**
  * The engine's text for one statement of Redshift SQL, or a thrown server-shaped error for what
  * Redshift refuses. COPY and UNLOAD are answered by `setCopyResponse` / `setUnloadResponse`, never by
- * the tables.
+ * the tables. Without `relationColumns`, a statement that needs a relation's columns comes back as
+ * {@link NeedsColumns}: the caller reads them from its catalog and asks again with them.
  */
-export function toEngineSql(sql: string): string {
+export function toEngineSql(
+  sql: string,
+  relationColumns?: (relation: string) => readonly string[] | undefined,
+): string | NeedsColumns {
   let translated: ReturnType<typeof translateStatement>
   try {
-    translated = translateStatement(sql, CONTEXT)
+    translated = translateStatement(sql, relationColumns ? { ...CONTEXT, relationColumns } : CONTEXT)
   } catch (error) {
     throw serverError('42601', error instanceof Error ? error.message : String(error))
   }
   const { error, gatewayCommand: command } = translated
+  if (relationColumns === undefined && translated.needsColumns !== undefined)
+    return { needsColumns: translated.needsColumns }
   if (error !== undefined) throw serverError(error.sqlState, error.message, error.hint)
   if (command?.type === 'unsupported') throw serverError('0A000', command.message)
   if (command !== undefined) {

@@ -9,7 +9,7 @@ import { json, type QueryParam, type Value } from '../../types/value.js'
 import type { MockTableSpec } from '../table-spec.js'
 import { tableKey } from '../table-spec.js'
 import { COMPAT_SQL, ENGINE_SEARCH_PATH } from './engine-compat.js'
-import { toEngineSql } from './engine-dialect.js'
+import { type NeedsColumns, toEngineSql } from './engine-dialect.js'
 import {
   describeOnEngine,
   type EngineDb,
@@ -237,9 +237,10 @@ export class TableEngine {
     mode: EngineTxMode,
   ): Promise<TransportResult> {
     const values = serializeParams(params)
-    const engineSql = toEngineSql(sql)
+    const translated = toEngineSql(sql)
     return this.#scheduler.run(session, async () => {
       const { db, serialize } = await this.#open()
+      const engineSql = await withColumns(db, serialize, sql, translated)
       if (mode === 'in-transaction' && this.#scheduler.owner !== session) {
         await runOnEngine(db, serialize, 'BEGIN', [])
         this.#scheduler.setOwner(session)
@@ -262,9 +263,10 @@ export class TableEngine {
 
   /** The columns a statement would return, without running it. */
   async describe(session: string, sql: string): Promise<readonly ColumnMetadata[]> {
-    const engineSql = toEngineSql(sql)
+    const translated = toEngineSql(sql)
     return this.#scheduler.run(session, async () => {
       const { db, serialize } = await this.#open()
+      const engineSql = await withColumns(db, serialize, sql, translated)
       const { fields } = await describeOnEngine(db, serialize, engineSql)
       return fields.map((f) => this.#column(f))
     })
@@ -346,3 +348,32 @@ export class TableEngine {
     return { columns, rows, rowsAffected: result.rowCount, command: result.command, queryId: '' }
   }
 }
+
+/**
+ * The engine text of a statement whose translation needed relations' columns (PIVOT / UNPIVOT over a
+ * plain table or view): read from the engine's catalog, as redshift-local's gateway does, and
+ * translated again. Other statements pass through untouched.
+ */
+async function withColumns(
+  db: EngineDb,
+  serialize: EngineSerializer,
+  sql: string,
+  translated: string | NeedsColumns,
+): Promise<string> {
+  if (typeof translated === 'string') return translated
+  const known = new Map<string, readonly string[]>()
+  for (const relation of translated.needsColumns) {
+    const qualified = relation.split('.').map(quoteIdentifier).join('.')
+    const r = await runOnEngine(db, serialize, RELATION_COLUMNS_SQL, serializeParams([qualified]))
+    if (r.rows.length > 0)
+      known.set(
+        relation,
+        r.rows.map((row) => row[0] as string),
+      )
+  }
+  return toEngineSql(sql, (relation) => known.get(relation)) as string
+}
+
+/** A relation's columns in order; none when it does not exist (`to_regclass` follows the search path). */
+const RELATION_COLUMNS_SQL = `SELECT attname FROM pg_catalog.pg_attribute
+WHERE attrelid = pg_catalog.to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`
