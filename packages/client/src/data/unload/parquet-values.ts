@@ -35,7 +35,7 @@ export function valuePlan(
   const toText = wireTextPlan(schema)
   const parsers = createTypeParsers(options)
   // The physical type of each top-level column, in the order of wireTextPlan's plans.
-  const physical = topLevel(schema).map((at) => types[at])
+  const physical = topLevelPositions(schema).map((at) => types[at])
   return toText.map((text, c) => {
     const oid = columns[c]?.typeOid ?? TypeOid.TEXT
     const parse = parsers(oid)
@@ -87,8 +87,13 @@ function direct(
   }
 }
 
-/** Schema positions of the top-level columns (each group followed by its descendants). */
-function topLevel(schema: readonly { num_children?: number }[]): number[] {
+/**
+ * Schema positions of the top-level columns (each group followed by its descendants).
+ *
+ * @example
+ * topLevelPositions(metadata.schema).map((at) => metadata.schema[at]?.name) // the columns' names
+ */
+export function topLevelPositions(schema: readonly { num_children?: number }[]): number[] {
   const out: number[] = []
   const skip = (at: number): number => {
     const children = schema[at]?.num_children ?? 0

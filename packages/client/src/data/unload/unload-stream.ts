@@ -7,7 +7,7 @@ import type { Value } from '../../types/value.js'
 import type { MovementClient } from '../load/movement-client.js'
 import { S3Staging } from '../staging/s3-staging.js'
 import { UnloadCommandBuilder } from '../unload-command-builder.js'
-import { type ToValue, valuePlan } from './parquet-values.js'
+import { type ToValue, topLevelPositions, valuePlan } from './parquet-values.js'
 
 /** Default largest UNLOAD file (MB): a decoded file's rows weigh several times its bytes. */
 const DEFAULT_FILE_MB = 8
@@ -21,18 +21,6 @@ const READ_WINDOW_BYTES = 4 * 1024 * 1024
 
 type Hyparquet = typeof import('hyparquet')
 type Metadata = Awaited<ReturnType<Hyparquet['parquetMetadataAsync']>>
-
-/** The names of the top-level columns, in order (each group followed by its descendants). */
-function topLevelNames(schema: Metadata['schema']): string[] {
-  const names: string[] = []
-  const skip = (at: number): number => {
-    let next = at + 1
-    for (let i = 0; i < (schema[at]?.num_children ?? 0); i++) next = skip(next)
-    return next
-  }
-  for (let at = 1; at < schema.length; at = skip(at)) names.push(schema[at]?.name ?? '')
-  return names
-}
 
 /**
  * One row group's top-level columns, decoded (no row objects in between). Columns are told apart by
@@ -186,7 +174,7 @@ export async function unloadToStream(
         // Read by ranges: the footer, then the row groups a window of bytes at a time.
         const file = await staging.ranged(key, signal, READ_WINDOW_BYTES)
         const metadata = await parquetMetadataAsync(file)
-        const names = topLevelNames(metadata.schema)
+        const names = topLevelPositions(metadata.schema).map((at) => metadata.schema[at]?.name ?? '')
         const toValue = valuePlan(metadata.schema as never, columns, client.config.typeParsers)
         let start = 0
         for (const group of metadata.row_groups) {
