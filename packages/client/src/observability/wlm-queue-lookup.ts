@@ -1,4 +1,5 @@
 import { routeToQueue } from '@redshift-kit/dialect'
+import { PoolClosedError } from '../errors/connection-errors.js'
 import { type SqlRunner, text } from '../workload/sql-runner.js'
 import { getQueueState, type QueueState, WORKLOAD_MARK } from '../workload/workload.js'
 
@@ -89,6 +90,8 @@ export class WlmQueueLookup {
       }
     } catch (error) {
       this.#loaded = undefined
+      // A client closed before the read ran is not a WLM problem to warn about.
+      if (error instanceof PoolClosedError) return
       if (!this.#told) {
         this.#told = true
         this.#unavailable(error)
