@@ -116,7 +116,11 @@ export function createClientObservability(
     },
     attachSql(run) {
       if (telemetry === undefined || options.wlmQueue !== true) return
-      telemetry.wlmQueue = new WlmQueueLookup(run, (error) =>
+      const { context, ROOT_CONTEXT } = telemetry.api
+      // The lookup's reads start inside the statement that found it stale: run them outside its
+      // trace, or they would show as children of the caller's request span.
+      const detached: SqlRunner = (sql, params) => context.with(ROOT_CONTEXT, () => run(sql, params))
+      telemetry.wlmQueue = new WlmQueueLookup(detached, (error) =>
         log?.write(
           'warn',
           'wlm_queue_unavailable',

@@ -3,6 +3,7 @@
  * analysts, short with a 1.5 s max_execution_time, default): queue state, running queries, cancelling
  * one by id, the WLM timeout, and the pool-sizing hint.
  */
+import { context, trace } from '@opentelemetry/api'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createClient, type RedshiftClient } from '../../src/client.js'
 import { RedshiftConfig } from '../../src/config/redshift-config.js'
@@ -140,7 +141,15 @@ describe('spans name the WLM queue (telemetry wlmQueue)', () => {
       return span?.attributes['redshift.wlm.queue']
     }
     try {
-      // The first statements start the read and do not wait for it.
+      // The first statement, inside a request's span, starts the read and does not wait for it; the
+      // read's own statements are not part of that request's trace.
+      const request = sdk.tracerProvider.getTracer('test').startSpan('request')
+      await context.with(trace.setSpan(context.active(), request), () => admin.executeQuery('SELECT 0'))
+      request.end()
+      const reads = () =>
+        sdk.spans.getFinishedSpans().filter((x) => String(x.attributes['db.query.text']).includes('stv_wlm'))
+      await expect.poll(() => reads().length, { timeout: 10_000 }).toBeGreaterThan(0)
+      expect(reads().map((x) => x.parentSpanContext?.spanId)).toEqual(reads().map(() => undefined))
       await expect.poll(() => queueOf(admin, 'SELECT 1', 'load_nightly'), { timeout: 10_000 }).toBe('etl')
       expect(await queueOf(admin, 'SELECT 2')).toBe('default')
       expect(await queueOf(admin, 'SELECT 3', 'superuser')).toBe('Superuser queue')
