@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream'
+import { drained } from './text-writer.js'
 
 const CHUNK = 256 * 1024
 const ZERO = 0x30
@@ -109,15 +110,6 @@ export class ByteWriter {
     this.#handOver()
     if (!this.#blocked) return
     this.#blocked = false
-    await new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        this.out.off('drain', done)
-        this.out.off('error', done)
-        if (err) reject(err)
-        else resolve()
-      }
-      this.out.once('drain', done)
-      this.out.once('error', done)
-    })
+    await drained(this.out)
   }
 }

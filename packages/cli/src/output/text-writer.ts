@@ -12,17 +12,26 @@ export class TextWriter {
   async write(text: string): Promise<void> {
     if (text === '') return
     this.#bytes += Buffer.byteLength(text)
-    if (!this.out.write(text)) {
-      await new Promise<void>((resolve, reject) => {
-        const done = (err?: Error) => {
-          this.out.off('drain', done)
-          this.out.off('error', done)
-          if (err) reject(err)
-          else resolve()
-        }
-        this.out.once('drain', done)
-        this.out.once('error', done)
-      })
-    }
+    if (!this.out.write(text)) await drained(this.out)
   }
+}
+
+/**
+ * Resolves when `out` asks for more (`drain`), rejects if it fails first: what a writer awaits after
+ * `write()` returned false.
+ *
+ * @example
+ * if (!out.write(chunk)) await drained(out)
+ */
+export function drained(out: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off('drain', done)
+      out.off('error', done)
+      if (err) reject(err)
+      else resolve()
+    }
+    out.once('drain', done)
+    out.once('error', done)
+  })
 }

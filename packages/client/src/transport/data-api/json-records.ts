@@ -5,19 +5,27 @@ import type { TextParser, TypeParsers } from '../../types/type-parsers.js'
 import type { Value } from '../../types/value.js'
 import { engineTimestamp } from './result-decoding.js'
 
-const QUOTE = 34
-const BACKSLASH = 92
-const OPEN_BRACKET = 91
-const CLOSE_BRACKET = 93
-const OPEN_BRACE = 123
-const CLOSE_BRACE = 125
-const COMMA = 44
-const COLON = 58
+/** The JSON bytes a result page is read by (shared with `page-text.ts`). */
+export const QUOTE = 34
+export const BACKSLASH = 92
+export const OPEN_BRACKET = 91
+export const CLOSE_BRACKET = 93
+export const OPEN_BRACE = 123
+export const CLOSE_BRACE = 125
+export const COMMA = 44
+export const COLON = 58
 const LETTER_T = 116
 
-function malformed(detail: string, at: number): QueryFailedError {
+/**
+ * The error of a result page the client cannot read, at byte `at` when known.
+ *
+ * @example
+ * throw malformed('a record without its closing brace', 1024)
+ */
+export function malformed(detail: string, at?: number): QueryFailedError {
+  const where = at === undefined ? '' : ` at byte ${at}`
   return new QueryFailedError(
-    `the Data API sent a result page the client cannot read (${detail} at byte ${at}); check that the endpoint is the Redshift Data API`,
+    `the Data API sent a result page the client cannot read (${detail}${where}); check that the endpoint is the Redshift Data API`,
     { fault: 'server' },
   )
 }

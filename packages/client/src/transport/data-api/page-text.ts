@@ -3,7 +3,18 @@ import { QueryFailedError } from '../../errors/query-errors.js'
 import type { ColumnMetadata } from '../../types/column-metadata.js'
 import type { TypeParsers } from '../../types/type-parsers.js'
 import type { Value } from '../../types/value.js'
-import { JsonRecordReader } from './json-records.js'
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  JsonRecordReader,
+  malformed,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from './json-records.js'
 import { type CsvDecoder, columnOf, csvDecoder } from './result-decoding.js'
 
 /**
@@ -19,22 +30,6 @@ export interface PageText {
   /** Decodes and returns at most `count` more rows (fewer at the end of the page). */
   take(count: number): Value[][]
 }
-
-function malformed(detail: string): QueryFailedError {
-  return new QueryFailedError(
-    `the Data API sent a result page the client cannot read (${detail}); check that the endpoint is the Redshift Data API`,
-    { fault: 'server' },
-  )
-}
-
-const QUOTE = 34
-const BACKSLASH = 92
-const OPEN_BRACKET = 91
-const CLOSE_BRACKET = 93
-const OPEN_BRACE = 123
-const CLOSE_BRACE = 125
-const COMMA = 44
-const COLON = 58
 
 function isSpace(code: number | undefined): boolean {
   return code === 32 || code === 10 || code === 13 || code === 9
