@@ -21,6 +21,8 @@ interface Loaded {
   readonly queues: readonly QueueState[]
   readonly userGroups: readonly string[]
   readonly superuser: boolean
+  /** Routes already worked out, by query group (NUL for none): the rules run once per group, not per statement. */
+  readonly routes: Map<string, RoutedQueue | undefined>
 }
 
 /**
@@ -58,12 +60,17 @@ export class WlmQueueLookup {
       void this.refresh()
     const loaded = this.#loaded
     if (loaded === undefined) return undefined
+    const key = queryGroup ?? '\u0000'
+    if (loaded.routes.has(key)) return loaded.routes.get(key)
     const queue = routeToQueue(loaded.queues, {
       queryGroup,
       userGroups: loaded.userGroups,
       superuser: loaded.superuser,
     })
-    return queue === undefined ? undefined : { name: queue.name, serviceClass: queue.serviceClass }
+    const routed = queue === undefined ? undefined : { name: queue.name, serviceClass: queue.serviceClass }
+    // Query groups are few; the bound is for a caller that makes one per statement.
+    if (loaded.routes.size < 256) loaded.routes.set(key, routed)
+    return routed
   }
 
   /** Reads the configuration and the user's groups now (one read at a time). */
@@ -87,6 +94,7 @@ export class WlmQueueLookup {
         queues,
         superuser: first?.usesuper === true || text(first?.usesuper) === 't',
         userGroups: who.map((r) => text(r.groname)).filter((g) => g !== ''),
+        routes: new Map(),
       }
     } catch (error) {
       this.#loaded = undefined
