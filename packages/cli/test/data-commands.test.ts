@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCli, sharedServer } from './run-cli.js'
 
 const { url, admin, shared } = sharedServer()
@@ -184,7 +184,18 @@ describe('redshift-kit explain and cancel', () => {
       () => 'finished',
       (e: Error) => e.message,
     )
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // Cancel once the statement runs (a cancel before it would find nothing to cancel).
+    const watcher = await admin()
+    await vi.waitFor(
+      async () => {
+        const q = await watcher.query('select count(*)::int as n from stv_inflight where pid = $1', [
+          Number(pid),
+        ])
+        expect((q.rows[0] as { n: number }).n).toBe(1)
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    await watcher.end()
     const r = await runCli(['cancel', '--pid', pid, '--url', url])
     expect(r.code, r.stderr).toBe(0)
     expect(await running).toMatch(/cancel/i)
